@@ -1,0 +1,34 @@
+# Two commands: `make` sets everything up and runs the main job; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all run test lint bench app clean
+all: run
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,browser]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python run.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/benchmark.py
+
+app: $(STAMP)
+	$(BIN)/python run.py app
+
+clean:
+	rm -rf $(VENV)

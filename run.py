@@ -1,0 +1,8 @@
+"""Command-line entry point: `python run.py` runs the main job; `python run.py --help` lists more."""
+
+import sys
+
+from sim.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

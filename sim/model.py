@@ -1,0 +1,375 @@
+"""HospitalModel: an agent-based model of safety culture in a hospital.
+
+Clinicians, managers and patients interact on wards under a configurable regulatory regime and
+transparency policy. Reporting rates, workarounds, harm, burnout and trust are not inputs: they
+emerge from agents' daily choices (work around or comply, report or stay silent, blame or
+learn) and from what agents learn from each other. The argument the model makes explorable is
+the response to Buist & Middleton (2013, BMJ): safety depends less on the number of rules than
+on whether clinicians feel safe to speak, see that speaking changes something, and trust the
+people who manage them. Mechanisms and their evidence: docs/ODD.md.
+
+One step is one day. Periodic processes (audits, walkrounds) and delayed feedback run on Mesa's
+event scheduler; day d's work happens at model time d.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections import deque
+from dataclasses import dataclass
+from functools import partial
+
+from mesa import DataCollector, Model
+from mesa.time import Schedule
+
+from sim.clinician import DOCTOR, NURSE, Clinician
+from sim.config import ModelConfig
+from sim.environment import HAZARD_KINDS, Hazard, Report, Ward
+from sim.manager import Manager
+from sim.mechanisms import after_external_blame
+from sim.metrics import METRICS, TALLIED, DailyTally, ratio
+from sim.patient import Patient
+from sim.random_streams import RandomStreams, poisson
+
+# Parameters fixed once the hospital is built; changing them mid-run would mean a new hospital.
+STRUCTURAL_PARAMETERS = frozenset({
+    "hospital.wards", "hospital.beds_per_ward", "hospital.executives", "run.days", "run.burn_in"})
+LENGTH_OF_STAY_SIGMA = 0.6  # log-normal spread of length of stay
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """A notable event in plain words, for the story feed."""
+
+    day: int
+    ward: int | None
+    kind: str
+    text: str
+
+
+class HospitalModel(Model):
+    """A hospital of wards, each with clinicians, a manager, patients and latent hazards."""
+
+    def __init__(self, config: ModelConfig | None = None, seed: int = 0, *,
+                 storytelling: bool = True) -> None:
+        super().__init__(rng=seed)
+        self.config = copy.deepcopy(config) if config is not None else ModelConfig()
+        self.seed = seed
+        self.streams = RandomStreams(seed)
+        self.tally = DailyTally()
+        self.storytelling = storytelling
+        self.story: deque[StoryEvent] = deque(maxlen=2000)
+        self.day_summary: dict[str, float] = {}
+        self.periodic_processes: list[PeriodicProcess] = []
+        self.refresh_derived_parameters()
+        self.build_hospital()
+        self.schedule_periodic_processes()
+        self.datacollector = DataCollector(model_reporters={
+            metric.name: partial(read_day_summary, metric.name) for metric in METRICS})
+
+    # --- building the hospital ------------------------------------------------------------------
+
+    def build_hospital(self) -> None:
+        hospital = self.config.hospital
+        self.wards = [Ward(index, hospital.beds_per_ward) for index in range(hospital.wards)]
+        for ward in self.wards:
+            self.hire(ward, NURSE, hospital.nurses_per_ward)
+            self.hire(ward, DOCTOR, hospital.doctors_per_ward)
+            ward.manager = Manager(self, ward)
+        self.executives = list(Manager.create_agents(self, hospital.executives, None))
+        self.admit_initial_patients()
+        for ward in self.wards:
+            # Start near the hazard load a ward carries when problems are rarely fixed.
+            for _ in range(poisson(self.streams.hazards, 10 * self.config.hazards.emergence_rate)):
+                ward.hazards.append(Hazard(self.streams.hazards.choice(HAZARD_KINDS), ward, 0))
+
+    def hire(self, ward: Ward, role: str, count: int) -> None:
+        ward.clinicians.extend(Clinician.create_agents(self, count, ward, role))
+        self.refresh_staff_list()
+
+    def refresh_staff_list(self) -> None:
+        self.clinician_list = [c for ward in self.wards for c in ward.clinicians]
+        self.clinician_count = len(self.clinician_list)
+
+    def admit_initial_patients(self) -> None:
+        patients = self.config.patients
+        for ward in self.wards:
+            for _ in range(round(ward.beds * patients.target_occupancy)):
+                remaining = self.streams.arrivals.random() * self.length_of_stay()
+                self.admit(ward, max(1, round(remaining)))
+
+    def length_of_stay(self) -> float:
+        mean = self.config.patients.mean_length_of_stay
+        mu = math.log(mean) - LENGTH_OF_STAY_SIGMA ** 2 / 2
+        return self.streams.arrivals.lognormvariate(mu, LENGTH_OF_STAY_SIGMA)
+
+    def admit(self, ward: Ward, stay: int) -> None:
+        ward.patients.append(Patient(self, ward, self.day + stay))
+
+    # --- parameters that can change mid-run ------------------------------------------------------
+
+    def set_parameter(self, key: str, value: float) -> None:
+        """Change one parameter mid-run (interventions, sliders), keeping the model consistent."""
+        if key in STRUCTURAL_PARAMETERS:
+            raise ValueError(f"{key} fixes the shape of the hospital and cannot change mid-run")
+        self.config.set(key, value)
+        self.refresh_derived_parameters()
+        if key in ("regulation.audits_per_year", "management.walkrounds_per_month"):
+            self.schedule_periodic_processes()
+        elif key in ("hospital.nurses_per_ward", "hospital.doctors_per_ward"):
+            self.adjust_staffing()
+
+    def refresh_derived_parameters(self) -> None:
+        regulation = self.config.regulation
+        self.regulation_admin_share = regulation.admin_share
+        self.pointless_rule_rate = regulation.rule_obstacles * (1.0 - regulation.coherence)
+
+    def adjust_staffing(self) -> None:
+        """Hire or let go so that each ward has the configured number of nurses and doctors."""
+        hospital = self.config.hospital
+        for ward in self.wards:
+            for role, wanted in ((NURSE, hospital.nurses_per_ward),
+                                 (DOCTOR, hospital.doctors_per_ward)):
+                staff = [c for c in ward.clinicians if c.role == role]
+                if len(staff) < wanted:
+                    self.hire(ward, role, wanted - len(staff))
+                for leaver in staff[wanted:]:
+                    ward.clinicians.remove(leaver)
+                    leaver.remove()
+        self.refresh_staff_list()
+
+    def external_shock(self, magnitude: float, description: str = "A public inquiry") -> None:
+        """M14: an inquiry or media storm; its bite depends on how management meets it."""
+        learning = 1.0 - sum(m.punitiveness for m in self.executives + self.ward_managers) / (
+            len(self.executives) + len(self.ward_managers))
+        for clinician in self.clinician_list:
+            clinician.psychological_safety, clinician.trust_in_management = after_external_blame(
+                clinician.psychological_safety, clinician.trust_in_management, magnitude,
+                learning)
+        self.tell(f"{description} puts the hospital in the headlines; staff grow guarded.",
+                  kind="shock")
+
+    @property
+    def ward_managers(self) -> list[Manager]:
+        return [ward.manager for ward in self.wards]
+
+    # --- periodic processes on Mesa's event scheduler ------------------------------------------
+
+    def schedule_periodic_processes(self) -> None:
+        """(Re)start audits and walkrounds at their current rates, staggered across wards."""
+        for process in self.periodic_processes:
+            process.generator.stop()
+        self.periodic_processes = []
+        regulation, management = self.config.regulation, self.config.management
+        for ward in self.wards:
+            if regulation.audits_per_year > 0:
+                self.periodic_processes.append(PeriodicProcess(
+                    self, ward, "audit", 365.0 / regulation.audits_per_year))
+            if management.walkrounds_per_month > 0:
+                self.periodic_processes.append(PeriodicProcess(
+                    self, ward, "walkround", 30.0 / management.walkrounds_per_month))
+
+    # --- the day -------------------------------------------------------------------------------
+
+    @property
+    def day(self) -> int:
+        """The current day; day d's work happens at model time d."""
+        return int(self.time)
+
+    def step(self) -> None:
+        # The tally is reset after collection, not here, so that delayed feedback delivered by
+        # the scheduler between two days counts toward the next day.
+        self.discharge_and_admit()
+        self.emerge_hazards()
+        self.prepare_wards()
+        self.agents_by_type[Clinician].do(work_or_rest)
+        self.agents_by_type[Patient].do("experience_day")
+        self.hold_walkrounds()
+        for manager in self.ward_managers:
+            manager.handle_reports()
+        self.agents_by_type[Clinician].do("follow_peers")
+        self.summarise_day()
+        self.datacollector.collect(self)
+        self.tally.reset()
+
+    def run(self, days: int | None = None) -> HospitalModel:
+        """Run burn-in plus `days` (default: the configured run length) from now."""
+        run = self.config.run
+        total = (run.burn_in + run.days) if days is None else days
+        self.run_for(total)
+        return self
+
+    def discharge_and_admit(self) -> None:
+        day = self.day
+        patients = self.config.patients
+        arrivals_per_bed = patients.target_occupancy / patients.mean_length_of_stay
+        for ward in self.wards:
+            leaving = [p for p in ward.patients if p.discharge_day <= day]
+            for patient in leaving:
+                ward.patients.remove(patient)
+                patient.remove()
+            for _ in range(poisson(self.streams.arrivals, ward.beds * arrivals_per_bed)):
+                stay = max(1, round(self.length_of_stay()))
+                if ward.free_beds > 0:
+                    self.admit(ward, stay)
+                    self.tally.admissions += 1
+
+    def emerge_hazards(self) -> None:
+        """Latent hazards appear at random and some resolve without anyone fixing them."""
+        hazards = self.config.hazards
+        draw = self.streams.hazards
+        resolve = self.streams.hazard_resolution
+        disappear = 1.0 / hazards.self_resolution_days
+        for ward in self.wards:
+            ward.hazards = [h for h in ward.hazards if resolve.random() >= disappear]
+            for _ in range(poisson(draw, hazards.emergence_rate)):
+                ward.hazards.append(Hazard(draw.choice(HAZARD_KINDS), ward, self.day))
+                self.tally.new_hazards += 1
+
+    def prepare_wards(self) -> None:
+        """Roster, audits, and each ward's shared climate and norm this morning."""
+        attendance = self.config.hospital.attendance
+        capacity = self.config.hospital.care_capacity
+        duty = self.streams.duty
+        for ward in self.wards:
+            ward.on_duty = [c for c in ward.clinicians if duty.random() < attendance]
+            if not ward.on_duty and ward.clinicians:
+                ward.on_duty = [duty.choice(ward.clinicians)]
+            for clinician in ward.clinicians:
+                clinician.on_duty = False
+            for clinician in ward.on_duty:
+                clinician.on_duty = True
+            ward.audited_today = ward.audit_day == self.day
+            self.tally.audits += ward.audited_today
+            count = len(ward.clinicians) or 1
+            ward.safety_climate = sum(c.psychological_safety for c in ward.clinicians) / count
+            ward.deviation_norm = sum(c.deviation_tolerance for c in ward.clinicians) / count
+            ward.usefulness_climate = sum(c.perceived_usefulness for c in ward.clinicians) / count
+            ward.care_demand = len(ward.patients) / (max(1, len(ward.on_duty)) * capacity)
+
+    def hold_walkrounds(self) -> None:
+        for ward in self.wards:
+            if ward.walkround_day == self.day:
+                walker = ward.manager
+                if self.executives and self.streams.walkrounds.random() < 0.3:
+                    walker = self.streams.walkrounds.choice(self.executives)
+                walker.walk_round(ward)
+
+    # --- recording -----------------------------------------------------------------------------
+
+    def new_report(self, kind: str, reporter: Clinician | None, *, harm: bool = False,
+                   hazard: Hazard | None = None, ward: Ward | None = None) -> Report:
+        return Report(kind, ward or reporter.ward, self.day, reporter, harm, hazard)
+
+    def record_incident(self, ward: Ward, *, harm: bool, preventable: bool) -> None:
+        tally = self.tally
+        tally.incidents += 1
+        ward.incidents += 1
+        if harm:
+            tally.adverse_events += 1
+            tally.preventable_adverse_events += preventable
+            ward.adverse_events += 1
+        else:
+            tally.near_misses += 1
+
+    def record_staff_report(self, ward: Ward, harm: bool) -> None:
+        self.tally.staff_reports += 1
+        self.tally.reported_adverse_events += harm
+        ward.staff_reports += 1
+
+    def tell(self, text: str, *, ward: Ward | None = None, kind: str = "event") -> None:
+        """Add a line to the story feed (skipped in batch runs, where no one reads it)."""
+        if self.storytelling:
+            self.story.append(StoryEvent(self.day, None if ward is None else ward.index, kind,
+                                         f"Day {self.day}" + (f", {ward.name}" if ward else "")
+                                         + f": {text}"))
+
+    def summarise_day(self) -> None:
+        """Read the day's counts and the agents' states into one row."""
+        summary = {name: float(getattr(self.tally, name)) for name in TALLIED}
+        staff = self.clinician_list
+        count = len(staff)
+        nurses = [c for c in staff if c.role == NURSE]
+        doctors = [c for c in staff if c.role == DOCTOR]
+        on_duty = [c for c in staff if c.on_duty]
+        regulatory = sum(c.regulatory_time for c in on_duty)
+        care = sum(c.ward.care_demand for c in on_duty)
+        year_ago = self.day - 365
+        summary.update(
+            patients=float(sum(len(w.patients) for w in self.wards)),
+            reporting_rate=ratio(summary["staff_reports"], summary["incidents"]),
+            harm_capture=ratio(summary["reported_adverse_events"], summary["adverse_events"]),
+            workaround_rate=ratio(summary["workarounds"], summary["obstacle_encounters"]),
+            true_compliance=1.0 - ratio(summary["workarounds"], summary["obstacle_encounters"]),
+            measured_compliance=ratio(summary["audited_compliant"],
+                                      summary["audited_encounters"]),
+            second_order_share=ratio(summary["second_order_responses"],
+                                     summary["obstacle_encounters"]),
+            psychological_safety=mean(c.psychological_safety for c in staff),
+            trust_in_management=mean(c.trust_in_management for c in staff),
+            perceived_usefulness=mean(c.perceived_usefulness for c in staff),
+            deviation_tolerance=mean(c.deviation_tolerance for c in staff),
+            nonpunitive_perception=mean(c.perceived_blame < 0.5 for c in staff),
+            burnout_prevalence=mean(c.burned_out for c in staff),
+            burnout_nurses=mean(c.burned_out for c in nurses),
+            burnout_doctors=mean(c.burned_out for c in doctors),
+            silent_staff_share=mean(c.last_report_day <= year_ago for c in staff),
+            open_hazards=float(sum(len(w.hazards) for w in self.wards)),
+            regulatory_time=regulatory,
+            working_time=regulatory + care,
+            admin_time_share=ratio(regulatory, regulatory + care),
+            report_backlog=float(sum(len(m.backlog) for m in self.ward_managers)),
+        )
+        assert len(summary) == len(METRICS) or count == 0
+        self.day_summary = summary
+
+    def daily_data(self):
+        """The daily metrics as a pandas DataFrame with a `day` column."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        frame.insert(0, "day", self.datacollector._collection_steps
+                     if hasattr(self.datacollector, "_collection_steps")
+                     else range(1, len(frame) + 1))
+        return frame
+
+
+class PeriodicProcess:
+    """An audit or walkround announced on Mesa's scheduler for the following day."""
+
+    def __init__(self, model: HospitalModel, ward: Ward, kind: str, interval: float) -> None:
+        self.model = model
+        self.ward = ward
+        self.kind = kind
+        # Stagger wards so that they are not all audited on the same day.
+        offset = interval * (ward.index + 0.5) / len(model.wards)
+        start = model.time + offset
+        self.generator = model.schedule_recurring(self.announce, Schedule(interval=interval,
+                                                                          start=start))
+
+    def announce(self) -> None:
+        # Periodic events run after the day's step at the same time, so the process takes
+        # place on the next whole day.
+        day = math.floor(self.model.time) + 1
+        if self.kind == "audit":
+            self.ward.audit_day = day
+        else:
+            self.ward.walkround_day = day
+
+
+def work_or_rest(clinician: Clinician) -> None:
+    if clinician.on_duty:
+        clinician.work_shift()
+    else:
+        clinician.rest()
+
+
+def mean(values) -> float:
+    total = count = 0
+    for value in values:
+        total += value
+        count += 1
+    return total / count if count else math.nan
+
+
+def read_day_summary(name: str, model: HospitalModel) -> float:
+    return model.day_summary[name]

@@ -1,0 +1,37 @@
+"""Figures of the daily metrics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+KEY_SERIES = (
+    ("reporting_rate", "Staff reports per incident"),
+    ("workaround_rate", "Workarounds per obstacle"),
+    ("adverse_events", "Adverse events per day"),
+    ("psychological_safety", "Psychological safety"),
+    ("trust_in_management", "Trust in management"),
+    ("burnout_prevalence", "Burnout prevalence"),
+)
+
+
+def plot_key_series(daily, path: Path, burn_in: int = 0, window: int = 14) -> None:
+    """Six panels of the key daily series, smoothed over `window` days, burn-in shaded."""
+    figure, axes = plt.subplots(2, 3, figsize=(12, 6), sharex=True)
+    for axis, (column, title) in zip(axes.flat, KEY_SERIES, strict=True):
+        series = daily[column].rolling(window, min_periods=1).mean()
+        axis.plot(daily["day"], series, color="#1f5f8b")
+        axis.set_title(title, fontsize=10)
+        if burn_in:
+            axis.axvspan(0, burn_in, color="0.9", label="burn-in")
+        axis.grid(alpha=0.3)
+    for axis in axes[1]:
+        axis.set_xlabel("day")
+    figure.suptitle(f"Default hospital ({window}-day rolling means)")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
