@@ -1,4 +1,4 @@
-"""Command-line entry point: `python run.py` runs the main job; `python run.py --help` lists more."""
+"""Entry point: `python run.py` runs the main job; `python run.py --help` lists the rest."""
 
 import sys
 

@@ -325,12 +325,24 @@ class HospitalModel(Model):
         self.day_summary = summary
 
     def daily_data(self):
-        """The daily metrics as a pandas DataFrame with a `day` column."""
+        """The daily metrics as a pandas DataFrame.
+
+        `day` counts from the end of burn-in: burn-in days are 0 and below, the evaluated run is
+        days 1 to `run.days`. Scenario days (interventions, shocks) use the same numbering.
+        """
         frame = self.datacollector.get_model_vars_dataframe()
-        frame.insert(0, "day", self.datacollector._collection_steps
-                     if hasattr(self.datacollector, "_collection_steps")
-                     else range(1, len(frame) + 1))
+        frame.insert(0, "day", [int(t) - self.config.run.burn_in
+                                for t in self.datacollector._collection_steps])
         return frame
+
+    def model_time(self, scenario_day: float) -> float:
+        """Model time of a scenario day (scenario days count from the end of burn-in)."""
+        return self.config.run.burn_in + scenario_day
+
+    @property
+    def scenario_day(self) -> int:
+        """Today in scenario days (negative or zero during burn-in)."""
+        return self.day - self.config.run.burn_in
 
 
 class PeriodicProcess:

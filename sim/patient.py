@@ -40,7 +40,8 @@ class Patient(Agent):
         """A complication of care itself: harm that no one's error caused."""
         model = self.model
         config = model.config.patients
-        relative_frailty = (0.5 + 1.5 * self.vulnerability) / (0.5 + 1.5 * config.mean_vulnerability)
+        relative_frailty = ((0.5 + 1.5 * self.vulnerability)
+                            / (0.5 + 1.5 * config.mean_vulnerability))
         if model.streams.complications.random() < config.complication_rate * relative_frailty:
             model.record_incident(self.ward, harm=True, preventable=False)
             witness = model.streams.complications.choice(self.ward.on_duty) \

@@ -7,7 +7,7 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 KEY_SERIES = (
     ("reporting_rate", "Staff reports per incident"),
@@ -19,15 +19,15 @@ KEY_SERIES = (
 )
 
 
-def plot_key_series(daily, path: Path, burn_in: int = 0, window: int = 14) -> None:
+def plot_key_series(daily, path: Path, window: int = 14) -> None:
     """Six panels of the key daily series, smoothed over `window` days, burn-in shaded."""
     figure, axes = plt.subplots(2, 3, figsize=(12, 6), sharex=True)
     for axis, (column, title) in zip(axes.flat, KEY_SERIES, strict=True):
         series = daily[column].rolling(window, min_periods=1).mean()
         axis.plot(daily["day"], series, color="#1f5f8b")
         axis.set_title(title, fontsize=10)
-        if burn_in:
-            axis.axvspan(0, burn_in, color="0.9", label="burn-in")
+        if daily["day"].min() <= 0:
+            axis.axvspan(daily["day"].min(), 0, color="0.9", label="burn-in")
         axis.grid(alpha=0.3)
     for axis in axes[1]:
         axis.set_xlabel("day")

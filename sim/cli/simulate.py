@@ -33,7 +33,7 @@ def simulate_default(seed: int, parent: Path) -> int:
     with atomic_results_folder(destination) as folder:
         daily = model.daily_data()
         daily.to_csv(folder / "daily_metrics.csv", index=False)
-        plot_key_series(daily, folder / "key_series.png", burn_in=config.run.burn_in)
+        plot_key_series(daily, folder / "key_series.png")
     print(f"Default hospital, one year after {config.run.burn_in} days of burn-in (seed {seed}).")
     print(f"Daily metrics: {destination / 'daily_metrics.csv'}")
     print(f"Figure:        {destination / 'key_series.png'}")
