@@ -154,7 +154,7 @@ class ClinicianConfig:
     initial_tolerance: float = parameter(
         0.35, "0-1", "Mean tolerance of deviation from procedure.", 0.0, 1.0)
     second_order_propensity: float = parameter(
-        0.07, "share", "Baseline chance a clinician fixes or reports the cause of a problem "
+        0.09, "share", "Baseline chance a clinician fixes or reports the cause of a problem "
         "instead of working around it (Tucker & Edmondson 2003: 7%).", 0.0, 1.0)
     clinician_led_improvement: float = parameter(
         0.0, "0-1", "Support for clinicians to own second-order problem solving (protected "

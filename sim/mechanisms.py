@@ -50,7 +50,7 @@ def reporting_probability(psychological_safety: float, perceived_blame: float,
     log_odds = (-2.6 + propensity
                 + 2.5 * (psychological_safety - 0.5)
                 - 2.0 * (perceived_blame - 0.45)
-                + 2.0 * (usefulness - 0.35)
+                + 3.0 * (usefulness - 0.35)
                 + 1.0 * (trust - 0.45)
                 - 3.0 * max(0.0, time_pressure - 0.9)
                 - (0.7 if burned_out else 0.0)

@@ -1,0 +1,136 @@
+"""The model as software: determinism, common random numbers, scheduling, metrics, memory."""
+
+import gc
+import weakref
+
+import pandas as pd
+import pytest
+
+from sim.clinician import Clinician
+from sim.metrics import CONTRACT_COLUMNS, METRICS
+from sim.model import HospitalModel
+from sim.patient import Patient
+from tests.helpers import make_config
+
+
+def small_config(**changes):
+    config = make_config(hospital__wards=3, **changes)
+    config.run.days, config.run.burn_in = 60, 10
+    return config
+
+
+def run(config, seed=3):
+    return HospitalModel(config, seed=seed).run().daily_data()
+
+
+def test_same_seed_gives_identical_daily_data():
+    pd.testing.assert_frame_equal(run(small_config()), run(small_config()))
+
+
+def test_different_seeds_give_different_daily_data():
+    assert not run(small_config(), seed=1).equals(run(small_config(), seed=2))
+
+
+def test_storytelling_does_not_change_results():
+    quiet = HospitalModel(small_config(), seed=4, storytelling=False).run().daily_data()
+    pd.testing.assert_frame_equal(quiet, run(small_config(), seed=4))
+
+
+def test_common_random_numbers_share_patient_flow_across_policies():
+    """Two scenarios with the same seed differ only where policy acts (Starsim's CRN)."""
+    base = run(small_config())
+    other = run(small_config(management__punitiveness=0.9, regulation__admin_share=0.5))
+    pd.testing.assert_series_equal(base["admissions"], other["admissions"])
+    assert not base["staff_reports"].equals(other["staff_reports"])
+
+
+def test_daily_metrics_contract_columns_are_all_present():
+    data = run(small_config())
+    assert list(data.columns) == ["day", *[m.name for m in METRICS]]
+    assert set(CONTRACT_COLUMNS) <= set(data.columns)
+    assert len(data) == 70 and data["day"].iloc[0] == -9 and data["day"].iloc[-1] == 60
+
+
+def test_metrics_are_consistent_with_each_other():
+    data = run(small_config())
+    assert (data.incidents == data.near_misses + data.adverse_events).all()
+    assert (data.preventable_adverse_events <= data.adverse_events).all()
+    assert (data.reported_adverse_events <= data.staff_reports).all()
+    for column in ("psychological_safety", "trust_in_management", "burnout_prevalence",
+                   "admin_time_share"):
+        assert data[column].between(0, 1).all()
+    busy = data[data.incidents > 0]
+    assert (busy.reporting_rate == busy.staff_reports / busy.incidents).all()
+
+
+def test_patients_are_admitted_and_discharged_as_agents():
+    model = HospitalModel(small_config(), seed=2)
+    first = {p.unique_id for p in model.agents_by_type[Patient]}
+    model.run(30)
+    now = {p.unique_id for p in model.agents_by_type[Patient]}
+    assert first - now and now - first
+    beds = sum(w.beds for w in model.wards)
+    assert 0.6 * beds < len(now) <= beds
+
+
+def test_audits_run_on_the_scheduler_at_the_configured_rate():
+    config = small_config(regulation__audits_per_year=36.5)
+    data = HospitalModel(config, seed=1).run().daily_data()
+    expected = 3 * 70 / 10  # three wards, one audit each every ten days
+    assert abs(data.audits.sum() - expected) <= 3
+    audited = data[data.audits > 0]
+    assert (audited.audited_encounters > 0).all()
+    assert data[data.audits == 0].measured_compliance.isna().all()
+
+
+def test_walkrounds_need_a_rate_to_happen():
+    assert run(small_config()).walkrounds.sum() == 0
+    assert run(small_config(management__walkrounds_per_month=4.0)).walkrounds.sum() > 20
+
+
+def test_feedback_arrives_after_a_delay_through_scheduled_events():
+    config = small_config(management__feedback_probability=1.0, management__punitiveness=0.01)
+    data = run(config)
+    assert data.feedback_given.sum() > 0
+    assert data.feedback_given.sum() <= data.learning_responses.sum()
+
+
+def test_set_parameter_changes_a_lever_mid_run_and_refuses_structure():
+    model = HospitalModel(small_config(), seed=1)
+    model.run(5)
+    model.set_parameter("regulation.audits_per_year", 365.0)
+    model.run(5)
+    assert sum(model.daily_data().audits.iloc[-4:]) >= 4 * 3 - 1
+    model.set_parameter("hospital.nurses_per_ward", 5)
+    assert all(sum(c.role == "nurse" for c in w.clinicians) == 5 for w in model.wards)
+    with pytest.raises(ValueError, match="cannot change mid-run"):
+        model.set_parameter("hospital.wards", 4)
+
+
+def test_external_shock_lowers_safety_and_trust():
+    model = HospitalModel(small_config(), seed=1)
+    model.run(5)
+    before = model.day_summary["psychological_safety"]
+    model.external_shock(0.5)
+    model.run(1)
+    assert model.day_summary["psychological_safety"] < 0.8 * before
+
+
+def test_story_feed_tells_what_happened_in_words():
+    model = HospitalModel(small_config(management__walkrounds_per_month=4.0), seed=1).run()
+    texts = [event.text for event in model.story]
+    assert any("Walkround" in text for text in texts)
+    assert all(text.startswith("Day ") for text in texts)
+
+
+def test_model_is_collectable_after_removing_agents():
+    """Mesa's memory test: after remove_all_agents() nothing keeps the model alive."""
+    model = HospitalModel(small_config(), seed=1)
+    model.run(20)
+    reference = weakref.ref(model)
+    clinician = weakref.ref(next(iter(model.agents_by_type[Clinician])))
+    model.remove_all_agents()
+    del model
+    gc.collect()
+    assert reference() is None
+    assert clinician() is None
