@@ -30,7 +30,7 @@ def test_f2_just_culture_raises_reports_while_harm_does_not_rise():
 
 
 def test_f2_across_wards_reporting_follows_safety_not_harm():
-    """The reporting paradox: wards that report most are the safest-feeling, not the most harmful."""
+    """Reporting paradox: the wards that report most feel safest; they are not the most harmful."""
     from sim.model import HospitalModel
     from tests.helpers import make_config
 
