@@ -43,7 +43,7 @@ class Clinician(Agent):
         self.perceived_blame = logit_normal(draw, model.config.management.punitiveness, 0.6)
         self.deviation_tolerance = logit_normal(draw, start.initial_tolerance, 0.6)
         self.professional_standard = self.deviation_tolerance
-        self.exhaustion = logit_normal(draw, 0.3, 0.6)
+        self.exhaustion = logit_normal(draw, 0.4, 0.6)
         self.resilience = draw.gauss(0.0, 0.3)
         # Personal log-odds of reporting: nurses file 70-88% of staff reports (brief, section 2)
         # and a few habitual reporters file most of them (AHRQ 2008: 52% file none in a year).

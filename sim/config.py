@@ -115,7 +115,7 @@ class ManagementConfig:
     """How managers respond to reports and spend their attention (M2, M3, M11, M12)."""
 
     punitiveness: float = parameter(
-        0.45, "0-1", "Mean chance a manager answers a report with blame rather than learning.",
+        0.5, "0-1", "Mean chance a manager answers a report with blame rather than learning.",
         0.0, 1.0)
     punitiveness_spread: float = parameter(
         0.7, "log-odds", "Spread of punitiveness between managers (standard deviation "
@@ -146,11 +146,11 @@ class ClinicianConfig:
     """Clinicians' starting beliefs and how they learn (M1-M9)."""
 
     initial_psychological_safety: float = parameter(
-        0.5, "0-1", "Mean psychological safety at the start.", 0.0, 1.0)
+        0.45, "0-1", "Mean psychological safety at the start.", 0.0, 1.0)
     initial_trust: float = parameter(
-        0.45, "0-1", "Mean trust in management at the start.", 0.0, 1.0)
+        0.4, "0-1", "Mean trust in management at the start.", 0.0, 1.0)
     initial_usefulness: float = parameter(
-        0.35, "0-1", "Mean belief that reporting changes something.", 0.0, 1.0)
+        0.3, "0-1", "Mean belief that reporting changes something.", 0.0, 1.0)
     initial_tolerance: float = parameter(
         0.35, "0-1", "Mean tolerance of deviation from procedure.", 0.0, 1.0)
     second_order_propensity: float = parameter(

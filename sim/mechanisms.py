@@ -47,9 +47,9 @@ def reporting_probability(psychological_safety: float, perceived_blame: float,
     suppress it. Harm events are reported more than near misses (Evans 2006). `propensity` is
     the clinician's personal log-odds offset (role and habit: nurses file most reports).
     """
-    log_odds = (-2.6 + propensity
+    log_odds = (-2.4 + propensity
                 + 2.5 * (psychological_safety - 0.5)
-                - 2.0 * (perceived_blame - 0.45)
+                - 2.0 * (perceived_blame - 0.5)
                 + 3.0 * (usefulness - 0.35)
                 + 1.0 * (trust - 0.45)
                 - 3.0 * max(0.0, time_pressure - 0.9)
