@@ -47,7 +47,7 @@ class Clinician(Agent):
         self.resilience = draw.gauss(0.0, 0.3)
         # Personal log-odds of reporting: nurses file 70-88% of staff reports (brief, section 2)
         # and a few habitual reporters file most of them (AHRQ 2008: 52% file none in a year).
-        role_offset = 0.0 if role == NURSE else -1.3
+        role_offset = 0.0 if role == NURSE else -0.9
         self.reporting_propensity = role_offset + draw.gauss(0.0, 1.3)
         self.on_duty = False
         self.time_pressure = 0.0

@@ -44,3 +44,16 @@ def test_about_half_of_staff_file_no_report_in_a_year():
     """AHRQ 2008: 52% of staff filed no incident report in the past year."""
     share = evaluated(metric="silent_staff_share", first=365, last=365)
     assert 0.35 <= share <= 0.7
+
+
+def test_nurses_file_most_staff_reports():
+    """Nurses file 70-88% of staff reports in Australian and US data (brief, section 2)."""
+    from sim.model import HospitalModel
+
+    nurse_reports = all_reports = 0
+    for seed in range(3):
+        model = HospitalModel(seed=seed, storytelling=False).run()
+        for clinician in model.clinician_list:
+            all_reports += clinician.reports_filed
+            nurse_reports += clinician.reports_filed * (clinician.role == "nurse")
+    assert 0.7 <= nurse_reports / all_reports <= 0.92
