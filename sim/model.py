@@ -66,7 +66,8 @@ class HospitalModel(Model):
         self.build_hospital()
         self.schedule_periodic_processes()
         self.datacollector = DataCollector(model_reporters={
-            metric.name: partial(read_day_summary, metric.name) for metric in METRICS})
+            "day": partial(read_day_summary, "day"),
+            **{metric.name: partial(read_day_summary, metric.name) for metric in METRICS}})
 
     # --- building the hospital ------------------------------------------------------------------
 
@@ -289,7 +290,6 @@ class HospitalModel(Model):
         """Read the day's counts and the agents' states into one row."""
         summary = {name: float(getattr(self.tally, name)) for name in TALLIED}
         staff = self.clinician_list
-        count = len(staff)
         nurses = [c for c in staff if c.role == NURSE]
         doctors = [c for c in staff if c.role == DOCTOR]
         on_duty = [c for c in staff if c.on_duty]
@@ -297,6 +297,7 @@ class HospitalModel(Model):
         care = sum(c.ward.care_demand for c in on_duty)
         year_ago = self.day - 365
         summary.update(
+            day=float(self.scenario_day),
             patients=float(sum(len(w.patients) for w in self.wards)),
             reporting_rate=ratio(summary["staff_reports"], summary["incidents"]),
             harm_capture=ratio(summary["reported_adverse_events"], summary["adverse_events"]),
@@ -321,7 +322,6 @@ class HospitalModel(Model):
             admin_time_share=ratio(regulatory, regulatory + care),
             report_backlog=float(sum(len(m.backlog) for m in self.ward_managers)),
         )
-        assert len(summary) == len(METRICS) or count == 0
         self.day_summary = summary
 
     def daily_data(self):
@@ -331,9 +331,7 @@ class HospitalModel(Model):
         days 1 to `run.days`. Scenario days (interventions, shocks) use the same numbering.
         """
         frame = self.datacollector.get_model_vars_dataframe()
-        frame.insert(0, "day", [int(t) - self.config.run.burn_in
-                                for t in self.datacollector._collection_steps])
-        return frame
+        return frame.astype({"day": int})
 
     def model_time(self, scenario_day: float) -> float:
         """Model time of a scenario day (scenario days count from the end of burn-in)."""
