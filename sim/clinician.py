@@ -8,7 +8,6 @@ and burnout; decides whether to report what went wrong; and learns from what hap
 
 from __future__ import annotations
 
-import math
 import random
 from typing import TYPE_CHECKING
 
@@ -257,8 +256,7 @@ def logit_normal(draw: random.Random, centre: float, spread: float) -> float:
     its parameters, so that changing a mean in one scenario does not shift every later draw of
     the stream (common random numbers).
     """
-    centre = min(max(centre, 0.001), 0.999)
-    return rules.logistic(math.log(centre / (1.0 - centre)) + spread * draw.gauss(0.0, 1.0))
+    return rules.logistic(rules.log_odds(centre) + spread * draw.gauss(0.0, 1.0))
 
 
 def relax_down(value: float, rate: float) -> float:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from mesa import Agent
 
 from sim import mechanisms as rules
-from sim.clinician import logit_normal
 
 if TYPE_CHECKING:
     from sim.clinician import Clinician
@@ -32,13 +31,20 @@ class Manager(Agent):
 
     def __init__(self, model: HospitalModel, ward: Ward | None) -> None:
         super().__init__(model)
-        management = model.config.management
         self.ward = ward
-        self.punitiveness = logit_normal(model.streams.managers, management.punitiveness,
-                                         management.punitiveness_spread)
+        # A manager's place in the spread of styles, fixed for life; the style itself follows
+        # the hospital's management policy, so a just-culture intervention reaches every manager.
+        self.style_deviation = model.streams.managers.gauss(0.0, 1.0)
         self.backlog: deque[Report] = deque()
         self.pending_outcomes: set[PendingOutcome] = set()
         self.follow_up_credit = 0.0
+
+    @property
+    def punitiveness(self) -> float:
+        """Chance of answering a report with blame (logit-normal around the policy's centre)."""
+        management = self.model.config.management
+        return rules.logistic(rules.log_odds(management.punitiveness)
+                              + management.punitiveness_spread * self.style_deviation)
 
     @property
     def learning_orientation(self) -> float:

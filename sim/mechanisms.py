@@ -27,6 +27,12 @@ def logistic(log_odds: float) -> float:
     return z / (1.0 + z)
 
 
+def log_odds(probability: float) -> float:
+    """Log-odds of a probability, clamped away from 0 and 1."""
+    probability = min(max(probability, 0.001), 0.999)
+    return math.log(probability / (1.0 - probability))
+
+
 def relax(value: float, target: float, rate: float) -> float:
     """Move a belief a fraction `rate` of the way toward `target`."""
     return value + rate * (target - value)

@@ -158,18 +158,29 @@ class HospitalModel(Model):
     # --- periodic processes on Mesa's event scheduler ------------------------------------------
 
     def schedule_periodic_processes(self) -> None:
-        """(Re)start audits and walkrounds at their current rates, staggered across wards."""
-        for process in self.periodic_processes:
-            process.generator.stop()
-        self.periodic_processes = []
+        """Keep one audit and one walkround timetable per ward in step with their rates.
+
+        A ward keeps its next due date when a rate changes, unless the new interval would bring
+        the visit sooner; so a rate ramped up day by day does not keep postponing visits.
+        """
         regulation, management = self.config.regulation, self.config.management
+        rates = {"audit": regulation.audits_per_year / 365.0,
+                 "walkround": management.walkrounds_per_month / 30.0}
+        existing = {(p.ward.index, p.kind): p for p in self.periodic_processes}
+        self.periodic_processes = []
         for ward in self.wards:
-            if regulation.audits_per_year > 0:
-                self.periodic_processes.append(PeriodicProcess(
-                    self, ward, "audit", 365.0 / regulation.audits_per_year))
-            if management.walkrounds_per_month > 0:
-                self.periodic_processes.append(PeriodicProcess(
-                    self, ward, "walkround", 30.0 / management.walkrounds_per_month))
+            for kind, rate in rates.items():
+                process = existing.get((ward.index, kind))
+                if rate <= 0:
+                    if process is not None:
+                        process.stop()
+                    continue
+                interval = 1.0 / rate
+                if process is None or process.next_due() - self.time > interval:
+                    if process is not None:
+                        process.stop()
+                    process = PeriodicProcess(self, ward, kind, interval)
+                self.periodic_processes.append(process)
 
     # --- the day -------------------------------------------------------------------------------
 
@@ -344,21 +355,34 @@ class HospitalModel(Model):
 
 
 class PeriodicProcess:
-    """An audit or walkround announced on Mesa's scheduler for the following day."""
+    """An audit or walkround timetable for one ward on Mesa's scheduler.
+
+    Each event announces the visit for the following day: periodic events run after the day's
+    step at the same time, so the visit takes place on the next whole day.
+    """
 
     def __init__(self, model: HospitalModel, ward: Ward, kind: str, interval: float) -> None:
         self.model = model
         self.ward = ward
         self.kind = kind
-        # Stagger wards so that they are not all audited on the same day.
-        offset = interval * (ward.index + 0.5) / len(model.wards)
-        start = model.time + offset
-        self.generator = model.schedule_recurring(self.announce, Schedule(interval=interval,
-                                                                          start=start))
+        # Stagger wards so that they are not all visited on the same day.
+        start = model.time + interval * (ward.index + 0.5) / len(model.wards)
+        self.generator = model.schedule_recurring(
+            self.announce, Schedule(interval=self.current_interval, start=start))
+
+    def current_interval(self, model: HospitalModel) -> float:
+        if self.kind == "audit":
+            return 365.0 / model.config.regulation.audits_per_year
+        return 30.0 / model.config.management.walkrounds_per_month
+
+    def next_due(self) -> float:
+        due = self.generator.next_scheduled_time
+        return math.inf if due is None else due
+
+    def stop(self) -> None:
+        self.generator.stop()
 
     def announce(self) -> None:
-        # Periodic events run after the day's step at the same time, so the process takes
-        # place on the next whole day.
         day = math.floor(self.model.time) + 1
         if self.kind == "audit":
             self.ward.audit_day = day
