@@ -29,6 +29,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/benchmark.py
+	$(BIN)/python benchmarks/experiment_benchmark.py
 
 app: $(STAMP)
 	$(BIN)/python run.py app

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sim.config import ModelConfig  # noqa: E402
-from sim.model import HospitalModel  # noqa: E402
+from sim.config import ModelConfig
+from sim.model import HospitalModel
 
 
 def time_year(scale: int, seed: int) -> tuple[float, float]:

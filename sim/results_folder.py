@@ -46,6 +46,7 @@ def atomic_results_folder(destination: Path) -> Iterator[Path]:
                                  dir=destination.parent))
     try:
         yield work
+        work.chmod(0o755)  # mkdtemp makes it private; results are meant to be shared
         os.rename(work, destination)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

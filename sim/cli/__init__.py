@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
         handler = getattr(arguments, "func", None)
         if handler is None:
-            from sim.cli.simulate import main_job
+            from sim.cli.experiment import main_job
             return main_job()
         return int(handler(arguments) or 0)
     except UsageError as error:

@@ -60,6 +60,12 @@ class Scenario:
     source: Path | None = None
 
     @classmethod
+    def from_dict(cls, document: Mapping[str, Any], where: str = "") -> Scenario:
+        """Rebuild a scenario from `to_dict()` output, checked as a file would be."""
+        return scenario_from_data(document, where or str(document.get("name", "scenario")),
+                                  None)
+
+    @classmethod
     def default(cls) -> Scenario:
         """The built-in default hospital (the empty scenario)."""
         return cls(name="default hospital", description=DEFAULT_DESCRIPTION)

@@ -1,0 +1,183 @@
+"""Evaluators: where the runs of an experiment execute, behind one interface.
+
+An evaluator is a context manager with `evaluate(function, arguments)`, which yields one
+`Outcome` per call as calls finish (in any order). A failed call becomes an outcome with an
+error message rather than an exception, so that the other runs carry on. Three backends:
+in this process (one worker), a local process pool, and an existing Dask distributed cluster
+through its `concurrent.futures` executor.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import signal
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Self
+
+from sim.errors import UsageError
+
+PRELOAD = ["sim.experiment.jobs", "sim.scenario", "sim.model"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of call number `index`, or the error it raised."""
+
+    index: int
+    value: Any = None
+    error: str | None = None
+    details: str = ""
+
+
+def failure(index: int, error: BaseException) -> Outcome:
+    details = "".join(traceback.format_exception(error))
+    return Outcome(index, error=f"{type(error).__name__}: {error}", details=details)
+
+
+class Evaluator:
+    """Runs calls and yields their outcomes as they finish."""
+
+    description = "evaluator"
+    workers = 1
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def evaluate(self, function: Callable[..., Any],
+                 arguments: Sequence[tuple[Any, ...]]) -> Iterator[Outcome]:
+        raise NotImplementedError
+
+
+class SequentialEvaluator(Evaluator):
+    """Every call in this process, one after another (no pickling, easiest to debug)."""
+
+    description = "sequential (1 worker, in process)"
+
+    def evaluate(self, function: Callable[..., Any],
+                 arguments: Sequence[tuple[Any, ...]]) -> Iterator[Outcome]:
+        for index, args in enumerate(arguments):
+            try:
+                value = function(*args)
+            except Exception as error:
+                yield failure(index, error)
+            else:
+                yield Outcome(index, value)
+
+
+class ExecutorEvaluator(Evaluator):
+    """Calls submitted to a `concurrent.futures.Executor`, all at once."""
+
+    executor: cf.Executor
+
+    def __init__(self) -> None:
+        self.pending: list[cf.Future] = []
+
+    def evaluate(self, function: Callable[..., Any],
+                 arguments: Sequence[tuple[Any, ...]]) -> Iterator[Outcome]:
+        index_of = {self.executor.submit(function, *args): index
+                    for index, args in enumerate(arguments)}
+        self.pending = list(index_of)
+        for future in cf.as_completed(index_of):
+            error = future.exception()
+            if error is None:
+                yield Outcome(index_of[future], future.result())
+            else:
+                yield failure(index_of[future], error)
+        self.pending = []
+
+    def cancel_pending(self) -> None:
+        # Interrupted or failed mid-way: do not start runs nobody will read.
+        for future in self.pending:
+            future.cancel()
+
+
+def ignore_interrupts() -> None:
+    """Pool workers leave Ctrl-C to the parent, which cancels the work and cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class ProcessPoolEvaluator(ExecutorEvaluator):
+    """A pool of local worker processes."""
+
+    def __init__(self, workers: int) -> None:
+        super().__init__()
+        self.workers = workers
+        self.description = f"local process pool ({workers} workers)"
+
+    def __enter__(self) -> Self:
+        # forkserver: safe when the parent has threads (progress bar, Dask client).
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                              else "spawn")
+        if context.get_start_method() == "forkserver":
+            # Import the model once in the server; workers fork from it ready to run.
+            context.set_forkserver_preload(PRELOAD)
+        self.executor = cf.ProcessPoolExecutor(self.workers, mp_context=context,
+                                               initializer=ignore_interrupts)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEvaluator(ExecutorEvaluator):
+    """An existing Dask distributed cluster, through `Client.get_executor()`.
+
+    The workers must be able to import this package (same version), as for any Dask job.
+    """
+
+    def __init__(self, address: str, timeout: str = "10s") -> None:
+        super().__init__()
+        self.address = address
+        self.timeout = timeout
+        self.description = f"Dask distributed cluster at {address}"
+
+    def __enter__(self) -> Self:
+        try:
+            from distributed import Client
+        except ImportError as error:
+            raise UsageError("--dask needs the optional Dask extra: "
+                             "pip install 'hospital-safety-culture[dask]'") from error
+        check_dask_address(self.address)
+        try:
+            self.client = Client(self.address, timeout=self.timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise UsageError(f"cannot reach a Dask scheduler at {self.address!r}: {error}") \
+                from error
+        self.workers = max(1, sum(self.client.nthreads().values()))
+        # pure=False: every job is a distinct task even if two scenarios are identical.
+        self.executor = self.client.get_executor(pure=False)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.cancel_pending()
+        self.executor.shutdown(wait=False)
+        self.client.close()
+
+
+def check_dask_address(address: str) -> None:
+    """Refuse a malformed scheduler address up front (a Client would hang before failing)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme != "inproc":
+            parse_host_port(location)
+    except ValueError as error:
+        raise UsageError(f"--dask expects a scheduler address such as tcp://host:8786 "
+                         f"({error})") from None
+
+
+def make_evaluator(workers: int, dask_address: str | None = None) -> Evaluator:
+    """The evaluator for the command-line options: Dask if an address is given, else local."""
+    if dask_address:
+        return DaskEvaluator(dask_address)
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1 (got {workers})")
+    return SequentialEvaluator() if workers == 1 else ProcessPoolEvaluator(workers)

@@ -1,0 +1,95 @@
+"""Run every scenario over the same replicate seeds and collect the results in job order.
+
+Outcomes arrive in whatever order the workers finish; they are stored by job, so everything
+written afterwards is identical for any number of workers and for any backend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tqdm import tqdm
+
+from sim.experiment.evaluators import Evaluator
+from sim.experiment.jobs import Job, RunOutput, make_jobs, replicate_seeds, simulate_job
+
+
+@dataclass
+class RunRecord:
+    """One job and what came of it: its daily output, or the error it raised."""
+
+    job: Job
+    output: RunOutput | None = None
+    error: str | None = None
+    details: str = ""
+
+
+@dataclass
+class ExperimentResults:
+    """Everything an experiment produced, with the settings needed to reproduce it."""
+
+    scenarios: list[Any]  # sim.scenario.Scenario, resolved
+    labels: list[str]
+    root_seed: int
+    seeds: list[int]
+    window: int
+    records: list[RunRecord]
+    backend: str
+    workers: int
+    started: str
+    wall_seconds: float
+
+    @property
+    def failures(self) -> list[RunRecord]:
+        return [record for record in self.records if record.output is None]
+
+    def label_of(self, job: Job) -> str:
+        return self.labels[job.scenario]
+
+
+def scenario_labels(names: Sequence[str]) -> list[str]:
+    """Scenario names made unique (a name given twice gets -2, -3, ...)."""
+    labels: list[str] = []
+    for name in names:
+        label, number = name, 1
+        while label in labels:
+            number += 1
+            label = f"{name}-{number}"
+        labels.append(label)
+    return labels
+
+
+def run_experiment(scenarios: Sequence[Any], *, replicates: int, root_seed: int, window: int,
+                   evaluator: Evaluator, quiet: bool = False) -> ExperimentResults:
+    """Run each scenario `replicates` times with paired seeds on `evaluator`."""
+    seeds = replicate_seeds(root_seed, replicates)
+    jobs = make_jobs(len(scenarios), seeds)
+    documents = [scenario.to_dict() for scenario in scenarios]
+    records = [RunRecord(job) for job in jobs]
+    started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    clock = time.perf_counter()
+    with evaluator, tqdm(total=len(jobs), unit="run", desc="simulating", disable=quiet,
+                         file=sys.stderr, dynamic_ncols=True) as progress:
+        arguments = [(documents[job.scenario], job.seed) for job in jobs]
+        for outcome in evaluator.evaluate(simulate_job, arguments):
+            record = records[outcome.index]
+            record.output, record.error, record.details = (outcome.value, outcome.error,
+                                                           outcome.details)
+            if outcome.error is not None:
+                tqdm.write(f"run failed: {describe(record, scenarios)}: {outcome.error}",
+                           file=sys.stderr)
+            progress.update()
+    labels = scenario_labels([scenario.name for scenario in scenarios])
+    return ExperimentResults(list(scenarios), labels, root_seed, seeds, window, records,
+                             evaluator.description, evaluator.workers, started,
+                             time.perf_counter() - clock)
+
+
+def describe(record: RunRecord, scenarios: Sequence[Any]) -> str:
+    job = record.job
+    return f"scenario {scenarios[job.scenario].name!r}, replicate {job.replicate}, seed {job.seed}"
