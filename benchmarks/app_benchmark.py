@@ -76,10 +76,10 @@ def prepared(settings: ClassroomSettings) -> ClassroomHospital:
     return model
 
 
-# Click Step inside the page and resolve once every view shows the new day and the browser has
-# painted it, so that the time excludes the test driver's own overhead.
+# Click Step inside the page and resolve once the day, hospital and charts show the new day
+# and the browser has painted it; the time excludes the test driver's own overhead.
 STEP_AND_WAIT = """() => new Promise(resolve => {
-  const views = ['.day-status', '.hospital-view-box', '.live-charts', '.story-feed']
+  const views = ['.day-status', '.hospital-view-box', '.live-charts']
       .map(selector => document.querySelector(selector));
   const before = views.map(view => view.innerHTML);
   const button = [...document.querySelectorAll('button')]
@@ -92,6 +92,7 @@ STEP_AND_WAIT = """() => new Promise(resolve => {
     }
   });
   observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+  setTimeout(() => { observer.disconnect(); resolve(NaN); }, 10000);
   button.click();
 })"""
 
@@ -128,9 +129,11 @@ def time_in_browser(days: int) -> list[float]:
             status = page.locator(".day-status")
             status.wait_for(timeout=60_000)
             page.get_by_role("button", name="Step").wait_for()
-            for view in (".hospital-view-box", ".live-charts", ".story-feed"):
+            for view in (".hospital-view-box", ".live-charts"):
                 page.locator(view).first.wait_for(timeout=30_000)
             samples = [page.evaluate(STEP_AND_WAIT) for _ in range(days)]
+            if any(sample != sample for sample in samples):  # NaN: a view never updated
+                raise RuntimeError("the page did not redraw after a Step within 10 s")
             browser.close()
         return samples
     finally:
@@ -157,7 +160,8 @@ def main() -> None:
     if arguments.browser:
         clicks = time_in_browser(min(days, 40))
         print(f"  browser, Step click to all views redrawn: {milliseconds(clicks)}")
-    worst = max(statistics.median(redraw), statistics.median(both))
+    worst = max(statistics.median(redraw), statistics.median(both),
+                statistics.median(clicks) if arguments.browser else 0.0)
     print(f"Target: under about 100 ms per day with redraw; slowest median here {worst:.1f} ms.")
 
 

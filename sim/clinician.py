@@ -144,7 +144,8 @@ class Clinician(Agent):
         if model.streams.decisions.random() < empowered:
             if self.ward.fix(hazard):
                 model.tally.hazards_fixed += 1
-                model.tell(f"{self.describe()} fixed a {hazard.kind} problem themselves.",
+                model.tell(f"{self.describe(capital=True)} fixed {article(hazard.kind)} "
+                           f"{hazard.kind} problem themselves.",
                            ward=self.ward, kind="fix")
         elif not hazard.reported:
             hazard.reported = True
@@ -261,3 +262,7 @@ def logit_normal(draw: random.Random, centre: float, spread: float) -> float:
 
 def relax_down(value: float, rate: float) -> float:
     return value - rate * value
+
+
+def article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"

@@ -108,7 +108,7 @@ class Manager(Agent):
         model.tally.patient_reports_acted_on += 1
         if report.hazard is not None and report.ward.fix(report.hazard):
             model.tally.hazards_fixed += 1
-            model.tell(f"A patient's concern on {report.ward.name} led to a "
+            model.tell(f"A patient's concern on {report.ward.name} led to the "
                        f"{report.hazard.kind} problem being fixed.", ward=report.ward, kind="fix")
 
     def reveal_outcome(self, report: Report, feedback: bool) -> None:

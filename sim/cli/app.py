@@ -1,7 +1,139 @@
-"""Placeholder: this command group is added by its own module."""
+"""`python run.py app` serves the interactive page; `python run.py animate` exports a GIF.
+
+The page is served by Solara in production mode (no auto-reload, no development tools) on
+127.0.0.1 unless `--host` says otherwise, e.g. `--host 0.0.0.0` to share it with a classroom
+network. Solara's usage statistics are switched off: a classroom page reports to no one.
+"""
+
+from __future__ import annotations
 
 import argparse
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from sim.errors import UsageError
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "sim" / "app" / "page.py"
+OUTPUTS = Path("outputs")
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise UsageError(f"--port: expected a whole number from 1 to 65535, got {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port: expected a whole number from 1 to 65535, got {port}")
+    return port
+
+
+def positive_days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        raise UsageError(f"--every: expected a whole number of days, got {text!r}") from None
+    if days < 1:
+        raise UsageError(f"--every: expected at least 1 day, got {days}")
+    return days
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Nothing registered yet."""
+    from sim.scenario import add_scenario_arguments
+
+    app = subparsers.add_parser(
+        "app", help="serve the interactive page for educators (open it in a browser)")
+    app.add_argument("--host", default=DEFAULT_HOST,
+                     help=f"address to listen on (default {DEFAULT_HOST}, this computer only; "
+                          "0.0.0.0 shares the page with the local network)")
+    app.add_argument("--port", type=port_number, default=DEFAULT_PORT,
+                     help=f"port to listen on (default {DEFAULT_PORT})")
+    app.set_defaults(func=serve)
+
+    animate = subparsers.add_parser(
+        "animate", help="write an animated GIF of a scenario (hospital view and key charts)")
+    add_scenario_arguments(animate, positional=True)
+    animate.add_argument("--seed", type=int, default=1)
+    animate.add_argument("--every", type=positive_days, default=5,
+                         help="days between frames (default 5)")
+    animate.add_argument("--fps", type=int, default=10, help="frames per second (default 10)")
+    animate.add_argument("--colour-by", default="psychological_safety", metavar="STATE",
+                         help="clinician state the markers show: psychological_safety "
+                              "(default), workaround_habit or burnout")
+    animate.add_argument("--out", type=Path, default=OUTPUTS,
+                         help="folder for the GIF (default outputs/)")
+    animate.set_defaults(func=export_animation)
+
+
+def server_command(host: str, port: int) -> list[str]:
+    return [sys.executable, "-m", "solara", "run", str(PAGE), "--production",
+            "--host", host, "--port", str(port), "--no-open"]
+
+
+def server_environment() -> dict[str, str]:
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), environment.get("PYTHONPATH", "")]))
+    environment["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
+    return environment
+
+
+def serve(arguments: argparse.Namespace) -> int:
+    from sim.app.assets import ensure_page_assets
+
+    ensure_page_assets()
+    host, port = arguments.host, arguments.port
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving the page at http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
+    if host not in LOOPBACK:
+        print("Anyone on this network who can reach this computer can open the page.",
+              flush=True)
+    server = subprocess.Popen(server_command(host, port), env=server_environment(), cwd=ROOT)
+    # Stopping this command (Ctrl+C, or a terminate signal) stops the server with it.
+    previous = signal.signal(signal.SIGTERM, stop_on_terminate)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        print("Stopped the page.")
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if server.poll() is None:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def stop_on_terminate(signal_number: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def export_animation(arguments: argparse.Namespace) -> int:
+    from sim.app.animate import animate_scenario
+    from sim.app.hospital_view import COLOUR_STATES
+    from sim.scenario import scenario_from_arguments
+
+    if arguments.colour_by not in COLOUR_STATES:
+        raise UsageError(f"--colour-by: expected one of {', '.join(COLOUR_STATES)}, got "
+                         f"{arguments.colour_by!r}")
+    scenario = scenario_from_arguments(arguments)
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 20 == 0:
+            print(f"  frame {done} of {total}", flush=True)
+
+    print(f"Animating {scenario.name} (seed {arguments.seed}, a frame every "
+          f"{arguments.every} days)...", flush=True)
+    path = animate_scenario(scenario, arguments.seed, arguments.out, every=arguments.every,
+                            fps=arguments.fps, colour_by=arguments.colour_by,
+                            progress=progress)
+    print(f"Animation: {path}")
+    return 0

@@ -1,0 +1,342 @@
+"""Live charts of the key series, with intervention markers, for one hospital or two side by side.
+
+Series are smoothed the way the metrics contract defines periods (sim.metrics): ratios as a ratio
+of rolling sums (never a mean of daily ratios), counts as a rolling daily mean, states as they
+are. The page draws them as SVG (a few milliseconds per redraw, so Play stays smooth); the
+exported animation draws the same series with matplotlib.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+import numpy as np
+import solara
+from mesa.visualization.utils import update_counter
+
+from sim.app.style import PAPER
+from sim.metrics import METRIC_BY_NAME
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from sim.app.classroom import ClassroomHospital
+    from sim.model import HospitalModel
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One panel: a title, what the numbers mean, and the metrics drawn in it."""
+
+    title: str
+    unit: str
+    metrics: tuple[tuple[str, str], ...]  # (metric column, label)
+    window: int = 14
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart("Reporting rate", "staff reports per incident", (("reporting_rate", "reporting"),)),
+    Chart("Workaround rate", "workarounds per obstacle met", (("workaround_rate", "workarounds"),)),
+    Chart("Harm", "adverse events per day", (("adverse_events", "adverse events"),)),
+    Chart("Psychological safety", "mean of clinicians, 0-1",
+          (("psychological_safety", "psychological safety"),)),
+    Chart("Trust in management", "mean of clinicians, 0-1",
+          (("trust_in_management", "trust"),)),
+    Chart("Burnout", "share of clinicians burned out", (("burnout_prevalence", "burnout"),)),
+    Chart("Compliance", "measured by audits vs true", (
+        ("measured_compliance", "measured"), ("true_compliance", "true")), window=30),
+)
+METRIC_COLOURS = ("#1565c0", "#c62828")  # first and second metric of a two-metric panel
+HOSPITAL_COLOURS = ("#1565c0", "#ef6c00")  # your hospital, the comparison
+COMPARISON_DASH = "5,3"
+MAX_MARKERS_LISTED = 8
+
+
+@dataclass(frozen=True)
+class Series:
+    """One smoothed metric of one hospital, by scenario day."""
+
+    days: np.ndarray
+    values: np.ndarray
+
+    @property
+    def latest(self) -> float:
+        finite = self.values[np.isfinite(self.values)]
+        return float(finite[-1]) if finite.size else math.nan
+
+
+@dataclass(frozen=True)
+class HospitalTrace:
+    """What the charts need from one hospital: a label, its smoothed series and run length."""
+
+    label: str
+    series: dict[str, Series]
+    first_day: int
+    last_day: int
+
+
+def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
+    """Sum over the last `window` days (fewer at the start)."""
+    cumulative = np.concatenate(([0.0], np.cumsum(values)))
+    ends = np.arange(1, values.size + 1)
+    return cumulative[ends] - cumulative[np.maximum(0, ends - window)]
+
+
+def smoothed(columns: dict[str, list[float]], name: str, window: int) -> np.ndarray:
+    """A metric over a rolling window, formed as sim.metrics.period_value forms it."""
+    metric = METRIC_BY_NAME[name]
+    if metric.kind == "ratio":
+        numerator = rolling_sum(np.asarray(columns[metric.numerator], dtype=float), window)
+        denominator = rolling_sum(np.asarray(columns[metric.denominator], dtype=float), window)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(denominator > 0, numerator / denominator, np.nan)
+        return 1.0 - value if metric.complement else value
+    values = np.asarray(columns[name], dtype=float)
+    if metric.kind == "count":
+        days = np.minimum(np.arange(1, values.size + 1), window)
+        return rolling_sum(values, window) / days
+    return values
+
+
+def hospital_trace(model: HospitalModel, label: str) -> HospitalTrace:
+    """The smoothed series of every chart for one hospital, by scenario day."""
+    columns = model.datacollector.model_vars
+    count = len(columns["incidents"])
+    burn_in = model.config.run.burn_in
+    # One row is collected per day from model time 1, so row i is scenario day i + 1 - burn_in.
+    days = np.arange(1, count + 1) - burn_in
+    series = {name: Series(days, smoothed(columns, name, chart.window))
+              for chart in CHARTS for name, _ in chart.metrics} if count else {}
+    return HospitalTrace(label, series, 1 - burn_in, model.config.run.days)
+
+
+# --- scales ------------------------------------------------------------------------------------
+
+def nice_step(span: float, ticks: int = 3) -> float:
+    raw = span / max(1, ticks)
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    return next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw)
+
+
+def value_range(traces: Sequence[HospitalTrace], chart: Chart) -> tuple[float, float]:
+    """A y range that only widens as a run goes on, so curves do not jump about."""
+    values = [trace.series[name].values for trace in traces for name, _ in chart.metrics
+              if name in trace.series]
+    finite = np.concatenate(values) if values else np.array([])
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    if high - low < 0.02:
+        low, high = low - 0.01, high + 0.01
+    step = nice_step(high - low)
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    bounded = all(METRIC_BY_NAME[name].kind != "count" for name, _ in chart.metrics)
+    return max(0.0, low), (min(1.0, high) if bounded else high)
+
+
+def day_range(traces: Sequence[HospitalTrace]) -> tuple[int, int]:
+    first = min(trace.first_day for trace in traces)
+    last = max(trace.last_day for trace in traces)
+    for trace in traces:
+        for series in trace.series.values():
+            if series.days.size:
+                last = max(last, int(series.days[-1]))
+    return first, last
+
+
+def day_ticks(first: int, last: int) -> list[int]:
+    step = next(s for s in (30, 60, 90, 180, 365, 730) if (last - first) / s <= 6)
+    start = math.ceil(first / step) * step
+    return list(range(start, last + 1, step))
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def format_value(value: float) -> str:
+    if math.isnan(value):
+        return "–"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+
+
+# --- SVG for the page --------------------------------------------------------------------------
+
+PANEL_WIDTH, PANEL_HEIGHT, COLUMNS = 250.0, 150.0, 4
+LEFT, RIGHT, TOP, BOTTOM = 36.0, 8.0, 34.0, 18.0
+
+
+def line_colour(chart: Chart, metric_index: int, hospital_index: int) -> str:
+    """One-metric panels colour by hospital; the compliance panel colours by metric."""
+    if len(chart.metrics) > 1:
+        return METRIC_COLOURS[metric_index]
+    return HOSPITAL_COLOURS[hospital_index]
+
+
+def polyline_paths(series: Series, x_of, y_of) -> list[str]:
+    """Point lists of the finite stretches of a series (gaps where nothing was counted)."""
+    paths, current = [], []
+    for day, value in zip(series.days.tolist(), series.values.tolist(), strict=True):
+        if math.isfinite(value):
+            current.append(f"{x_of(day):.1f},{y_of(value):.1f}")
+        elif current:
+            paths.append(" ".join(current))
+            current = []
+    if current:
+        paths.append(" ".join(current))
+    return paths
+
+
+def svg_panel(chart: Chart, traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
+              x0: float, y0: float) -> str:
+    first, last = day_range(traces)
+    low, high = value_range(traces, chart)
+    plot_w, plot_h = PANEL_WIDTH - LEFT - RIGHT, PANEL_HEIGHT - TOP - BOTTOM
+
+    def x_of(day: float) -> float:
+        return x0 + LEFT + (day - first) / max(1, last - first) * plot_w
+
+    def y_of(value: float) -> float:
+        return y0 + TOP + (1.0 - (value - low) / ((high - low) or 1.0)) * plot_h
+
+    parts = [f'<g class="chart" data-title="{escape(chart.title)}">',
+             f'<text x="{x0 + 4}" y="{y0 + 14}" font-size="13" font-weight="600" '
+             f'fill="#263238">{escape(chart.title)}</text>',
+             f'<text x="{x0 + 4}" y="{y0 + 26}" font-size="9.5" fill="#607d8b">'
+             f"{escape(chart.unit)}</text>"]
+    latest = " | ".join(
+        "/".join(f'<tspan fill="{line_colour(chart, m, t)}">'
+                 f"{format_value(trace.series[name].latest)}</tspan>"
+                 for m, (name, _) in enumerate(chart.metrics))
+        for t, trace in enumerate(traces) if trace.series)
+    parts.append(f'<text class="latest" x="{x0 + PANEL_WIDTH - RIGHT}" y="{y0 + 14}" '
+                 f'font-size="12" text-anchor="end" fill="#263238">{latest}</text>')
+    if first < 0:
+        shade = x_of(0) - x_of(first)
+        parts.append(f'<rect x="{x_of(first):.1f}" y="{y0 + TOP}" width="{shade:.1f}" '
+                     f'height="{plot_h}" fill="#eceff1"><title>warm-up: beliefs settle before '
+                     "day 1</title></rect>"
+                     f'<text x="{x_of(first) + 3:.1f}" y="{y0 + TOP + plot_h - 4:.1f}" '
+                     'font-size="9" fill="#90a4ae">warm-up</text>')
+    parts.append(f'<rect x="{x0 + LEFT}" y="{y0 + TOP}" width="{plot_w}" height="{plot_h}" '
+                 'fill="none" stroke="#b0bec5"/>')
+    for value in (low, (low + high) / 2, high):
+        y = y_of(value)
+        parts.append(f'<text x="{x0 + LEFT - 3}" y="{y + 3:.1f}" font-size="9" '
+                     f'text-anchor="end" fill="#607d8b">{format_value(value)}</text>')
+    for day in day_ticks(first, last):
+        parts.append(f'<text x="{x_of(day):.1f}" y="{y0 + PANEL_HEIGHT - 5}" font-size="9" '
+                     f'text-anchor="middle" fill="#607d8b">{day}</text>')
+    for number, (day, label) in enumerate(markers, start=1):
+        if first <= day <= last:
+            x = x_of(day)
+            parts.append(
+                f'<g class="marker"><line x1="{x:.1f}" x2="{x:.1f}" y1="{y0 + TOP}" '
+                f'y2="{y0 + TOP + plot_h}" stroke="#455a64" stroke-dasharray="2,2"/>'
+                f'<text x="{x + 2:.1f}" y="{y0 + TOP + 9}" font-size="9" fill="#455a64">'
+                f"{number}</text><title>Day {day}: {escape(label)}</title></g>")
+    # The comparison goes underneath, so your hospital stays visible where the two agree.
+    for index, trace in reversed(list(enumerate(traces))):
+        dash = f' stroke-dasharray="{COMPARISON_DASH}"' if index else ""
+        for metric_index, (name, _) in enumerate(chart.metrics):
+            if name not in trace.series:
+                continue
+            colour = line_colour(chart, metric_index, index)
+            for points in polyline_paths(trace.series[name], x_of, y_of):
+                parts.append(f'<polyline class="line" data-metric="{name}" points="{points}" '
+                             f'fill="none" stroke="{colour}" stroke-width="1.6"{dash}/>')
+    parts.append("</g>")
+    return "".join(parts)
+
+
+def svg_key(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
+            x0: float, y0: float) -> str:
+    """The eighth panel: which line is which, and what each numbered marker was."""
+    lines = []
+    for index, trace in enumerate(traces):
+        dash = f' stroke-dasharray="{COMPARISON_DASH}"' if index else ""
+        y = y0 + 14 + 16 * index
+        lines.append(f'<line x1="{x0 + 4}" x2="{x0 + 30}" y1="{y - 4}" y2="{y - 4}" '
+                     f'stroke="{HOSPITAL_COLOURS[index]}" stroke-width="1.8"{dash}/>'
+                     f'<text x="{x0 + 36}" y="{y}" font-size="11" fill="#263238">'
+                     f"{escape(shorten(trace.label, 36))}<title>{escape(trace.label)}</title>"
+                     "</text>")
+    y = y0 + 16 + 16 * len(traces)
+    lines.append(f'<text x="{x0 + 4}" y="{y}" font-size="9.5" fill="#607d8b">Compliance: '
+                 f'<tspan fill="{METRIC_COLOURS[0]}">measured</tspan> vs '
+                 f'<tspan fill="{METRIC_COLOURS[1]}">true</tspan>; grey: warm-up</text>')
+    for number, (day, label) in enumerate(markers[:MAX_MARKERS_LISTED], start=1):
+        y += 13
+        text = f"{number}  day {day}: {label}"
+        lines.append(f'<text class="marker-key" x="{x0 + 4}" y="{y}" font-size="9.5" '
+                     f'fill="#455a64">{escape(shorten(text, 48))}<title>{escape(text)}</title>'
+                     "</text>")
+    if len(markers) > MAX_MARKERS_LISTED:
+        lines.append(f'<text x="{x0 + 4}" y="{y + 13}" font-size="9.5" fill="#455a64">'
+                     f"and {len(markers) - MAX_MARKERS_LISTED} more</text>")
+    return '<g class="chart-key">' + "".join(lines) + "</g>"
+
+
+def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]]) -> str:
+    """All panels as one inline SVG that scales to its container's width."""
+    rows = math.ceil((len(CHARTS) + 1) / COLUMNS)
+    width, height = COLUMNS * PANEL_WIDTH, rows * PANEL_HEIGHT
+    parts = [f'<svg class="charts" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
+             'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Key series" '
+             'style="font-family: sans-serif">']
+    for index, chart in enumerate(CHARTS):
+        parts.append(svg_panel(chart, traces, markers, (index % COLUMNS) * PANEL_WIDTH,
+                               (index // COLUMNS) * PANEL_HEIGHT))
+    key_index = len(CHARTS)
+    parts.append(svg_key(traces, markers, (key_index % COLUMNS) * PANEL_WIDTH,
+                         (key_index // COLUMNS) * PANEL_HEIGHT))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- matplotlib for the animation ----------------------------------------------------------------
+
+def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
+               markers: Sequence[tuple[int, str]]) -> None:
+    """One panel on matplotlib axes, as on the page."""
+    axes.clear()
+    first, last = day_range(traces)
+    low, high = value_range(traces, chart)
+    axes.set_xlim(first, last)
+    axes.set_ylim(low, high if high > low else low + 1)
+    if first < 0:
+        axes.axvspan(first, 0, color="#eceff1", lw=0)
+    for day, _ in markers:
+        axes.axvline(day, color="#455a64", lw=0.6, ls=":")
+    for index, trace in enumerate(traces):
+        for metric_index, (name, _) in enumerate(chart.metrics):
+            if name in trace.series:
+                series = trace.series[name]
+                axes.plot(series.days, series.values, lw=1.0, ls="--" if index else "-",
+                          color=line_colour(chart, metric_index, index))
+    axes.set_title(chart.title, fontsize=7, loc="left")
+    axes.tick_params(labelsize=5, length=2)
+    axes.grid(alpha=0.25, lw=0.4)
+
+
+# --- the page component ------------------------------------------------------------------------
+
+@solara.component
+def LiveCharts(model: ClassroomHospital) -> None:
+    """Every chart for the page's hospital (and its comparison), redrawn as the model steps."""
+    update_counter.get()
+    with model.lock:
+        traces = [hospital_trace(model.hospital, model.label)]
+        markers = model.markers()
+        if model.comparison is not None:
+            traces.append(hospital_trace(model.comparison, model.comparison_label))
+            markers += [(day, f"{label} (comparison)")
+                        for day, label in model.comparison_markers()]
+    markers.sort(key=lambda mark: mark[0])
+    solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers),
+                classes=["live-charts"], style=PAPER)

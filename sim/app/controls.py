@@ -1,0 +1,117 @@
+"""The teacher's controls: scenario, levers, intervention toggles and the side-by-side choice.
+
+Picking a scenario loads it at once (a fresh hospital at the start of its warm-up). Levers act
+on the running hospital from the next day and are kept for the next Reset. Toggles, their start
+day and the comparison describe how the hospital is built, so they apply at the next Reset.
+Every input is a slider, a checkbox or a choice from a fixed list: nothing typed is ever run.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import solara
+from mesa.visualization.utils import force_update
+
+from sim.app.classroom import LEVERS, TOGGLES, ClassroomHospital, ClassroomSettings, Lever
+from sim.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def pending_changes(settings: ClassroomSettings, running: ClassroomSettings) -> list[str]:
+    """What the running hospital does not reflect yet (applied at the next Reset)."""
+    pending = []
+    if sorted(settings.toggles) != sorted(running.toggles) or (
+            settings.toggles and settings.toggle_day != running.toggle_day):
+        pending.append("interventions")
+    if settings.comparison != running.comparison:
+        pending.append("comparison")
+    return pending
+
+
+@solara.component
+def LeverSlider(lever: Lever, value: float, on_value: Callable[[float], None]) -> None:
+    """A lever: its name and value on one line, the slider below (the sidebar is narrow)."""
+    low, high = lever.bounds_for(value)
+    shown = f"{value:g}" if lever.whole else f"{value:.2f}"
+    with solara.Column(gap="0px", classes=["lever"]):
+        solara.Text(f"{lever.label}: {shown}", style="font-size: 14px")
+        if lever.whole:
+            solara.SliderInt("", value=int(value), min=int(low), max=int(high),
+                             step=int(lever.step), on_value=on_value, thumb_label=False)
+        else:
+            solara.SliderFloat("", value=float(value), min=low, max=high, step=lever.step,
+                               on_value=on_value, thumb_label=False)
+
+
+@solara.component
+def ClassroomControls(model: solara.Reactive[ClassroomHospital],
+                      settings: ClassroomSettings) -> None:
+    """The sidebar card; `settings` is this browser session's, shared with Mesa's Reset."""
+    revision, set_revision = solara.use_state(0)
+    error, set_error = solara.use_state("")
+    lever_values = solara.use_memo(settings.lever_values,
+                                   dependencies=[settings.scenario, revision])
+
+    def changed() -> None:
+        set_revision(lambda old: old + 1)
+
+    def choose_scenario(name: str) -> None:
+        settings.scenario = name
+        settings.levers.clear()
+        try:
+            model.value = ClassroomHospital(settings, seed=model.value.seed)
+        except UsageError as problem:
+            set_error(str(problem))
+            return
+        set_error("")
+        changed()
+        force_update()
+
+    def move_lever(key: str, value: float) -> None:
+        settings.levers[key] = value
+        model.value.apply_lever(key, value)
+        changed()
+        force_update()
+
+    def toggle(key: str, on: bool) -> None:
+        chosen = [k for k in settings.toggles if k != key]
+        settings.toggles[:] = [*chosen, key] if on else chosen
+        changed()
+
+    def set_day(day: int) -> None:
+        settings.toggle_day = int(day)
+        changed()
+
+    def compare(choice: str) -> None:
+        settings.comparison = choice
+        changed()
+
+    entry = settings.menu[settings.scenario]
+    run_days = model.value.hospital.config.run.days
+    with solara.Card("Scenario"):
+        solara.Select("Scenario", value=settings.scenario, values=list(settings.menu),
+                      on_value=choose_scenario)
+        solara.Text(entry.description, classes=["scenario-description"])
+        if error:
+            solara.Error(error)
+    with solara.Card("Levers", subtitle="Act on your hospital from the next day"):
+        for lever in LEVERS:
+            LeverSlider(lever, lever_values[lever.key],
+                        on_value=lambda value, key=lever.key: move_lever(key, value))
+    with solara.Card("Interventions", subtitle="Applied when you press Reset"):
+        for item in TOGGLES:
+            solara.Checkbox(label=item.label, value=item.key in settings.toggles,
+                            on_value=lambda on, key=item.key: toggle(key, on))
+        day = min(settings.toggle_day, run_days)
+        solara.Text(f"Toggled interventions start on day {day}", style="font-size: 14px")
+        solara.SliderInt("", value=day, min=1, max=run_days, on_value=set_day,
+                         thumb_label=False)
+    with solara.Card("Side by side", subtitle="Same seed, other settings; applied at Reset"):
+        solara.Select("Compare with", value=settings.comparison,
+                      values=settings.comparison_choices(), on_value=compare)
+    pending = pending_changes(settings, model.value.settings)
+    if pending:
+        solara.Warning(f"Press Reset to apply the new {' and '.join(pending)}.")

@@ -1,0 +1,119 @@
+"""Side-by-side mode: the same hospital and seed under two settings, and how they differ.
+
+The difference is summarised over the last month, each metric formed as the metrics contract
+forms a period (sim.metrics.period_value), and coloured by which side is doing better.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+
+import solara
+from mesa.visualization.utils import update_counter
+
+from sim.app.style import PAPER
+from sim.metrics import METRIC_BY_NAME, period_value
+
+if TYPE_CHECKING:
+    from sim.app.classroom import ClassroomHospital
+    from sim.model import HospitalModel
+
+COMPARED = (
+    ("reporting_rate", "Reporting rate (reports per incident)"),
+    ("workaround_rate", "Workaround rate (per obstacle met)"),
+    ("adverse_events", "Harm: adverse events"),
+    ("psychological_safety", "Psychological safety"),
+    ("trust_in_management", "Trust in management"),
+    ("burnout_prevalence", "Burnout (share burned out)"),
+    ("measured_compliance", "Measured compliance (audits)"),
+    ("true_compliance", "True compliance"),
+    ("open_hazards", "Open hazards"),
+)
+WINDOW_DAYS = 30
+BETTER, WORSE, SAME = "#2e7d32", "#c62828", "#607d8b"
+NUMBER = "text-align: right; padding-left: 12px; white-space: nowrap"
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One metric over the last days in both hospitals."""
+
+    metric: str
+    label: str
+    left: float
+    right: float
+
+    @property
+    def gap(self) -> float:
+        return self.left - self.right
+
+    def verdict(self) -> str:
+        """Which side is better by this metric: 'left', 'right', or '' (no visible gap, or
+        neither direction is better)."""
+        better = METRIC_BY_NAME[self.metric].better
+        if not better or math.isnan(self.gap) or round(abs(self.gap), 2) == 0:
+            return ""
+        return "left" if (self.gap > 0) == (better == "higher") else "right"
+
+
+def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> float:
+    """A metric over the last `days` days (counts summed, ratios as ratios of sums)."""
+    definition = METRIC_BY_NAME[metric]
+    recorded = model.datacollector.model_vars
+    names = {metric, definition.numerator, definition.denominator} - {""}
+    columns = {name: recorded[name][-days:] for name in names}
+    if not columns[metric]:
+        return math.nan
+    return period_value(definition, columns)
+
+
+def differences(left: HospitalModel, right: HospitalModel,
+                days: int = WINDOW_DAYS) -> list[Difference]:
+    return [Difference(name, label, recent_value(left, name, days),
+                       recent_value(right, name, days)) for name, label in COMPARED]
+
+
+def show(value: float) -> str:
+    if math.isnan(value):
+        return "–"
+    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+
+
+def difference_html(rows: list[Difference], left_label: str, right_label: str,
+                    days: int = WINDOW_DAYS) -> str:
+    """A table of both sides and the gap, coloured by which side is better."""
+    body = []
+    for row in rows:
+        verdict = row.verdict()
+        colour = {"left": BETTER, "right": WORSE}.get(verdict, SAME)
+        words = {"left": "better on the left", "right": "better on the right"}.get(verdict, "")
+        gap = ("–" if math.isnan(row.gap) else "0.00" if round(row.gap, 2) == 0
+               else f"{row.gap:+.2f}")
+        body.append(
+            f'<tr data-metric="{row.metric}"><td>{escape(row.label)}</td>'
+            f'<td style="{NUMBER}">{show(row.left)}</td>'
+            f'<td style="{NUMBER}">{show(row.right)}</td>'
+            f'<td style="{NUMBER}; color: {colour}; font-weight: 600">{gap}</td>'
+            f'<td style="padding-left: 12px; color: {colour}">{words}</td></tr>')
+    return (
+        '<table class="difference" style="border-collapse: collapse; font-size: 14px; '
+        'width: 100%"><thead><tr style="text-align: left; border-bottom: 1px solid #cfd8dc">'
+        f"<th>Last {days} days</th><th style='{NUMBER}'>{escape(left_label)}</th>"
+        f"<th style='{NUMBER}'>{escape(right_label)}</th>"
+        f"<th style='{NUMBER}'>Left − right</th><th></th></tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>")
+
+
+@solara.component
+def DifferenceTable(model: ClassroomHospital) -> None:
+    """Both hospitals over the last month, with the gap coloured by which side is better."""
+    update_counter.get()
+    if model.comparison is None:
+        return
+    with model.lock:
+        rows = differences(model.hospital, model.comparison)
+    solara.HTML(tag="div", unsafe_innerHTML=difference_html(
+        rows, model.label, model.comparison_label), style=PAPER)

@@ -1,0 +1,155 @@
+"""End to end in a real browser: the served page, driven in headless Chromium by Playwright.
+
+Starts `python run.py app` on a free port, moves a lever, steps, checks that the charts and the
+story feed follow, switches scenario, and saves a screenshot under outputs/. Skipped only where
+Debian's chromium is not installed.
+"""
+
+import datetime as dt
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic"]
+START_TIMEOUT_S = 90  # the first start may fetch the page's browser files once
+
+pytestmark = pytest.mark.browser
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_served(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the page server stopped early (exit code "
+                                 f"{server.returncode}):\n{tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"the page did not answer at {url} within {START_TIMEOUT_S} s:\n"
+                         f"{tail(log)}")
+
+
+def tail(log: Path, lines: int = 20) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.fixture
+def served_page(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "run.py", "app", "--port", str(port)], cwd=ROOT, stdout=output,
+            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_until_served(url, server, log)
+        yield url
+    finally:
+        # The command and the Solara server it started share a process group of their own.
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        except ProcessLookupError:
+            pass
+
+
+def save_screenshot(image: bytes) -> Path:
+    """Write the screenshot to a new file under outputs/ (temporary name, then linked)."""
+    folder = ROOT / "outputs"
+    folder.mkdir(exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".incomplete-", suffix=".png",
+                                     delete=False) as partial:
+        partial.write(image)
+    number = 1
+    try:
+        while True:
+            suffix = "" if number == 1 else f"-{number}"
+            target = folder / f"{stamp}-app-browser-test{suffix}.png"
+            try:
+                os.link(partial.name, target)
+                return target
+            except FileExistsError:
+                number += 1
+    finally:
+        os.unlink(partial.name)
+
+
+def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": 1500, "height": 1100})
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(served_page)
+            status = page.locator(".day-status")
+            expect(status).to_contain_text("Warm-up day 0 of 90", timeout=45_000)
+            nurse = page.locator("svg.hospital-view circle.nurse").first
+            expect(nurse.locator("title")).to_contain_text("Nurse #")  # its tooltip
+
+            # Turn up the paperwork: focus the lever's slider and press the right arrow.
+            paperwork = page.locator(".lever").filter(has_text="Paperwork")
+            paperwork.locator("[role=slider]").focus()
+            page.keyboard.press("ArrowRight")
+            expect(paperwork).to_contain_text("working time: 0.35")
+            story = page.locator(".story-feed")
+            expect(story).to_contain_text("The teacher changed")
+
+            charts = page.locator("svg.charts")
+            before = charts.inner_html()
+            step = page.get_by_role("button", name="Step")
+            for day in (1, 2, 3):
+                step.click()
+                expect(status).to_contain_text(f"Warm-up day {day} of 90")
+            assert charts.inner_html() != before
+            expect(charts.locator("g.marker title").first).to_contain_text(
+                "Paperwork: share of working time: 0.3 to 0.35")
+            expect(story.locator("li").first).to_contain_text("Warm-up day 3")
+
+            # Switch scenario: a fresh hospital with its own description and markers.
+            page.locator(".v-select").filter(has_text="Scenario").first.click()
+            page.get_by_role("option", name="just culture", exact=True).click()
+            expect(page.locator(".hospital-label")).to_have_text("Your hospital: just culture")
+            expect(status).to_contain_text("Warm-up day 0 of 90")
+            expect(page.locator(".scenario-description")).to_contain_text("blame")
+            expect(charts.locator("g.marker title").first).to_contain_text("Day 60: Just culture")
+            for day in (1, 2, 3, 4, 5):
+                step.click()
+                expect(status).to_contain_text(f"Warm-up day {day} of 90")
+            expect(charts.locator("polyline.line").first).to_be_attached()
+
+            shot = save_screenshot(page.screenshot(full_page=True))
+            assert shot.stat().st_size > 10_000
+        finally:
+            browser.close()

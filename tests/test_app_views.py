@@ -1,0 +1,131 @@
+"""What the page draws: the hospital picture, chart series, story lines, the difference table."""
+
+import math
+import xml.etree.ElementTree as ElementTree
+
+import numpy as np
+import pytest
+
+from sim.app.charts import CHARTS, charts_svg, hospital_trace, rolling_sum, smoothed
+from sim.app.hospital_view import (
+    COLOUR_STATES,
+    PALETTE,
+    colour_for,
+    hospital_picture,
+    picture_svg,
+)
+from sim.app.side_by_side import Difference, difference_html, differences, recent_value
+from sim.app.story import latest_lines, redated, story_html
+from sim.config import ModelConfig
+from sim.metrics import METRIC_BY_NAME, period_value
+from sim.model import HospitalModel, StoryEvent
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def hospital() -> HospitalModel:
+    config = ModelConfig()
+    config.hospital.wards = 3
+    config.run.burn_in, config.run.days = 10, 40
+    model = HospitalModel(config, seed=5)
+    model.run_for(30)
+    return model
+
+
+def test_every_person_and_hazard_is_a_marker_with_a_tooltip(hospital):
+    picture = hospital_picture(hospital, "burnout")
+    kinds = [mark.kind for mark in picture.marks]
+    assert kinds.count("nurse") + kinds.count("doctor") == hospital.clinician_count
+    assert kinds.count("manager") == len(hospital.wards)
+    assert kinds.count("executive") == len(hospital.executives)
+    assert kinds.count("patient") == sum(len(w.patients) for w in hospital.wards)
+    assert kinds.count("hazard") == sum(min(12, len(w.hazards)) for w in hospital.wards)
+    assert [block.title for block in picture.blocks] == ["Ward 1", "Ward 2", "Ward 3"]
+    nurse = next(mark for mark in picture.marks if mark.kind == "nurse")
+    assert "Nurse #" in nurse.tooltip and "Exhaustion" in nurse.tooltip
+    assert all(mark.tooltip for mark in picture.marks)
+
+
+def test_markers_are_coloured_by_the_chosen_state(hospital):
+    clinician = hospital.wards[0].clinicians[0]
+    for key, state in COLOUR_STATES.items():
+        mark = next(m for m in hospital_picture(hospital, key).marks if m.kind == "nurse")
+        assert mark.fill == colour_for(getattr(clinician, state.attribute), state)
+    assert colour_for(1.0, COLOUR_STATES["psychological_safety"]) == PALETTE[100]
+    assert colour_for(1.0, COLOUR_STATES["burnout"]) == PALETTE[0]
+
+
+def test_hospital_svg_is_well_formed_with_native_tooltips(hospital):
+    svg = picture_svg(hospital_picture(hospital, "psychological_safety", "Day 20 <b>&</b>"))
+    root = ElementTree.fromstring(svg)
+    titles = [element.text for element in root.iter(f"{SVG}title")]
+    assert any(title.startswith("Nurse #") for title in titles)
+    assert "<b>" not in svg  # captions are escaped, never markup
+
+
+def test_ratio_series_are_ratios_of_rolling_sums_as_the_metrics_contract_defines(hospital):
+    columns = hospital.datacollector.model_vars
+    series = smoothed(columns, "reporting_rate", 14)
+    window = {name: columns[name][-14:] for name in ("staff_reports", "incidents")}
+    expected = period_value(METRIC_BY_NAME["reporting_rate"], window)
+    assert series[-1] == pytest.approx(expected)
+    compliance = smoothed(columns, "true_compliance", 7)
+    window = {name: columns[name][-7:] for name in ("workarounds", "obstacle_encounters")}
+    assert compliance[-1] == pytest.approx(period_value(METRIC_BY_NAME["true_compliance"], window))
+    assert rolling_sum(np.array([1.0, 2.0, 3.0, 4.0]), 2).tolist() == [1.0, 3.0, 5.0, 7.0]
+
+
+def test_trace_is_dated_in_scenario_days(hospital):
+    trace = hospital_trace(hospital, "x")
+    days = trace.series["reporting_rate"].days
+    assert days[0] == 1 - hospital.config.run.burn_in and days[-1] == hospital.scenario_day
+    assert trace.first_day == -9 and trace.last_day == 40
+
+
+def test_charts_svg_has_every_chart_and_numbered_markers(hospital):
+    trace = hospital_trace(hospital, "Your hospital")
+    svg = charts_svg([trace, trace], [(5, "Just culture"), (12, "A <script> change")])
+    root = ElementTree.fromstring(svg)
+    charts = [g for g in root.iter(f"{SVG}g") if g.get("class") == "chart"]
+    assert [g.get("data-title") for g in charts] == [chart.title for chart in CHARTS]
+    assert "<script>" not in svg
+    dashed = [line for line in root.iter(f"{SVG}polyline") if line.get("stroke-dasharray")]
+    assert dashed  # the second hospital is drawn dashed
+    assert any("Day 5: Just culture" in (t.text or "") for t in root.iter(f"{SVG}title"))
+
+
+def test_charts_cope_with_a_hospital_that_has_not_started():
+    model = HospitalModel(ModelConfig(), seed=1)
+    ElementTree.fromstring(charts_svg([hospital_trace(model, "new")], []))
+
+
+def test_story_lines_are_newest_first_and_dated_like_the_charts(hospital):
+    lines = latest_lines(hospital, 5)
+    assert len(lines) == 5
+    assert [line.day for line in lines] == sorted((line.day for line in lines), reverse=True)
+    event = StoryEvent(day=25, ward=0, kind="fix", text="Day 25, Ward 1: a fix.")
+    assert redated(event, 10).text == "Day 15, Ward 1: a fix."
+    assert redated(StoryEvent(7, None, "shock", "Day 7: a storm."), 10).text == (
+        "Warm-up day 7: a storm.")
+
+
+def test_story_html_escapes_every_line():
+    html = story_html([redated(StoryEvent(30, None, "x", "Day 30: <img src=x>"), 10)])
+    assert "<img" not in html and "&lt;img" in html
+
+
+def test_difference_verdict_follows_which_way_is_better():
+    assert Difference("reporting_rate", "", 0.3, 0.2).verdict() == "left"
+    assert Difference("adverse_events", "", 3.0, 2.0).verdict() == "right"
+    assert Difference("measured_compliance", "", 0.9, 0.5).verdict() == ""
+    assert Difference("burnout_prevalence", "", math.nan, 0.2).verdict() == ""
+
+
+def test_differences_over_the_last_month(hospital):
+    rows = differences(hospital, hospital)
+    assert all(row.gap == 0 or math.isnan(row.gap) for row in rows)
+    assert recent_value(hospital, "adverse_events") == sum(
+        hospital.datacollector.model_vars["adverse_events"][-30:])
+    html = difference_html(rows, "Left <i>", "Right")
+    assert "<i>" not in html and 'data-metric="reporting_rate"' in html
