@@ -21,16 +21,17 @@ from dataclasses import dataclass
 from functools import partial
 
 from mesa import DataCollector, Model
-from mesa.time import Schedule
 
 from sim.clinician import DOCTOR, NURSE, Clinician
 from sim.config import ModelConfig
 from sim.environment import HAZARD_KINDS, Hazard, Report, Ward
 from sim.manager import Manager
 from sim.mechanisms import after_external_blame
-from sim.metrics import METRICS, TALLIED, DailyTally, ratio
+from sim.metrics import METRICS, DailyTally
+from sim.observation import summarise_day
 from sim.patient import Patient
 from sim.random_streams import RandomStreams, poisson
+from sim.timetables import PeriodicProcess, update_timetables
 
 # Parameters fixed once the hospital is built; changing them mid-run would mean a new hospital.
 STRUCTURAL_PARAMETERS = frozenset({
@@ -158,29 +159,8 @@ class HospitalModel(Model):
     # --- periodic processes on Mesa's event scheduler ------------------------------------------
 
     def schedule_periodic_processes(self) -> None:
-        """Keep one audit and one walkround timetable per ward in step with their rates.
-
-        A ward keeps its next due date when a rate changes, unless the new interval would bring
-        the visit sooner; so a rate ramped up day by day does not keep postponing visits.
-        """
-        regulation, management = self.config.regulation, self.config.management
-        rates = {"audit": regulation.audits_per_year / 365.0,
-                 "walkround": management.walkrounds_per_month / 30.0}
-        existing = {(p.ward.index, p.kind): p for p in self.periodic_processes}
-        self.periodic_processes = []
-        for ward in self.wards:
-            for kind, rate in rates.items():
-                process = existing.get((ward.index, kind))
-                if rate <= 0:
-                    if process is not None:
-                        process.stop()
-                    continue
-                interval = 1.0 / rate
-                if process is None or process.next_due() - self.time > interval:
-                    if process is not None:
-                        process.stop()
-                    process = PeriodicProcess(self, ward, kind, interval)
-                self.periodic_processes.append(process)
+        """Keep each ward's audit and walkround timetables in step with their current rates."""
+        self.periodic_processes = update_timetables(self, self.periodic_processes)
 
     # --- the day -------------------------------------------------------------------------------
 
@@ -298,42 +278,8 @@ class HospitalModel(Model):
                                          + f": {text}"))
 
     def summarise_day(self) -> None:
-        """Read the day's counts and the agents' states into one row."""
-        summary = {name: float(getattr(self.tally, name)) for name in TALLIED}
-        staff = self.clinician_list
-        nurses = [c for c in staff if c.role == NURSE]
-        doctors = [c for c in staff if c.role == DOCTOR]
-        on_duty = [c for c in staff if c.on_duty]
-        regulatory = sum(c.regulatory_time for c in on_duty)
-        care = sum(c.ward.care_demand for c in on_duty)
-        year_ago = self.day - 365
-        summary.update(
-            day=float(self.scenario_day),
-            patients=float(sum(len(w.patients) for w in self.wards)),
-            reporting_rate=ratio(summary["staff_reports"], summary["incidents"]),
-            harm_capture=ratio(summary["reported_adverse_events"], summary["adverse_events"]),
-            workaround_rate=ratio(summary["workarounds"], summary["obstacle_encounters"]),
-            true_compliance=1.0 - ratio(summary["workarounds"], summary["obstacle_encounters"]),
-            measured_compliance=ratio(summary["audited_compliant"],
-                                      summary["audited_encounters"]),
-            second_order_share=ratio(summary["second_order_responses"],
-                                     summary["obstacle_encounters"]),
-            psychological_safety=mean(c.psychological_safety for c in staff),
-            trust_in_management=mean(c.trust_in_management for c in staff),
-            perceived_usefulness=mean(c.perceived_usefulness for c in staff),
-            deviation_tolerance=mean(c.deviation_tolerance for c in staff),
-            nonpunitive_perception=mean(c.perceived_blame < 0.5 for c in staff),
-            burnout_prevalence=mean(c.burned_out for c in staff),
-            burnout_nurses=mean(c.burned_out for c in nurses),
-            burnout_doctors=mean(c.burned_out for c in doctors),
-            silent_staff_share=mean(c.last_report_day <= year_ago for c in staff),
-            open_hazards=float(sum(len(w.hazards) for w in self.wards)),
-            regulatory_time=regulatory,
-            working_time=regulatory + care,
-            admin_time_share=ratio(regulatory, regulatory + care),
-            report_backlog=float(sum(len(m.backlog) for m in self.ward_managers)),
-        )
-        self.day_summary = summary
+        """Read the day's counts and the agents' states into one row of daily data."""
+        self.day_summary = summarise_day(self)
 
     def daily_data(self):
         """The daily metrics as a pandas DataFrame.
@@ -354,55 +300,11 @@ class HospitalModel(Model):
         return self.day - self.config.run.burn_in
 
 
-class PeriodicProcess:
-    """An audit or walkround timetable for one ward on Mesa's scheduler.
-
-    Each event announces the visit for the following day: periodic events run after the day's
-    step at the same time, so the visit takes place on the next whole day.
-    """
-
-    def __init__(self, model: HospitalModel, ward: Ward, kind: str, interval: float) -> None:
-        self.model = model
-        self.ward = ward
-        self.kind = kind
-        # Stagger wards so that they are not all visited on the same day.
-        start = model.time + interval * (ward.index + 0.5) / len(model.wards)
-        self.generator = model.schedule_recurring(
-            self.announce, Schedule(interval=self.current_interval, start=start))
-
-    def current_interval(self, model: HospitalModel) -> float:
-        if self.kind == "audit":
-            return 365.0 / model.config.regulation.audits_per_year
-        return 30.0 / model.config.management.walkrounds_per_month
-
-    def next_due(self) -> float:
-        due = self.generator.next_scheduled_time
-        return math.inf if due is None else due
-
-    def stop(self) -> None:
-        self.generator.stop()
-
-    def announce(self) -> None:
-        day = math.floor(self.model.time) + 1
-        if self.kind == "audit":
-            self.ward.audit_day = day
-        else:
-            self.ward.walkround_day = day
-
-
 def work_or_rest(clinician: Clinician) -> None:
     if clinician.on_duty:
         clinician.work_shift()
     else:
         clinician.rest()
-
-
-def mean(values) -> float:
-    total = count = 0
-    for value in values:
-        total += value
-        count += 1
-    return total / count if count else math.nan
 
 
 def read_day_summary(name: str, model: HospitalModel) -> float:

@@ -1,0 +1,64 @@
+"""Observation: reading one row of the daily metrics from the model at the end of a day.
+
+Counts come from the day's tally (kept as agents act); states are read from the agents.
+Column meanings are in `sim.metrics.METRICS` and docs/ODD.md, section 8.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from sim.clinician import DOCTOR, NURSE
+from sim.metrics import TALLIED, ratio
+
+if TYPE_CHECKING:
+    from sim.model import HospitalModel
+
+
+def summarise_day(model: HospitalModel) -> dict[str, float]:
+    """One row of daily data: the day's counts and the agents' states at its end."""
+    summary = {name: float(getattr(model.tally, name)) for name in TALLIED}
+    staff = model.clinician_list
+    nurses = [c for c in staff if c.role == NURSE]
+    doctors = [c for c in staff if c.role == DOCTOR]
+    on_duty = [c for c in staff if c.on_duty]
+    regulatory = sum(c.regulatory_time for c in on_duty)
+    care = sum(c.ward.care_demand for c in on_duty)
+    year_ago = model.day - 365
+    summary.update(
+        day=float(model.scenario_day),
+        patients=float(sum(len(w.patients) for w in model.wards)),
+        reporting_rate=ratio(summary["staff_reports"], summary["incidents"]),
+        harm_capture=ratio(summary["reported_adverse_events"], summary["adverse_events"]),
+        workaround_rate=ratio(summary["workarounds"], summary["obstacle_encounters"]),
+        true_compliance=1.0 - ratio(summary["workarounds"], summary["obstacle_encounters"]),
+        measured_compliance=ratio(summary["audited_compliant"],
+                                  summary["audited_encounters"]),
+        second_order_share=ratio(summary["second_order_responses"],
+                                 summary["obstacle_encounters"]),
+        psychological_safety=mean(c.psychological_safety for c in staff),
+        trust_in_management=mean(c.trust_in_management for c in staff),
+        perceived_usefulness=mean(c.perceived_usefulness for c in staff),
+        deviation_tolerance=mean(c.deviation_tolerance for c in staff),
+        nonpunitive_perception=mean(c.perceived_blame < 0.5 for c in staff),
+        burnout_prevalence=mean(c.burned_out for c in staff),
+        burnout_nurses=mean(c.burned_out for c in nurses),
+        burnout_doctors=mean(c.burned_out for c in doctors),
+        silent_staff_share=mean(c.last_report_day <= year_ago for c in staff),
+        open_hazards=float(sum(len(w.hazards) for w in model.wards)),
+        regulatory_time=regulatory,
+        working_time=regulatory + care,
+        admin_time_share=ratio(regulatory, regulatory + care),
+        report_backlog=float(sum(len(m.backlog) for m in model.ward_managers)),
+    )
+    return summary
+
+
+def mean(values: Iterable[float]) -> float:
+    total = count = 0
+    for value in values:
+        total += value
+        count += 1
+    return total / count if count else math.nan
