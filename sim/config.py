@@ -49,7 +49,7 @@ class PatientConfig:
     mean_vulnerability: float = parameter(
         0.35, "0-1", "Mean frailty: raises the chance an error causes harm.", 0.01, 0.99)
     complication_rate: float = parameter(
-        0.0095, "per patient-day",
+        0.0085, "per patient-day",
         "Daily chance of a non-preventable adverse event (a complication of care itself) for a "
         "patient of mean vulnerability.", 0.0, 0.2)
     engagement: float = parameter(
@@ -155,7 +155,8 @@ class ClinicianConfig:
         0.35, "0-1", "Mean tolerance of deviation from procedure.", 0.0, 1.0)
     second_order_propensity: float = parameter(
         0.09, "share", "Baseline chance a clinician fixes or reports the cause of a problem "
-        "instead of working around it (Tucker & Edmondson 2003: 7%).", 0.0, 1.0)
+        "instead of working around it, before beliefs and time pressure act; set so that "
+        "about 7% of responses are second order (Tucker & Edmondson 2003).", 0.0, 1.0)
     clinician_led_improvement: float = parameter(
         0.0, "0-1", "Support for clinicians to own second-order problem solving (protected "
         "time, authority to fix).", 0.0, 1.0)
@@ -177,7 +178,7 @@ class ClinicianConfig:
     recovery_rate: float = parameter(
         0.03, "per day", "Rate at which exhaustion recovers toward the day's strain.", 0.0, 1.0)
     base_error_rate: float = parameter(
-        0.0055, "per patient-day", "Chance of an error in one patient's care by one clinician "
+        0.007, "per patient-day", "Chance of an error in one patient's care by one clinician "
         "in a day, before workarounds, hazards and burnout.", 0.0, 0.5)
 
 

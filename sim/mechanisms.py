@@ -53,7 +53,7 @@ def reporting_probability(psychological_safety: float, perceived_blame: float,
     suppress it. Harm events are reported more than near misses (Evans 2006). `propensity` is
     the clinician's personal log-odds offset (role and habit: nurses file most reports).
     """
-    log_odds = (-2.4 + propensity
+    log_odds = (-2.5 + propensity
                 + 2.5 * (psychological_safety - 0.5)
                 - 2.0 * (perceived_blame - 0.5)
                 + 3.0 * (usefulness - 0.35)
@@ -131,7 +131,7 @@ def daily_strain(time_pressure: float, admin_share: float, resilience: float) ->
     Administrative burden adds strain beyond the hours it takes: EHR and desk work are the
     strongest workload correlates of burnout (Shanafelt 2016, CPOE OR 1.29; Sinsky 2016).
     """
-    return logistic(6.0 * (time_pressure + 0.6 * admin_share - 1.0 - resilience))
+    return logistic(6.0 * (time_pressure + 0.6 * admin_share - 0.98 - resilience))
 
 
 def error_probability(base_rate: float, workaround: bool, burned_out: bool,

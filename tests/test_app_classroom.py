@@ -99,9 +99,9 @@ def test_a_toggle_named_like_a_scenario_intervention_gets_its_own_name():
 def test_side_by_side_twin_has_the_same_seed_and_steps_in_time():
     settings = small_settings(toggles=["just_culture"], toggle_day=2,
                               comparison=WITHOUT_INTERVENTIONS)
-    model = run(ClassroomHospital(settings, seed=4), 12)
+    model = run(ClassroomHospital(settings, seed=4), 40)
     assert model.comparison is not None
-    assert model.comparison.day == model.hospital.day == 12
+    assert model.comparison.day == model.hospital.day == 40
     assert model.comparison_plan.interventions == []
     # Identical until the intervention starts (common random numbers), different after.
     left, right = model.hospital.daily_data(), model.comparison.daily_data()
