@@ -86,3 +86,18 @@ def test_f6_second_order_solving_or_fewer_rules_cut_obstacles_and_workarounds():
         assert evaluated(policy, "obstacle_encounters") < evaluated(None, "obstacle_encounters")
         assert evaluated(policy, "workarounds") < evaluated(None, "workarounds")
     assert evaluated(CLINICIAN_LED, "open_hazards") < 0.5 * evaluated(None, "open_hazards")
+
+
+def test_m13_safer_feeling_wards_harm_fewer_patients_moderately():
+    """Mardon 2010: culture measures relate to adverse events with betas of -0.15 to -0.41."""
+    from sim.model import HospitalModel
+    from tests.helpers import make_config
+
+    safety, harm = [], []
+    for seed in range(8):
+        config = make_config()
+        config.run.days = 180
+        model = HospitalModel(config, seed=seed, storytelling=False).run()
+        safety += [ward.safety_climate for ward in model.wards]
+        harm += [ward.adverse_events for ward in model.wards]
+    assert -0.75 < np.corrcoef(safety, harm)[0, 1] < -0.1
