@@ -26,7 +26,6 @@ class Hazard:
     kind: str
     ward: Ward
     opened_day: int
-    encounters: int = 0
     reported: bool = False
 
 

@@ -143,8 +143,8 @@ class HospitalModel(Model):
 
     def external_shock(self, magnitude: float, description: str = "A public inquiry") -> None:
         """M14: an inquiry or media storm; its bite depends on how management meets it."""
-        learning = 1.0 - sum(m.punitiveness for m in self.executives + self.ward_managers) / (
-            len(self.executives) + len(self.ward_managers))
+        managers = self.executives + self.ward_managers
+        learning = sum(m.learning_orientation for m in managers) / len(managers)
         for clinician in self.clinician_list:
             clinician.psychological_safety, clinician.trust_in_management = after_external_blame(
                 clinician.psychological_safety, clinician.trust_in_management, magnitude,
