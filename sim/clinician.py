@@ -63,7 +63,7 @@ class Clinician(Agent):
     @property
     def admin_share(self) -> float:
         """Share of the day regulatory work demands of this clinician (M8)."""
-        share = self.model.regulation_admin_share
+        share = self.model.config.regulation.admin_share
         return share * rules.DOCTOR_ADMIN_MULTIPLIER if self.role == DOCTOR else share
 
     # --- the working day ----------------------------------------------------------------------

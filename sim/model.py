@@ -124,7 +124,6 @@ class HospitalModel(Model):
 
     def refresh_derived_parameters(self) -> None:
         regulation = self.config.regulation
-        self.regulation_admin_share = regulation.admin_share
         self.pointless_rule_rate = regulation.rule_obstacles * (1.0 - regulation.coherence)
 
     def adjust_staffing(self) -> None:
