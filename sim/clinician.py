@@ -1,9 +1,11 @@
 """Clinicians: the nurses and doctors whose daily choices make the hospital's safety culture.
 
-A clinician on duty meets obstacles (latent hazards and rules that seem pointless), chooses to
-fix or report the cause, comply, or work around; makes errors at a rate raised by workarounds
-and burnout; decides whether to report what went wrong; and learns from what happens to reports
-(their own and the ones they see) and from their peers. See docs/ODD.md, "Submodels".
+A clinician on duty cares for the ward's patients and meets obstacles (latent hazards and
+rules, sensible or pointless); for each they fix or report the cause (which takes time from
+care), comply (which takes time), or work around it (which raises the risk of the care it
+touches in proportion to what it bypasses). They decide whether to report what went wrong,
+learn from what happens to reports and from their peers, tire, and may leave. See docs/ODD.md,
+"Submodels".
 """
 
 from __future__ import annotations
@@ -14,15 +16,21 @@ from typing import TYPE_CHECKING
 from mesa import Agent
 
 from sim import mechanisms as rules
-from sim.random_streams import poisson
+from sim.random_streams import poisson, poisson_quantile
 
 if TYPE_CHECKING:
     from sim.environment import Hazard, Ward
     from sim.model import HospitalModel
     from sim.patient import Patient
 
-COMPLIANCE_TIME = 0.02  # share of a day lost complying with one obstacle the slow, proper way
 NURSE, DOCTOR = "nurse", "doctor"
+# Purposes of keyed draws (sim.random_streams.KeyedDraws); an error's draws follow its number.
+ERROR_COUNT, DUTY, LEAVING, ERROR_DRAWS = 0, 1, 2, 3
+PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW, REPORT_DRAW = 0, 1, 2, 3, 4
+PROTECTION_KEYS = {"equipment": "equipment_protection", "supplies": "supplies_protection",
+                   "process": "process_protection"}
+LOCAL_FIX_KEYS = {"equipment": "equipment_local_fix", "supplies": "supplies_local_fix",
+                  "process": "process_local_fix"}
 
 
 class Clinician(Agent):
@@ -30,29 +38,41 @@ class Clinician(Agent):
 
     model: HospitalModel
 
-    def __init__(self, model: HospitalModel, ward: Ward, role: str) -> None:
+    def __init__(self, model: HospitalModel, ward: Ward, role: str, post: int) -> None:
         super().__init__(model)
         draw = model.streams.staff
-        start = model.config.clinicians
+        config = model.config
+        start, spread = config.clinicians, config.clinicians.belief_spread
         self.ward = ward
         self.role = role
-        self.psychological_safety = logit_normal(draw, start.initial_psychological_safety, 0.6)
-        self.trust_in_management = logit_normal(draw, start.initial_trust, 0.6)
-        self.perceived_usefulness = logit_normal(draw, start.initial_usefulness, 0.6)
-        self.perceived_blame = logit_normal(draw, model.config.management.punitiveness, 0.6)
-        self.deviation_tolerance = logit_normal(draw, start.initial_tolerance, 0.6)
+        self.post = post  # the job on the ward; a newcomer takes the leaver's post
+        # Newcomers arrive with the hospital's default beliefs (brief section 9).
+        self.psychological_safety = logit_normal(draw, start.initial_psychological_safety, spread)
+        self.trust_in_management = logit_normal(draw, start.initial_trust, spread)
+        self.perceived_usefulness = logit_normal(draw, start.initial_usefulness, spread)
+        self.perceived_blame = logit_normal(draw, config.management.punitiveness, spread)
+        self.deviation_tolerance = logit_normal(draw, start.initial_tolerance, spread)
+        # Personal dispositions: where beliefs settle when nothing new happens. They keep the
+        # spread between people that surveys find (Sexton 2006: safety climate varies within
+        # units as much as between them) and bound how far events can move anyone.
         self.professional_standard = self.deviation_tolerance
-        self.exhaustion = logit_normal(draw, 0.4, 0.6)
-        self.resilience = draw.gauss(0.0, 0.3)
+        self.safety_disposition = self.psychological_safety
+        self.trust_disposition = self.trust_in_management
+        self.usefulness_disposition = self.perceived_usefulness
+        self.exhaustion = logit_normal(draw, config.burnout.initial_exhaustion, spread)
+        self.resilience = draw.gauss(0.0, config.burnout.resilience_spread)
         # Personal log-odds of reporting: nurses file 70-88% of staff reports (brief, section 2)
         # and a few habitual reporters file most of them (AHRQ 2008: 52% file none in a year).
-        role_offset = 0.0 if role == NURSE else -0.9
-        self.reporting_propensity = role_offset + draw.gauss(0.0, 1.3)
+        role_offset = 0.0 if role == NURSE else config.reporting.doctor_log_odds
+        self.reporting_propensity = role_offset + draw.gauss(
+            0.0, config.reporting.propensity_spread)
         self.on_duty = False
         self.time_pressure = 0.0
         self.regulatory_time = 0.0
+        self.improvement_time_used = 0.0
         self.reports_filed = 0
         self.last_report_day = -10**9
+        self.burned_out_since: int | None = None
 
     # --- properties named for what they mean -------------------------------------------------
 
@@ -63,188 +83,297 @@ class Clinician(Agent):
     @property
     def admin_share(self) -> float:
         """Share of the day regulatory work demands of this clinician (M8)."""
-        share = self.model.config.regulation.admin_share
-        return share * rules.DOCTOR_ADMIN_MULTIPLIER if self.role == DOCTOR else share
+        config = self.model.config
+        share = config.regulation.admin_share
+        return share + config.burnout.doctor_admin_extra if self.role == DOCTOR else share
+
+    @property
+    def support(self) -> float:
+        """How supported the clinician feels: safe to speak, and trusting managers (M8, M11)."""
+        return 0.5 * (self.psychological_safety + self.trust_in_management)
 
     # --- the working day ----------------------------------------------------------------------
 
     def work_shift(self) -> None:
         """One day on duty: face obstacles, give care, make and report errors, tire."""
+        config = self.model.config
         ward = self.ward
         self.regulatory_time = self.admin_share + (
-            self.model.config.regulation.audit_time_cost if ward.audited_today else 0.0)
+            config.regulation.audit_time_cost if ward.audited_today else 0.0)
         self.time_pressure = ward.care_demand + self.regulatory_time
+        self.take_protected_time()
         self.meet_obstacles()
-        self.give_routine_care()
+        self.give_care()
         self.tire()
 
+    def take_protected_time(self) -> None:
+        """Clinician-led improvement: protected time comes from care, and is the first thing
+        lost when the day is full (Repenning & Sterman 2002, the capability trap)."""
+        improvement = self.model.config.improvement
+        support = self.model.config.clinicians.clinician_led_improvement
+        planned = improvement.protected_time * support
+        if planned <= 0.0:
+            self.improvement_time_used = 0.0
+            return
+        used = rules.protected_time_used(self.time_pressure + planned, improvement)
+        self.improvement_time_used = used
+        self.time_pressure += planned * used
+
     def meet_obstacles(self) -> None:
-        """M4, M7: rules that seem pointless and latent hazards, each met with a choice."""
+        """M4, M7: rules (sensible or pointless) and latent hazards, each met with a choice."""
         model, ward = self.model, self.ward
         config = model.config
-        pointless_rules = poisson(model.streams.obstacles, model.pointless_rule_rate)
+        draw = model.streams.obstacles
+        rule_meetings = poisson(draw, config.regulation.rule_obstacles)
         hazard_meetings = 0
         if ward.hazards:
-            hazard_meetings = model.streams.obstacles.binomialvariate(
-                len(ward.hazards), config.hazards.encounters_per_hazard)
-        for _ in range(pointless_rules):
-            self.trust_in_management = relax_down(self.trust_in_management, 0.003)
-            self.respond_to_obstacle(None)
+            hazard_meetings = draw.binomialvariate(len(ward.hazards),
+                                                   config.hazards.encounters_per_hazard)
+        for _ in range(rule_meetings):
+            if draw.random() < config.regulation.coherence:
+                self.respond_to_obstacle(None, config.obstacles.safety_barrier_protection, False)
+            else:
+                self.trust_in_management = relax_down(self.trust_in_management,
+                                                      config.learning.pointless_rule_distrust)
+                self.respond_to_obstacle(None, config.obstacles.pointless_rule_protection, True)
         for _ in range(hazard_meetings):
-            self.respond_to_obstacle(model.streams.obstacles.choice(ward.hazards))
+            hazard = draw.choice(ward.hazards)
+            protection = getattr(config.obstacles, PROTECTION_KEYS[hazard.kind])
+            self.respond_to_obstacle(hazard, protection, False)
 
-    def respond_to_obstacle(self, hazard: Hazard | None) -> None:
+    def respond_to_obstacle(self, hazard: Hazard | None, protection: float,
+                            pointless: bool) -> None:
         """Fix or report the cause (second order), comply, or work around (Tucker 2003)."""
         model, ward = self.model, self.ward
         config = model.config
         decide = model.streams.decisions
-        tally = model.tally
-        tally.obstacle_encounters += 1
-        if ward.audited_today:
-            tally.audited_encounters += 1
+        audited = ward.audited_today and decide.random() < config.audits.observed_share
+        model.count("obstacle_encounters")
+        if audited:
+            model.count("audited_encounters")
         second_order = rules.second_order_probability(
             config.clinicians.second_order_propensity, self.psychological_safety,
-            self.perceived_usefulness, self.time_pressure,
-            config.clinicians.clinician_led_improvement)
+            self.perceived_usefulness, self.time_pressure, self.improvement_time_used,
+            config.improvement)
         if decide.random() < second_order:
-            tally.second_order_responses += 1
-            if ward.audited_today:
-                tally.audited_compliant += 1
+            model.count("second_order_responses")
+            if audited:
+                model.count("audited_compliant")
+            self.time_pressure += config.improvement.second_order_time
             self.solve_problem(hazard)
             return
+        audit_effect = rules.audit_log_odds(config.audits, ward.audit_readiness) if audited \
+            else 0.0
         workaround = decide.random() < rules.workaround_probability(
-            self.deviation_tolerance, ward.deviation_norm, self.time_pressure,
-            pointless_rule=hazard is None, coherence=config.regulation.coherence,
-            audited=ward.audited_today, peer_control=ward.safety_climate)
-        if workaround:
-            tally.workarounds += 1
-        else:
-            self.time_pressure += COMPLIANCE_TIME
-            self.regulatory_time += COMPLIANCE_TIME if hazard is None else 0.0
-            if ward.audited_today:
-                tally.audited_compliant += 1
-        patient = model.streams.errors.choice(ward.patients) if ward.patients else None
-        error = patient is not None and model.streams.errors.random() < rules.error_probability(
-            config.clinicians.base_error_rate, workaround, self.burned_out, patient.vulnerability)
-        if error:
-            harm, caught = self.commit_error(patient, hazard)
-        else:
-            harm, caught = False, False
-        if workaround:
-            self.deviation_tolerance = rules.tolerance_after_deviation(
-                self.deviation_tolerance, harm, caught, config.clinicians.normalisation_step,
-                config.clinicians.harm_correction)
+            config.workarounds, self.deviation_tolerance, ward.deviation_norm,
+            self.time_pressure, pointless, protection, ward.safety_climate, ward.vigilance,
+            audit_effect)
+        if not workaround:
+            compliance_time = config.workarounds.compliance_time
+            self.time_pressure += compliance_time
+            self.regulatory_time += compliance_time if hazard is None else 0.0
+            if audited:
+                model.count("audited_compliant")
+            return
+        model.count("workarounds")
+        if audited and decide.random() < config.audits.gaming_share * ward.audit_readiness:
+            model.count("audited_compliant")  # M12 gaming: the record shows compliance
+        self.live_with_workaround(hazard, protection)
+
+    def live_with_workaround(self, hazard: Hazard | None, protection: float) -> None:
+        """The care the workaround touched may go wrong; the outcome teaches tolerance (M5)."""
+        model, ward = self.model, self.ward
+        config = model.config
+        harm = caught = False
+        if ward.patients:
+            draw = model.streams.errors
+            patient = draw.choice(ward.patients)
+            care_odds = self.care_odds(patient.vulnerability)
+            excess = rules.workaround_excess_risk(config.errors, care_odds, protection)
+            if draw.random() < excess:
+                harm, caught = self.commit_error(patient, hazard)
+        learning = config.learning
+        self.deviation_tolerance = rules.tolerance_after_deviation(
+            self.deviation_tolerance, harm, caught, config.clinicians.normalisation_step,
+            config.clinicians.harm_correction, learning.caught_correction_share)
+
+    def care_odds(self, vulnerability: float) -> float:
+        config = self.model.config
+        return rules.care_error_odds(config.errors, config.clinicians.base_error_rate,
+                                     self.burned_out, vulnerability, self.time_pressure)
 
     def solve_problem(self, hazard: Hazard | None) -> None:
-        """Second-order problem solving: fix the hazard if empowered, otherwise report it."""
-        if hazard is None:
-            return  # a pointless rule cannot be fixed on the ward; the clinician complies
-        model = self.model
-        empowered = 0.2 + 0.6 * model.config.clinicians.clinician_led_improvement
-        if model.streams.decisions.random() < empowered:
-            if self.ward.fix(hazard):
-                model.tally.hazards_fixed += 1
-                model.tell(f"{self.describe(capital=True)} fixed {article(hazard.kind)} "
-                           f"{hazard.kind} problem themselves.",
-                           ward=self.ward, kind="fix")
-        elif not hazard.reported:
-            hazard.reported = True
-            model.tally.hazard_reports += 1
-            self.ward.manager.receive(model.new_report("hazard", self, hazard=hazard))
+        """Second-order problem solving: try to fix the hazard if empowered, else report it.
 
-    def give_routine_care(self) -> None:
-        """Errors in ordinary care, at the base rate raised by burnout (M9)."""
+        A sensible or pointless rule cannot be changed on the ward: the clinician complies.
+        Many problems need someone outside the ward (Tucker & Edmondson 2003), so a fix the
+        ward cannot make goes to support services, with their own capacity and delay.
+        """
+        if hazard is None:
+            return
+        model = self.model
+        config = model.config
+        improvement = config.improvement
+        draw = model.streams.decisions
+        attempt = improvement.empowerment + improvement.authority_gain * \
+            config.clinicians.clinician_led_improvement
+        if draw.random() >= attempt:
+            if not hazard.reported:
+                hazard.reported = True
+                model.count("hazard_reports")
+                self.ward.manager.receive(model.new_report("hazard", self, hazard=hazard))
+            return
+        local = getattr(config.obstacles, LOCAL_FIX_KEYS[hazard.kind])
+        if draw.random() < local:
+            if draw.random() < improvement.fix_success and self.ward.fix(hazard):
+                model.count("hazards_fixed")
+                model.tell(f"{self.describe(capital=True)} fixed {article(hazard.kind)} "
+                           f"{hazard.kind} problem themselves.", ward=self.ward, kind="fix")
+        else:
+            model.escalate(hazard)
+
+    def give_care(self) -> None:
+        """Errors in the day's care, at the base rate raised by workload and burnout (M8, M9).
+
+        Drawn with keyed uniforms (day, ward, post), so that paired scenarios see the same
+        errors wherever policy has not changed the odds (common random numbers)."""
         model, ward = self.model, self.ward
         if not ward.patients:
             return
         patients_per_clinician = len(ward.patients) / len(ward.on_duty)
-        chance = rules.error_probability(model.config.clinicians.base_error_rate, False,
-                                         self.burned_out, model.config.patients.mean_vulnerability)
-        for _ in range(poisson(model.streams.errors, patients_per_clinician * chance)):
-            self.commit_error(model.streams.errors.choice(ward.patients), None)
+        odds = self.care_odds(model.config.patients.mean_vulnerability)
+        chance = odds / (1.0 + odds)
+        keyed, day = model.keyed, model.day
+        errors = poisson_quantile(patients_per_clinician * chance,
+                                  keyed.uniform(day, ward.index, self.post, ERROR_COUNT))
+        for number in range(errors):
+            draws = [keyed.uniform(day, ward.index, self.post, ERROR_DRAWS, number, purpose)
+                     for purpose in (PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW,
+                                     REPORT_DRAW)]
+            patient = ward.patients[int(draws[PATIENT_DRAW] * len(ward.patients))]
+            self.commit_error(patient, None, draws[CATCH_DRAW:])
 
-    def commit_error(self, patient: Patient, hazard: Hazard | None) -> tuple[bool, bool]:
-        """An error: caught by a colleague or the patient (near miss) or it reaches the patient."""
+    def commit_error(self, patient: Patient, hazard: Hazard | None,
+                     draws: list[float] | None = None) -> tuple[bool, bool]:
+        """An error: caught by a colleague or the patient (near miss) or it reaches the patient.
+
+        `draws` are the uniforms for the colleague, the patient, harm and the decision to
+        report (from the speaking-up and reporting streams when not given)."""
         model, ward = self.model, self.ward
-        speak = model.streams.speaking_up
-        caught = (len(ward.on_duty) > 1 and speak.random()
-                  < rules.colleague_catch_probability(ward.safety_climate))
-        if not caught and speak.random() < rules.patient_catch_probability(patient.engagement):
+        config = model.config
+        if draws is None:
+            speak = model.streams.speaking_up
+            draws = [speak.random(), speak.random(), speak.random(),
+                     model.streams.reporting.random()]
+        colleague, patient_voice, harm_draw, report_draw = draws
+        caught = (len(ward.on_duty) > 1
+                  and colleague < rules.colleague_catch_probability(config.errors,
+                                                                     ward.safety_climate))
+        if not caught and patient.questions_error(patient_voice):
             caught = True
-            model.tally.patient_catches += 1
-        harm = not caught and speak.random() < rules.harm_probability(patient.vulnerability)
+            model.count("patient_catches")
+        harm = not caught and harm_draw < rules.harm_probability(config.errors,
+                                                                 patient.vulnerability)
         model.record_incident(ward, harm=harm, preventable=harm)
+        known = patient.suffer_harm(hazard) if harm else False
+        reported = self.consider_reporting(harm, hazard, report_draw)
         if harm:
-            patient.suffer_harm(hazard)
-        self.consider_reporting(harm, hazard)
+            model.consider_correction(ward, known or reported)
         return harm, caught
 
-    def consider_reporting(self, harm: bool, hazard: Hazard | None) -> None:
-        """M1, M2, M3, M8: report the incident or stay silent."""
+    def consider_reporting(self, harm: bool, hazard: Hazard | None,
+                           uniform: float | None = None) -> bool:
+        """M1, M2, M3, M8: report the incident or stay silent. True if reported.
+
+        `uniform` decides (drawn from the reporting stream when not given)."""
         model = self.model
         chance = rules.reporting_probability(
-            self.psychological_safety, self.perceived_blame, self.perceived_usefulness,
-            self.trust_in_management, self.time_pressure, self.burned_out, harm,
-            self.reporting_propensity)
-        if model.streams.reporting.random() >= chance:
-            return
+            model.config.reporting, self.psychological_safety, self.perceived_blame,
+            self.perceived_usefulness, self.trust_in_management, self.time_pressure,
+            self.burned_out, harm, self.reporting_propensity)
+        if uniform is None:
+            uniform = model.streams.reporting.random()
+        if uniform >= chance:
+            return False
         self.reports_filed += 1
         self.last_report_day = model.day
         model.record_staff_report(self.ward, harm)
         if hazard is not None:
             hazard.reported = True
         self.ward.manager.receive(model.new_report("incident", self, harm=harm, hazard=hazard))
+        return True
 
     def tire(self) -> None:
         """M8: exhaustion moves toward the day's strain; burnout is exhaustion past a threshold."""
-        config = self.model.config.clinicians
-        strain = rules.daily_strain(self.time_pressure, self.admin_share, self.resilience)
-        self.exhaustion = rules.relax(self.exhaustion, strain, config.recovery_rate)
-        self.tolerance_drift()
-
-    def tolerance_drift(self) -> None:
-        config = self.model.config.clinicians
+        config = self.model.config
+        strain = rules.daily_strain(self.time_pressure, self.admin_share, self.resilience,
+                                    self.support, config.burnout, self.role == DOCTOR)
+        self.exhaustion = rules.relax(self.exhaustion, strain, config.clinicians.recovery_rate)
         self.deviation_tolerance = rules.efficiency_drift(
-            self.deviation_tolerance, self.time_pressure, config.efficiency_drift)
+            self.deviation_tolerance, self.time_pressure, config.clinicians.efficiency_drift,
+            config.learning.drift_threshold)
 
     def rest(self) -> None:
         """A day off: exhaustion recovers, more slowly than a working day builds it."""
-        self.exhaustion = rules.relax(self.exhaustion, 0.0,
-                                      0.5 * self.model.config.clinicians.recovery_rate)
+        config = self.model.config
+        self.exhaustion = rules.relax(
+            self.exhaustion, 0.0,
+            config.burnout.rest_recovery_share * config.clinicians.recovery_rate)
 
     # --- learning from peers and from responses ----------------------------------------------
 
     def follow_peers(self) -> None:
-        """Beliefs and habits move toward the ward's climate and norm (Debono 2013)."""
+        """Beliefs and habits move toward the ward's climate and norm (Debono 2013), and settle
+        back toward the clinician's own disposition as events fade from memory."""
         config = self.model.config.clinicians
         ward = self.ward
-        self.psychological_safety = rules.relax(
-            self.psychological_safety, ward.safety_climate, config.peer_influence)
-        self.deviation_tolerance = rules.relax(
-            self.deviation_tolerance, ward.deviation_norm, config.peer_influence)
+        peers, memory = config.peer_influence, config.belief_memory
+        climate = config.climate_influence
+        self.psychological_safety = rules.relax(rules.relax(
+            self.psychological_safety, ward.safety_climate, climate),
+            self.safety_disposition, memory)
         # Professional training anchors practice: without pressure, tolerance returns toward
         # the clinician's own standard (Amalberti 2006: constraints and peer control pull back).
-        self.deviation_tolerance = rules.relax(
-            self.deviation_tolerance, self.professional_standard, config.belief_memory)
-        self.perceived_usefulness = rules.relax(
-            self.perceived_usefulness, ward.usefulness_climate, config.belief_memory)
+        self.deviation_tolerance = rules.relax(rules.relax(
+            self.deviation_tolerance, ward.deviation_norm, peers),
+            self.professional_standard, memory)
+        self.perceived_usefulness = rules.relax(rules.relax(
+            self.perceived_usefulness, ward.usefulness_climate, climate),
+            self.usefulness_disposition, memory)
+        self.trust_in_management = rules.relax(self.trust_in_management, self.trust_disposition,
+                                               memory)
 
     def see_response(self, blamed: bool, own: bool) -> None:
         """M2, M14: a manager's response to a report, one's own or a colleague's."""
+        learning = self.model.config.learning
         if blamed:
-            self.psychological_safety = rules.after_blame(self.psychological_safety, own)
-            self.trust_in_management = rules.after_blame(self.trust_in_management, own)
+            self.psychological_safety = rules.after_blame(learning, self.psychological_safety, own)
+            self.trust_in_management = rules.after_blame(learning, self.trust_in_management, own)
         else:
-            self.psychological_safety = rules.after_learning(self.psychological_safety, own)
-            self.trust_in_management = rules.after_learning(self.trust_in_management, own)
-        self.perceived_blame = rules.blame_expectation(self.perceived_blame, blamed, own)
+            self.psychological_safety = rules.after_learning(learning, self.psychological_safety,
+                                                             own)
+            self.trust_in_management = rules.after_learning(learning, self.trust_in_management,
+                                                            own)
+        self.perceived_blame = rules.blame_expectation(learning, self.perceived_blame, blamed, own)
 
     def see_outcome(self, feedback: bool, own: bool) -> None:
         """M3: feedback on a report, or silence after it."""
+        learning = self.model.config.learning
         if feedback:
-            self.perceived_usefulness = rules.after_feedback(self.perceived_usefulness, own)
+            self.perceived_usefulness = rules.after_feedback(learning, self.perceived_usefulness,
+                                                             own)
         else:
-            self.perceived_usefulness = rules.after_silence(self.perceived_usefulness, own)
+            self.perceived_usefulness = rules.after_silence(learning, self.perceived_usefulness,
+                                                            own)
+
+    def note_burnout(self, day: int) -> int:
+        """Days this clinician has been burned out (0 if not), tracked for leaving (turnover)."""
+        if not self.burned_out:
+            self.burned_out_since = None
+            return 0
+        if self.burned_out_since is None:
+            self.burned_out_since = day
+        return day - self.burned_out_since
 
     def describe(self, capital: bool = False) -> str:
         return f"{'A' if capital else 'a'} {self.role} on {self.ward.name}"

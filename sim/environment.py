@@ -1,4 +1,5 @@
-"""The parts of the hospital that are environment rather than agents: wards, hazards, reports.
+"""The parts of the hospital that are environment rather than agents: wards, hazards, reports,
+and the support services (estates, supplies, IT) that fix what a ward cannot.
 
 A ward is a clinical team with its beds, its clinicians, its manager and its open latent hazards
 (broken equipment, missing supplies, process gaps: the 'problems' of Tucker & Edmondson 2003 that
@@ -8,11 +9,16 @@ the cost of a day linear in the size of the hospital.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import random
+
     from sim.clinician import Clinician
+    from sim.config.behaviour import ImprovementBehaviour
     from sim.manager import Manager
     from sim.patient import Patient
 
@@ -27,6 +33,7 @@ class Hazard:
     ward: Ward
     opened_day: int
     reported: bool = False
+    escalated: bool = False  # waiting for support services
 
 
 @dataclass(eq=False)
@@ -42,6 +49,15 @@ class Report:
 
 
 @dataclass(eq=False)
+class Vacancy:
+    """A post left empty by a leaver, filled on `fill_day`."""
+
+    role: str
+    post: int
+    fill_day: int
+
+
+@dataclass(eq=False)
 class Ward:
     """A clinical team: beds, clinicians, a manager and the hazards they work around."""
 
@@ -50,6 +66,8 @@ class Ward:
     clinicians: list[Clinician] = field(default_factory=list)
     patients: list[Patient] = field(default_factory=list)
     hazards: list[Hazard] = field(default_factory=list)
+    vacancies: list[Vacancy] = field(default_factory=list)
+    posts: int = 0  # posts created so far; a post keeps its number through turnover
     manager: Manager | None = None
     on_duty: list[Clinician] = field(default_factory=list)
     # Recomputed every morning from the people in the ward (see HospitalModel.prepare_wards).
@@ -60,6 +78,9 @@ class Ward:
     audited_today: bool = False
     audit_day: int = -1
     walkround_day: int = -1
+    # Slow ward states: readiness for audits (M12) and alert after a serious event (M6).
+    audit_readiness: float = 0.0
+    vigilance: float = 0.0
     # Running totals per ward, used for between-ward comparisons (the reporting paradox, F2).
     incidents: int = 0
     adverse_events: int = 0
@@ -80,3 +101,43 @@ class Ward:
         except ValueError:
             return False
         return True
+
+
+class SupportServices:
+    """Estates, supplies and IT: problems a ward cannot fix wait here (Tucker & Edmondson 2003).
+
+    Work is taken in order of when it falls due (after a random delay), within a daily capacity
+    shared by every ward, so that many escalations at once lengthen everyone's wait.
+    """
+
+    def __init__(self) -> None:
+        self.queue: list[tuple[float, int, Hazard]] = []
+        self.order = itertools.count()
+        self.credit = 0.0
+
+    def escalate(self, hazard: Hazard, day: int, draw: random.Random,
+                 rules: ImprovementBehaviour) -> None:
+        if hazard.escalated:
+            return
+        hazard.escalated = True
+        delay = draw.expovariate(1.0 / rules.support_delay_days) \
+            if rules.support_delay_days > 0 else 0.0
+        heapq.heappush(self.queue, (day + delay, next(self.order), hazard))
+
+    def work(self, day: int, draw: random.Random, rules: ImprovementBehaviour) -> list[Hazard]:
+        """Today's jobs; returns the hazards fixed (failed jobs can be escalated again)."""
+        self.credit = min(self.credit + rules.support_capacity, max(1.0, rules.support_capacity))
+        fixed: list[Hazard] = []
+        while self.queue and self.queue[0][0] <= day and self.credit >= 1.0:
+            hazard = heapq.heappop(self.queue)[2]
+            hazard.escalated = False
+            if hazard not in hazard.ward.hazards:
+                continue  # gone by itself or fixed meanwhile: no work to do
+            self.credit -= 1.0
+            if draw.random() < rules.support_success and hazard.ward.fix(hazard):
+                fixed.append(hazard)
+        return fixed
+
+    @property
+    def waiting(self) -> int:
+        return len(self.queue)

@@ -1,10 +1,15 @@
 """Managers: ward managers who answer reports, and executives who walk the floor.
 
-A ward manager works through the ward's reports within a daily capacity that compliance targets
-and audits eat into (M8, M12). Each report gets a learning response (investigate, perhaps fix
-the hazard behind it, perhaps feed back after a delay) or a blame response (M2, M3); who hears of
-either depends on transparency (M14). Walkrounds bring managers to the floor, where staff may
-raise a concern; whether it is resolved decides if trust rises or falls (M11).
+A ward manager works through the ward's reports within a daily capacity that compliance targets,
+audits and walkrounds eat into (M8, M12). Each report gets a learning response (investigate,
+perhaps set about fixing the hazard behind it, perhaps feed back after a delay) or a blame
+response (M2, M3); who hears of either depends on transparency (M14). Walkrounds bring managers
+to the floor, where listening builds safety and raised concerns are taken on as far as the
+manager's capacity allows; whether they are resolved decides if trust rises or falls (M11).
+
+Managers are agents with a state of their own: felt pressure (inquiries, audits, serious harm on
+the ward) makes them more defensive and more focused on compliance; learning responses that fix
+things make them less inclined to blame. So the trust gap can widen or close from both sides.
 """
 
 from __future__ import annotations
@@ -21,8 +26,6 @@ if TYPE_CHECKING:
     from sim.environment import Report, Ward
     from sim.model import HospitalModel
 
-STALE_AFTER_DAYS = 30  # a report not followed up within a month is, to its reporter, ignored
-
 
 class Manager(Agent):
     """A ward manager (with a ward) or an executive (ward is None)."""
@@ -36,19 +39,41 @@ class Manager(Agent):
         # the hospital's management policy, so a just-culture intervention reaches every manager.
         self.style_deviation = model.streams.managers.gauss(0.0, 1.0)
         self.backlog: deque[Report] = deque()
+        # Load-bearing: Mesa's scheduler holds event callbacks by weak reference, so each
+        # delayed feedback must be kept alive here until it is delivered.
         self.pending_outcomes: set[PendingOutcome] = set()
         self.follow_up_credit = 0.0
+        self.pressure = 0.0  # felt external pressure, 0 and up
+        self.learned = 0.0  # log-odds of blame unlearned through learning responses that worked
 
     @property
     def punitiveness(self) -> float:
-        """Chance of answering a report with blame (logit-normal around the policy's centre)."""
-        management = self.model.config.management
-        return rules.logistic(rules.log_odds(management.punitiveness)
-                              + management.punitiveness_spread * self.style_deviation)
+        """Chance of answering a report with blame: policy, style, pressure and experience."""
+        config = self.model.config
+        management = config.management
+        return rules.logistic(rules.manager_blame_log_odds(
+            rules.log_odds(management.punitiveness),
+            management.punitiveness_spread * self.style_deviation, self.pressure, self.learned,
+            config.managers))
 
     @property
     def learning_orientation(self) -> float:
         return 1.0 - self.punitiveness
+
+    @property
+    def compliance_focus(self) -> float:
+        config = self.model.config
+        return rules.manager_compliance_focus(config.management.compliance_focus, self.pressure,
+                                              config.managers)
+
+    def feel_pressure(self, amount: float) -> None:
+        self.pressure += amount
+
+    def end_day(self) -> None:
+        """Pressure fades; what was learned fades back toward the hospital's policy."""
+        behaviour = self.model.config.managers
+        self.pressure -= behaviour.pressure_decay * self.pressure
+        self.learned -= behaviour.learning_memory * self.learned
 
     def receive(self, report: Report) -> None:
         self.backlog.append(report)
@@ -56,30 +81,33 @@ class Manager(Agent):
     def handle_reports(self) -> None:
         """Follow up as many reports as today's capacity allows, oldest first."""
         model = self.model
-        management = model.config.management
-        capacity = management.follow_up_capacity * (1.0 - 0.5 * management.compliance_focus)
+        config = model.config
+        behaviour = config.managers
+        capacity = config.management.follow_up_capacity * (
+            1.0 - behaviour.compliance_capacity_cost * self.compliance_focus)
         if self.ward is not None and self.ward.audited_today:
-            capacity *= 0.5  # M12: an audit day is spent on the audit
-        self.follow_up_credit = min(self.follow_up_credit + capacity, capacity + 5.0)
-        while self.backlog and self.backlog[0].day < model.day - STALE_AFTER_DAYS:
+            capacity *= behaviour.audit_day_capacity  # M12: an audit day is spent on the audit
+        self.follow_up_credit = min(self.follow_up_credit + capacity,
+                                    capacity + behaviour.capacity_carryover)
+        while self.backlog and self.backlog[0].day < model.day - behaviour.stale_after_days:
             stale = self.backlog.popleft()
             if stale.reporter is not None:
                 self.reveal_outcome(stale, feedback=False)
         while self.backlog and self.follow_up_credit >= 1.0:
+            report = self.backlog.popleft()
+            if report.kind == "patient":
+                self.act_on_patient_concern(report)  # costs capacity only when acted on
+                continue
             self.follow_up_credit -= 1.0
-            self.respond(self.backlog.popleft())
+            self.respond(report)
 
     def respond(self, report: Report) -> None:
         """A learning or a blame response to one report (M2, M3)."""
         model = self.model
         management = model.config.management
         draw = model.streams.management
-        if report.kind == "patient":
-            self.act_on_patient_concern(report)
-            return
         blamed = draw.random() < self.punitiveness
-        model.tally.blame_responses += blamed
-        model.tally.learning_responses += not blamed
+        model.count("blame_responses" if blamed else "learning_responses")
         for witness, own in self.audience(report):
             witness.see_response(blamed, own)
         if blamed:
@@ -89,10 +117,10 @@ class Manager(Agent):
             self.reveal_outcome(report, feedback=False)
             return
         fixed = False
-        fix_chance = management.fix_probability * (1.0 - 0.5 * management.compliance_focus)
+        fix_chance = management.fix_probability * (
+            1.0 - model.config.managers.compliance_capacity_cost * self.compliance_focus)
         if report.hazard is not None and draw.random() < fix_chance:
-            fixed = report.ward.fix(report.hazard)
-            model.tally.hazards_fixed += fixed
+            fixed = self.set_about_fixing(report)
         feedback = draw.random() < management.feedback_probability
         delay = draw.expovariate(1.0 / management.feedback_delay_days) \
             if management.feedback_delay_days > 0 else 0.0
@@ -100,21 +128,35 @@ class Manager(Agent):
         self.pending_outcomes.add(outcome)
         model.schedule_event(outcome.deliver, at=model.day + max(1, round(delay)))
 
+    def set_about_fixing(self, report: Report) -> bool:
+        """Fix on the ward what the ward can fix; send the rest to support services.
+
+        True if the hazard was fixed today. A fix teaches the manager that learning works.
+        """
+        model = self.model
+        hazard = report.hazard
+        if not model.fix_on_ward(hazard, model.streams.management):
+            model.escalate(hazard)
+            return False
+        self.learned = min(self.learned + model.config.managers.learning_gain,
+                           model.config.managers.learning_cap)
+        return True
+
     def act_on_patient_concern(self, report: Report) -> None:
-        """M10 Lawton 2017: patients' reports help only when they lead to action."""
+        """M10 Lawton 2017: patients' reports and concerns help only when they lead to action."""
         model = self.model
         if model.streams.management.random() >= model.config.patients.reports_acted_on:
             return
-        model.tally.patient_reports_acted_on += 1
-        if report.hazard is not None and report.ward.fix(report.hazard):
-            model.tally.hazards_fixed += 1
+        self.follow_up_credit -= 1.0
+        model.count("patient_reports_acted_on")
+        if report.hazard is not None and self.set_about_fixing(report):
             model.tell(f"A patient's concern on {report.ward.name} led to the "
                        f"{report.hazard.kind} problem being fixed.", ward=report.ward, kind="fix")
 
     def reveal_outcome(self, report: Report, feedback: bool) -> None:
         """M3: the reporter, and those who hear of it, learn whether anything came of it."""
         if feedback:
-            self.model.tally.feedback_given += 1
+            self.model.count("feedback_given")
         for witness, own in self.audience(report):
             witness.see_outcome(feedback, own)
 
@@ -138,29 +180,44 @@ class Manager(Agent):
         return people
 
     def walk_round(self, ward: Ward) -> None:
-        """M11: on the floor, staff may raise a concern; follow-through decides what they learn."""
+        """M11: culture first (being listened to), then concerns within the manager's capacity;
+        follow-through decides what those who raised one learn (Sexton 2018; Tucker & Singer
+        2015)."""
         model = self.model
+        config = model.config
+        behaviour = config.walkrounds
         draw = model.streams.walkrounds
-        follow_through = model.config.management.walkround_follow_through
-        model.tally.walkrounds += 1
-        raised = resolved = 0
+        follow_through = config.management.walkround_follow_through
+        model.count("walkrounds")
+        self.follow_up_credit -= behaviour.time_cost
+        taken = resolved = 0
         for clinician in ward.on_duty:
-            if not ward.hazards or draw.random() >= 0.5 * clinician.psychological_safety:
+            clinician.psychological_safety = rules.relax(clinician.psychological_safety, 1.0,
+                                                         behaviour.listening_gain)
+            if (taken >= behaviour.concerns_per_walkround or not ward.hazards
+                    or draw.random() >= behaviour.concern_chance * clinician.psychological_safety):
                 continue
-            raised += 1
+            taken += 1
             hazard = draw.choice(ward.hazards)
             solved = draw.random() < follow_through
-            if solved and ward.fix(hazard):
-                model.tally.hazards_fixed += 1
+            if solved:
                 resolved += 1
-            clinician.trust_in_management, clinician.perceived_usefulness = \
-                rules.after_walkround(clinician.trust_in_management,
-                                      clinician.perceived_usefulness, solved)
-            clinician.psychological_safety = rules.relax(
-                clinician.psychological_safety, 1.0 if solved else 0.0, 0.03)
-        if raised:
-            model.tell(f"Walkround on {ward.name}: {raised} concern(s) raised, "
-                       f"{resolved} resolved.", ward=ward, kind="walkround")
+                if model.fix_on_ward(hazard, draw):
+                    self.learned = min(self.learned + config.managers.learning_gain,
+                                       config.managers.learning_cap)
+                else:
+                    model.escalate(hazard)
+            for witness in ward.on_duty:
+                share = 1.0 if witness is clinician else behaviour.seen_share
+                witness.trust_in_management, witness.perceived_usefulness = \
+                    rules.after_walkround(behaviour, witness.trust_in_management,
+                                          witness.perceived_usefulness, solved, share)
+                witness.psychological_safety = rules.relax(
+                    witness.psychological_safety, 1.0 if solved else 0.0,
+                    share * behaviour.safety_after_outcome)
+        if taken:
+            model.tell(f"Walkround on {ward.name}: {taken} concern(s) taken on, "
+                       f"{resolved} acted on.", ward=ward, kind="walkround")
 
 
 class PendingOutcome:

@@ -2,7 +2,8 @@
 
 Agents call these functions to make their decisions and to update their beliefs; nothing here
 touches a metric. Each function names its mechanism and evidence, so that a reader who wants to
-change how, say, punitive responses act on reporting finds the single place to do it. The
+change how, say, punitive responses act on reporting finds the single place to do it. Every
+coefficient comes from the configuration (`sim.config.behaviour`), with its source there. The
 functional forms are logistic for choices (log-odds add up across influences, the usual way to
 combine published odds ratios) and first-order relaxation for beliefs (a belief moves a fraction
 of the way toward what was just seen, so recent experience counts most).
@@ -12,11 +13,19 @@ from __future__ import annotations
 
 import math
 
-# Odds ratios taken from the literature (see docs/ODD.md, "Submodels").
-WORKAROUND_ERROR_ODDS = 3.06  # van der Veen 2018: medication workarounds, adjusted OR for error
-BURNOUT_ERROR_ODDS = 2.0  # Panagioti 2018 (OR ~2.2), shrunk toward 1.5-2.5 after Tawfik 2019
-AUDIT_DETERRENCE_LOG_ODDS = -2.3  # Srigley 2014: ~3x compliance with auditors in sight
-DOCTOR_ADMIN_MULTIPLIER = 1.4  # Sinsky 2016 (49%) vs Hendrich 2008 (35%): doctors' desk-work share
+from sim.config.behaviour import (
+    AuditBehaviour,
+    BurnoutBehaviour,
+    ErrorBehaviour,
+    ImprovementBehaviour,
+    LearningBehaviour,
+    ManagerBehaviour,
+    ReportingBehaviour,
+    WalkroundBehaviour,
+    WorkaroundBehaviour,
+)
+
+PROBABILITY_FLOOR = 1e-9  # keeps log-odds finite at 0 and 1; far below any rate in the model
 
 
 def logistic(log_odds: float) -> float:
@@ -29,7 +38,7 @@ def logistic(log_odds: float) -> float:
 
 def log_odds(probability: float) -> float:
     """Log-odds of a probability, clamped away from 0 and 1."""
-    probability = min(max(probability, 0.001), 0.999)
+    probability = min(max(probability, PROBABILITY_FLOOR), 1.0 - PROBABILITY_FLOOR)
     return math.log(probability / (1.0 - probability))
 
 
@@ -41,9 +50,10 @@ def relax(value: float, target: float, rate: float) -> float:
 # --- M1, M2, M3, M8: the decision to report ------------------------------------------------
 
 
-def reporting_probability(psychological_safety: float, perceived_blame: float,
-                          usefulness: float, trust: float, time_pressure: float,
-                          burned_out: bool, harm: bool, propensity: float) -> float:
+def reporting_probability(rules: ReportingBehaviour, psychological_safety: float,
+                          perceived_blame: float, usefulness: float, trust: float,
+                          time_pressure: float, burned_out: bool, harm: bool,
+                          propensity: float) -> float:
     """Chance that a clinician reports an incident they were involved in.
 
     M1 psychological safety raises reporting (Edmondson 1999; Leroy 2012). M2 expected blame is
@@ -53,15 +63,14 @@ def reporting_probability(psychological_safety: float, perceived_blame: float,
     suppress it. Harm events are reported more than near misses (Evans 2006). `propensity` is
     the clinician's personal log-odds offset (role and habit: nurses file most reports).
     """
-    log_odds = (-2.5 + propensity
-                + 2.5 * (psychological_safety - 0.5)
-                - 2.0 * (perceived_blame - 0.5)
-                + 3.0 * (usefulness - 0.35)
-                + 1.0 * (trust - 0.45)
-                - 3.0 * max(0.0, time_pressure - 0.9)
-                - (0.7 if burned_out else 0.0)
-                + (1.0 if harm else 0.0))
-    return logistic(log_odds)
+    return logistic(rules.intercept + propensity
+                    + rules.safety_weight * psychological_safety
+                    - rules.blame_weight * perceived_blame
+                    + rules.usefulness_weight * usefulness
+                    + rules.trust_weight * trust
+                    - rules.hurry_weight * max(0.0, time_pressure - rules.hurry_threshold)
+                    + (rules.burnout_log_odds if burned_out else 0.0)
+                    + (rules.harm_log_odds if harm else 0.0))
 
 
 # --- M4, M5, M6, M7, M12: working around an obstacle ---------------------------------------
@@ -69,158 +78,226 @@ def reporting_probability(psychological_safety: float, perceived_blame: float,
 
 def second_order_probability(base_propensity: float, psychological_safety: float,
                              usefulness: float, time_pressure: float,
-                             clinician_led_improvement: float) -> float:
+                             protected_time_used: float, rules: ImprovementBehaviour) -> float:
     """Chance that a clinician fixes or reports the cause of a problem rather than coping.
 
     M4 Tucker & Edmondson 2003: only 7% of responses to problems were second-order; time
-    pressure and the belief that raising problems is pointless or risky keep it low.
-    Clinician-led improvement (protected time and authority to fix) raises it.
+    pressure and the belief that raising problems is pointless or risky keep it low. Protected
+    improvement time raises it in proportion to the share of that time actually used
+    (`protected_time_used`, 0-1): the capability trap (Repenning & Sterman 2002) means time
+    pressure crowds it out first.
     """
-    support = (0.5 + psychological_safety) * (0.5 + usefulness) / 0.85
-    hurry = max(0.2, 1.0 - 1.5 * max(0.0, time_pressure - 0.8))
-    return min(0.95, base_propensity * support * hurry + 0.3 * clinician_led_improvement)
+    return logistic(log_odds(base_propensity)
+                    + rules.safety_weight * psychological_safety
+                    + rules.usefulness_weight * usefulness
+                    - rules.hurry_slope * max(0.0, time_pressure - rules.hurry_threshold)
+                    + rules.protected_uplift * protected_time_used)
 
 
-def workaround_probability(tolerance: float, ward_norm: float, time_pressure: float,
-                           pointless_rule: bool, coherence: float, audited: bool,
-                           peer_control: float) -> float:
+def protected_time_used(time_pressure: float, rules: ImprovementBehaviour) -> float:
+    """Share of protected improvement time that survives the day's first-order work (0-1).
+
+    Repenning & Sterman 2002: under pressure, fire-fighting crowds out improvement.
+    """
+    return max(0.0, 1.0 - rules.crowding_slope * max(0.0, time_pressure
+                                                      - rules.crowding_threshold))
+
+
+def workaround_probability(rules: WorkaroundBehaviour, tolerance: float, ward_norm: float,
+                           time_pressure: float, pointless_rule: bool, protection: float,
+                           peer_control: float, vigilance: float,
+                           audit_log_odds: float) -> float:
     """Chance that a clinician works around an obstacle instead of complying.
 
     M4 workarounds come from obstacles and time pressure (Tucker & Edmondson 2003) and spread
     through group norms (Debono 2013). M5 personal tolerance grows with each deviation that went
     unpunished by harm (Vaughan 1996). M7 rules that seem pointless invite 'illegal-normal'
-    violations; peer control pulls practice back (Amalberti 2006). M12 an auditor in sight
-    triples compliance (Srigley 2014), while unobserved practice is unchanged.
+    violations, while what visibly protects patients is bypassed less; peer control pulls
+    practice back (Amalberti 2006). M6 a ward on alert after a serious event deviates less
+    (Rasmussen 1997). M12 an auditor in sight, and a ward readied for audits, comply more on the
+    day (`audit_log_odds`, Srigley 2014), while unobserved practice is unchanged.
     """
-    log_odds = (-0.6
-                + 3.0 * (tolerance - 0.35)
-                + 2.0 * (ward_norm - 0.35)
-                + 3.0 * (time_pressure - 0.85)
-                + (1.5 * (1.0 - coherence) if pointless_rule else 0.0)
-                - 1.5 * (peer_control - 0.5)
-                + (AUDIT_DETERRENCE_LOG_ODDS if audited else 0.0))
-    return logistic(log_odds)
+    return logistic(rules.intercept
+                    + rules.tolerance_weight * tolerance
+                    + rules.norm_weight * ward_norm
+                    + rules.time_pressure_weight * time_pressure
+                    + (rules.pointless_rule_log_odds if pointless_rule else 0.0)
+                    - rules.risk_aversion * protection
+                    - rules.peer_control_weight * peer_control
+                    - rules.vigilance_weight * vigilance
+                    + audit_log_odds)
+
+
+def audit_log_odds(rules: AuditBehaviour, readiness: float) -> float:
+    """M12 Hawthorne: fewer workarounds under an auditor's eye, more where audits are expected."""
+    return rules.observed_log_odds + rules.anticipation_log_odds * readiness
+
+
+def audit_readiness(readiness: float, audited: bool, compliance_focus: float,
+                    rules: AuditBehaviour) -> float:
+    """A ward's readiness for audits: built by audits that managers chase, fading between them.
+
+    Gould 2020; Purssell 2020: the gap between observed and unobserved compliance grows with
+    audit intensity and fades when the audits stop.
+    """
+    readiness -= rules.readiness_decay * readiness
+    if audited:
+        readiness += rules.readiness_per_audit * compliance_focus * (1.0 - readiness)
+    return readiness
 
 
 def tolerance_after_deviation(tolerance: float, harm_followed: bool, caught: bool,
-                              normalisation_step: float, harm_correction: float) -> float:
+                              normalisation_step: float, harm_correction: float,
+                              caught_share: float) -> float:
     """Update tolerance of deviation after a workaround (M5 normalisation; M6 correction).
 
     Vaughan 1996: each deviation without a bad outcome makes the next more acceptable.
-    Rasmussen 1997: a serious event produces a correction, which fades as drift resumes.
-    A workaround a colleague or patient caught is a smaller warning.
+    Rasmussen 1997: a bad outcome produces a correction. A workaround whose error a colleague
+    or patient caught is a smaller warning.
     """
     if harm_followed:
         return tolerance - harm_correction * tolerance
     if caught:
-        return tolerance - 0.3 * harm_correction * tolerance
+        return tolerance - caught_share * harm_correction * tolerance
     return tolerance + normalisation_step * (1.0 - tolerance)
 
 
-def efficiency_drift(tolerance: float, time_pressure: float, drift_rate: float) -> float:
+def efficiency_drift(tolerance: float, time_pressure: float, drift_rate: float,
+                     threshold: float) -> float:
     """M6 Rasmussen 1997: least-effort gradients push practice toward the boundary."""
-    return tolerance + drift_rate * max(0.0, time_pressure - 0.7) * (1.0 - tolerance)
+    return tolerance + drift_rate * max(0.0, time_pressure - threshold) * (1.0 - tolerance)
 
 
-# --- M8, M9: workload, burnout and error ---------------------------------------------------
+# --- M8, M9: workload, support, burnout and error ----------------------------------------
 
 
-def daily_strain(time_pressure: float, admin_share: float, resilience: float) -> float:
+def daily_strain(time_pressure: float, admin_share: float, resilience: float, support: float,
+                 rules: BurnoutBehaviour, doctor: bool = False) -> float:
     """Strain of one working day, 0-1 (M8).
 
     Administrative burden adds strain beyond the hours it takes: EHR and desk work are the
     strongest workload correlates of burnout (Shanafelt 2016, CPOE OR 1.29; Sinsky 2016).
+    Support (a psychologically safe ward, trusted managers) relieves it (Sexton 2018;
+    Panagioti 2017: organisation-directed interventions).
     """
-    return logistic(6.0 * (time_pressure + 0.6 * admin_share - 0.98 - resilience))
+    load = (time_pressure + rules.admin_strain_weight * admin_share
+            - rules.support_weight * support + (rules.doctor_strain if doctor else 0.0))
+    return logistic(rules.strain_slope * (load - rules.strain_threshold - resilience))
 
 
-def error_probability(base_rate: float, workaround: bool, burned_out: bool,
-                      vulnerability: float) -> float:
-    """Chance that one piece of care goes wrong.
+def care_error_odds(rules: ErrorBehaviour, base_rate: float, burned_out: bool,
+                    vulnerability: float, time_pressure: float) -> float:
+    """Odds of an error in one patient's care by one clinician in a day.
 
-    M4 van der Veen 2018: workarounds OR 3.06 for error. M9 Panagioti 2018: burnout roughly
-    doubles the odds of unsafe care. Frail patients need more complex care.
+    M9 Panagioti 2018: burnout roughly doubles the odds of unsafe care. Rushed care errs more
+    (Aiken 2002). Frail patients need more complex care.
     """
     odds = base_rate / (1.0 - base_rate)
-    if workaround:
-        odds *= WORKAROUND_ERROR_ODDS
     if burned_out:
-        odds *= BURNOUT_ERROR_ODDS
-    odds *= 0.5 + 1.5 * vulnerability
-    return odds / (1.0 + odds)
+        odds *= rules.burnout_error_odds
+    odds *= rules.frailty_floor + rules.frailty_slope * vulnerability
+    return odds * math.exp(rules.workload_error_log_odds * (time_pressure - 1.0))
 
 
-def colleague_catch_probability(ward_psychological_safety: float) -> float:
-    """M1 Alingh 2019: psychological safety makes colleagues speak up and stop an error."""
-    return 0.1 + 0.5 * ward_psychological_safety
+def workaround_excess_risk(rules: ErrorBehaviour, care_odds: float, protection: float) -> float:
+    """Extra chance of error in the care a workaround touches (M4, M7).
+
+    The workaround multiplies the odds of error in that care by the published odds ratio raised
+    to the protective value of what it bypassed (van der Veen 2018: OR 3.06 for a bypassed
+    safety barrier; Amalberti 2006: little or nothing for a pointless rule). The odds ratio
+    applies to the one task bypassed (a medication administration), not to the whole day's care
+    for the patient. The care itself is already counted; only the excess is drawn here.
+    """
+    task_odds = care_odds / rules.tasks_per_patient_day  # one task of the day's care
+    plain = task_odds / (1.0 + task_odds)
+    raised_odds = task_odds * rules.workaround_error_odds ** protection
+    raised = raised_odds / (1.0 + raised_odds)
+    return (raised - plain) / (1.0 - plain)
 
 
-def patient_catch_probability(engagement: float) -> float:
-    """M10 Weissman 2008; Weingart 2005: engaged patients notice what staff systems miss."""
-    return 0.45 * engagement
+def colleague_catch_probability(rules: ErrorBehaviour, ward_psychological_safety: float) -> float:
+    """M1 Alingh 2019: psychological safety makes colleagues speak up and stop an error.
+
+    Bounded by the evidence: the log-odds of speaking up rise by about 0.44 per standard
+    deviation of psychological safety (B = 0.24), not in proportion to it.
+    """
+    shift = (ward_psychological_safety - rules.safety_reference) / rules.safety_sd_reference
+    return logistic(log_odds(rules.colleague_catch) + rules.speaking_up_log_odds_per_sd * shift)
 
 
-def harm_probability(vulnerability: float) -> float:
+def harm_probability(rules: ErrorBehaviour, vulnerability: float) -> float:
     """Chance that an error that reaches a patient harms them; frail patients are harmed more."""
-    return 0.25 + 0.6 * vulnerability
+    return min(1.0, rules.harm_floor + rules.harm_frailty_slope * vulnerability)
 
 
 # --- M2, M3, M11, M14: learning from how reports and concerns are handled -----------------
 
 
-BLAME_OWN = 0.20  # own report met with blame: sharp loss of safety (Archer 2017)
-BLAME_SEEN = 0.05  # a blame response seen by peers lowers their safety too (M2)
-LEARNING_OWN = 0.12
-LEARNING_SEEN = 0.04
-FEEDBACK_OWN = 0.25  # visible action after a report sustains reporting (Benn 2009)
-FEEDBACK_SEEN = 0.06
-SILENCE_OWN = 0.12  # no feedback after a report erodes belief it is useful (Harrison 2014)
-SILENCE_SEEN = 0.02
-
-
-def after_blame(value: float, own: bool) -> float:
+def after_blame(rules: LearningBehaviour, value: float, own: bool) -> float:
     """Psychological safety or trust after a blame response (M2)."""
-    return value - (BLAME_OWN if own else BLAME_SEEN) * value
+    return value - (rules.blame_own if own else rules.blame_seen) * value
 
 
-def after_learning(value: float, own: bool) -> float:
+def after_learning(rules: LearningBehaviour, value: float, own: bool) -> float:
     """Psychological safety or trust after a learning response (M1, M14)."""
-    return value + (LEARNING_OWN if own else LEARNING_SEEN) * (1.0 - value)
+    return value + (rules.learning_own if own else rules.learning_seen) * (1.0 - value)
 
 
-def after_feedback(usefulness: float, own: bool) -> float:
-    """Belief that reporting is useful after feedback arrived (M3)."""
-    return usefulness + (FEEDBACK_OWN if own else FEEDBACK_SEEN) * (1.0 - usefulness)
+def after_feedback(rules: LearningBehaviour, usefulness: float, own: bool) -> float:
+    """Belief that reporting is useful after feedback arrived (M3, Benn 2009)."""
+    return usefulness + (rules.feedback_own if own else rules.feedback_seen) * (1.0 - usefulness)
 
 
-def after_silence(usefulness: float, own: bool) -> float:
-    """Belief that reporting is useful after a report that led to nothing (M3)."""
-    return usefulness - (SILENCE_OWN if own else SILENCE_SEEN) * usefulness
+def after_silence(rules: LearningBehaviour, usefulness: float, own: bool) -> float:
+    """Belief that reporting is useful after a report that led to nothing (M3, Harrison 2014)."""
+    return usefulness - (rules.silence_own if own else rules.silence_seen) * usefulness
 
 
-def blame_expectation(perceived_blame: float, blamed: bool, own: bool) -> float:
+def blame_expectation(rules: LearningBehaviour, perceived_blame: float, blamed: bool,
+                      own: bool) -> float:
     """Expected chance of blame, learned from responses seen (M2; AHRQ 'nonpunitive')."""
-    rate = 0.3 if own else 0.08
+    rate = rules.blame_expectation_own if own else rules.blame_expectation_seen
     return relax(perceived_blame, 1.0 if blamed else 0.0, rate)
 
 
-def after_walkround(trust: float, usefulness: float, resolved: bool) -> tuple[float, float]:
+def after_walkround(rules: WalkroundBehaviour, trust: float, usefulness: float,
+                    resolved: bool, share: float = 1.0) -> tuple[float, float]:
     """Trust and usefulness after raising a concern on a walkround (M11).
 
     Sexton 2018: walkrounds with feedback improve culture; Tucker & Singer 2015: walking around
-    without resolving what was raised makes things worse on average.
+    without resolving what was raised makes things worse on average. Colleagues who saw it
+    learn `share` as much as the one who raised the concern.
     """
     if resolved:
-        return relax(trust, 1.0, 0.10), relax(usefulness, 1.0, 0.10)
-    return relax(trust, 0.0, 0.08), relax(usefulness, 0.0, 0.08)
+        rate = share * rules.resolved_gain
+        return relax(trust, 1.0, rate), relax(usefulness, 1.0, rate)
+    rate = share * rules.unresolved_loss
+    return relax(trust, 0.0, rate), relax(usefulness, 0.0, rate)
 
 
 def after_external_blame(psychological_safety: float, trust: float, magnitude: float,
-                         learning_orientation: float) -> tuple[float, float]:
+                         learning_orientation: float,
+                         rules: LearningBehaviour) -> tuple[float, float]:
     """M14 an inquiry or media storm pushes staff toward defensive silence.
 
     The fall is softened where management meets it with non-punitive learning (Howell 2015).
     """
-    hit = magnitude * (1.0 - 0.7 * learning_orientation)
-    return psychological_safety * (1.0 - hit), trust * (1.0 - 0.8 * hit)
+    hit = magnitude * (1.0 - rules.shock_learning_buffer * learning_orientation)
+    return psychological_safety * (1.0 - hit), trust * (1.0 - rules.shock_trust_share * hit)
 
+
+# --- Managers as agents (M2, M12, M14) ------------------------------------------------------
+
+
+def manager_blame_log_odds(policy_log_odds: float, style: float, pressure: float,
+                           learned: float, rules: ManagerBehaviour) -> float:
+    """A manager's log-odds of blame: policy and personal style, raised by felt pressure
+    (inquiries, audits, harm on the ward) and lowered by what learning responses taught them
+    (Edmondson 1996: leaders who learn from errors)."""
+    return policy_log_odds + style + rules.pressure_blame_log_odds * pressure - learned
+
+
+def manager_compliance_focus(policy_focus: float, pressure: float,
+                             rules: ManagerBehaviour) -> float:
+    """Pressure pulls a manager's attention from fixing problems to compliance targets (M12)."""
+    return policy_focus + rules.pressure_focus_gain * min(1.0, pressure) * (1.0 - policy_focus)

@@ -86,6 +86,17 @@ METRICS: tuple[Metric, ...] = (
     Metric("silent_staff_share", "share of clinicians with no report in the past 365 days",
            "state"),
     Metric("report_backlog", "reports waiting for follow-up", "state", "lower"),
+    Metric("psychological_safety_sd", "standard deviation of clinicians' psychological safety "
+           "(the unit of effect sizes in SD)", "state"),
+    Metric("trust_sd", "standard deviation of clinicians' trust in management", "state"),
+    Metric("serious_events", "serious, visible harm events that set off a correction", "count",
+           "lower"),
+    Metric("leavers", "clinicians who left today", "count", "lower"),
+    Metric("vacancies", "posts empty at the end of the day", "state", "lower"),
+    Metric("support_queue", "problems waiting for support services", "state", "lower"),
+    Metric("manager_punitiveness", "mean chance ward managers answer a report with blame",
+           "state", "lower"),
+    Metric("audit_readiness", "mean readiness of wards for audits (0-1)", "state"),
 )
 
 METRIC_BY_NAME = {metric.name: metric for metric in METRICS}
@@ -99,6 +110,7 @@ TALLIED = (
     "obstacle_encounters", "audited_encounters", "audited_compliant", "second_order_responses",
     "hazard_reports", "new_hazards", "hazards_fixed", "blame_responses", "learning_responses",
     "feedback_given", "patient_catches", "patient_reports_acted_on", "walkrounds", "audits",
+    "serious_events", "leavers",
 )
 
 
@@ -113,6 +125,10 @@ class DailyTally:
     def reset(self) -> None:
         for name in TALLIED:
             setattr(self, name, 0)
+
+    def add(self, name: str, amount: int = 1) -> None:
+        """Count `amount` more of `name`; an unknown name fails loudly (AttributeError)."""
+        setattr(self, name, getattr(self, name) + amount)
 
 
 def ratio(numerator: float, denominator: float) -> float:

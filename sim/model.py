@@ -3,10 +3,10 @@
 Clinicians, managers and patients interact on wards under a configurable regulatory regime and
 transparency policy. Reporting rates, workarounds, harm, burnout and trust are not inputs: they
 emerge from agents' daily choices (work around or comply, report or stay silent, blame or
-learn) and from what agents learn from each other. The argument the model makes explorable is
-the response to Buist & Middleton (2013, BMJ): safety depends less on the number of rules than
-on whether clinicians feel safe to speak, see that speaking changes something, and trust the
-people who manage them. Mechanisms and their evidence: docs/ODD.md.
+learn, stay or leave) and from what agents learn from each other. The argument the model makes
+explorable is the response to Buist & Middleton (2013, BMJ): safety depends less on the number
+of rules than on whether clinicians feel safe to speak, see that speaking changes something, and
+trust the people who manage them. Mechanisms and their evidence: docs/ODD.md.
 
 One step is one day. Periodic processes (audits, walkrounds) and delayed feedback run on Mesa's
 event scheduler; day d's work happens at model time d.
@@ -16,27 +16,29 @@ from __future__ import annotations
 
 import copy
 import math
+import random
 from collections import deque
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from mesa import DataCollector, Model
 
-from sim.clinician import DOCTOR, NURSE, Clinician
-from sim.config import ModelConfig
-from sim.environment import HAZARD_KINDS, Hazard, Report, Ward
+from sim import mechanisms as rules
+from sim.clinician import DOCTOR, DUTY, LEAVING, LOCAL_FIX_KEYS, NURSE, Clinician
+from sim.config import STRUCTURAL_PARAMETERS, ModelConfig
+from sim.environment import HAZARD_KINDS, Hazard, Report, SupportServices, Vacancy, Ward
 from sim.manager import Manager
-from sim.mechanisms import after_external_blame
 from sim.metrics import METRICS, DailyTally
 from sim.observation import summarise_day
 from sim.patient import Patient
-from sim.random_streams import RandomStreams, poisson
+from sim.random_streams import KeyedDraws, RandomStreams, poisson
 from sim.timetables import PeriodicProcess, update_timetables
 
-# Parameters fixed once the hospital is built; changing them mid-run would mean a new hospital.
-STRUCTURAL_PARAMETERS = frozenset({
-    "hospital.wards", "hospital.beds_per_ward", "hospital.executives", "run.days", "run.burn_in"})
-LENGTH_OF_STAY_SIGMA = 0.6  # log-normal spread of length of stay
+if TYPE_CHECKING:
+    import pandas as pd
+
+DAYS_PER_YEAR = 365.0
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,18 @@ class HospitalModel(Model):
         self.config = copy.deepcopy(config) if config is not None else ModelConfig()
         self.seed = seed
         self.streams = RandomStreams(seed)
+        self.keyed = KeyedDraws(seed)
         self.tally = DailyTally()
         self.storytelling = storytelling
         self.story: deque[StoryEvent] = deque(maxlen=2000)
         self.day_summary: dict[str, float] = {}
         self.periodic_processes: list[PeriodicProcess] = []
-        self.refresh_derived_parameters()
+        self.support_services = SupportServices()
+        # Set by `sim.scenario.build_model` when the hospital runs a scenario.
+        self.scenario_spec: Any = None
+        self.interventions: list[Any] = []  # runners kept alive (Mesa holds weak references)
+        self.intervention_markers: list[tuple[int, str]] = []
+        self.fired_triggers: list[tuple[int, str]] = []
         self.build_hospital()
         self.schedule_periodic_processes()
         self.datacollector = DataCollector(model_reporters={
@@ -81,13 +89,18 @@ class HospitalModel(Model):
             ward.manager = Manager(self, ward)
         self.executives = list(Manager.create_agents(self, hospital.executives, None))
         self.admit_initial_patients()
+        hazards = self.config.hazards
         for ward in self.wards:
-            # Start near the hazard load a ward carries when problems are rarely fixed.
-            for _ in range(poisson(self.streams.hazards, 10 * self.config.hazards.emergence_rate)):
+            # Start near the hazard load a ward carries in steady state.
+            for _ in range(poisson(self.streams.hazards,
+                                   hazards.initial_age_days * hazards.emergence_rate)):
                 ward.hazards.append(Hazard(self.streams.hazards.choice(HAZARD_KINDS), ward, 0))
 
     def hire(self, ward: Ward, role: str, count: int) -> None:
-        ward.clinicians.extend(Clinician.create_agents(self, count, ward, role))
+        """Create `count` new posts on the ward and fill them."""
+        posts = list(range(ward.posts, ward.posts + count))
+        ward.posts += count
+        ward.clinicians.extend(Clinician(self, ward, role, post) for post in posts)
         self.refresh_staff_list()
 
     def refresh_staff_list(self) -> None:
@@ -103,8 +116,9 @@ class HospitalModel(Model):
 
     def length_of_stay(self) -> float:
         mean = self.config.patients.mean_length_of_stay
-        mu = math.log(mean) - LENGTH_OF_STAY_SIGMA ** 2 / 2
-        return self.streams.arrivals.lognormvariate(mu, LENGTH_OF_STAY_SIGMA)
+        sigma = self.config.patient_voice.length_of_stay_spread
+        mu = math.log(mean) - sigma ** 2 / 2
+        return self.streams.arrivals.lognormvariate(mu, sigma)
 
     def admit(self, ward: Ward, stay: int) -> None:
         ward.patients.append(Patient(self, ward, self.day + stay))
@@ -116,38 +130,45 @@ class HospitalModel(Model):
         if key in STRUCTURAL_PARAMETERS:
             raise ValueError(f"{key} fixes the shape of the hospital and cannot change mid-run")
         self.config.set(key, value)
-        self.refresh_derived_parameters()
         if key in ("regulation.audits_per_year", "management.walkrounds_per_month"):
             self.schedule_periodic_processes()
         elif key in ("hospital.nurses_per_ward", "hospital.doctors_per_ward"):
             self.adjust_staffing()
 
-    def refresh_derived_parameters(self) -> None:
-        regulation = self.config.regulation
-        self.pointless_rule_rate = regulation.rule_obstacles * (1.0 - regulation.coherence)
-
     def adjust_staffing(self) -> None:
-        """Hire or let go so that each ward has the configured number of nurses and doctors."""
+        """Hire or let go so that each ward has the configured number of posts per role.
+
+        Open vacancies count as posts: cutting staff first cancels them.
+        """
         hospital = self.config.hospital
         for ward in self.wards:
             for role, wanted in ((NURSE, hospital.nurses_per_ward),
                                  (DOCTOR, hospital.doctors_per_ward)):
                 staff = [c for c in ward.clinicians if c.role == role]
-                if len(staff) < wanted:
-                    self.hire(ward, role, wanted - len(staff))
-                for leaver in staff[wanted:]:
+                open_posts = [v for v in ward.vacancies if v.role == role]
+                surplus = len(staff) + len(open_posts) - wanted
+                for vacancy in open_posts[:max(0, surplus)]:
+                    ward.vacancies.remove(vacancy)
+                    surplus -= 1
+                if surplus < 0:
+                    self.hire(ward, role, -surplus)
+                for leaver in staff[len(staff) - max(0, surplus):] if surplus > 0 else []:
                     ward.clinicians.remove(leaver)
                     leaver.remove()
         self.refresh_staff_list()
 
     def external_shock(self, magnitude: float, description: str = "A public inquiry") -> None:
-        """M14: an inquiry or media storm; its bite depends on how management meets it."""
+        """M14: an inquiry or media storm; its bite depends on how management meets it, and it
+        puts every manager under pressure."""
         managers = self.executives + self.ward_managers
         learning = sum(m.learning_orientation for m in managers) / len(managers)
         for clinician in self.clinician_list:
-            clinician.psychological_safety, clinician.trust_in_management = after_external_blame(
-                clinician.psychological_safety, clinician.trust_in_management, magnitude,
-                learning)
+            clinician.psychological_safety, clinician.trust_in_management = \
+                rules.after_external_blame(clinician.psychological_safety,
+                                           clinician.trust_in_management, magnitude, learning,
+                                           self.config.learning)
+        for manager in managers:
+            manager.feel_pressure(self.config.managers.pressure_per_shock * magnitude)
         self.tell(f"{description} puts the hospital in the headlines; staff grow guarded.",
                   kind="shock")
 
@@ -179,7 +200,9 @@ class HospitalModel(Model):
         self.hold_walkrounds()
         for manager in self.ward_managers:
             manager.handle_reports()
+        self.run_support_services()
         self.agents_by_type[Clinician].do("follow_peers")
+        self.end_day()
         self.summarise_day()
         self.datacollector.collect(self)
         self.tally.reset()
@@ -204,7 +227,7 @@ class HospitalModel(Model):
                 stay = max(1, round(self.length_of_stay()))
                 if ward.free_beds > 0:
                     self.admit(ward, stay)
-                    self.tally.admissions += 1
+                    self.count("admissions")
 
     def emerge_hazards(self) -> None:
         """Latent hazards appear at random and some resolve without anyone fixing them."""
@@ -216,15 +239,18 @@ class HospitalModel(Model):
             ward.hazards = [h for h in ward.hazards if resolve.random() >= disappear]
             for _ in range(poisson(draw, hazards.emergence_rate)):
                 ward.hazards.append(Hazard(draw.choice(HAZARD_KINDS), ward, self.day))
-                self.tally.new_hazards += 1
+                self.count("new_hazards")
 
     def prepare_wards(self) -> None:
         """Roster, audits, and each ward's shared climate and norm this morning."""
         attendance = self.config.hospital.attendance
         capacity = self.config.hospital.care_capacity
         duty = self.streams.duty
+        keyed, day = self.keyed, self.day
         for ward in self.wards:
-            ward.on_duty = [c for c in ward.clinicians if duty.random() < attendance]
+            # Keyed by post, so that turnover elsewhere does not reshuffle everyone's rota.
+            ward.on_duty = [c for c in ward.clinicians
+                            if keyed.uniform(day, ward.index, c.post, DUTY) < attendance]
             if not ward.on_duty and ward.clinicians:
                 ward.on_duty = [duty.choice(ward.clinicians)]
             for clinician in ward.clinicians:
@@ -232,7 +258,9 @@ class HospitalModel(Model):
             for clinician in ward.on_duty:
                 clinician.on_duty = True
             ward.audited_today = ward.audit_day == self.day
-            self.tally.audits += ward.audited_today
+            if ward.audited_today:
+                self.count("audits")
+                ward.manager.feel_pressure(self.config.managers.pressure_per_audit)
             count = len(ward.clinicians) or 1
             ward.safety_climate = sum(c.psychological_safety for c in ward.clinicians) / count
             ward.deviation_norm = sum(c.deviation_tolerance for c in ward.clinicians) / count
@@ -240,34 +268,136 @@ class HospitalModel(Model):
             ward.care_demand = len(ward.patients) / (max(1, len(ward.on_duty)) * capacity)
 
     def hold_walkrounds(self) -> None:
+        share = self.config.walkrounds.executive_share
         for ward in self.wards:
             if ward.walkround_day == self.day:
                 walker = ward.manager
-                if self.executives and self.streams.walkrounds.random() < 0.3:
+                if self.executives and self.streams.walkrounds.random() < share:
                     walker = self.streams.walkrounds.choice(self.executives)
                 walker.walk_round(ward)
 
+    def run_support_services(self) -> None:
+        for hazard in self.support_services.work(self.day, self.streams.support,
+                                                 self.config.improvement):
+            self.count("hazards_fixed")
+            self.tell(f"Support services fixed the {hazard.kind} problem.", ward=hazard.ward,
+                      kind="fix")
+
+    def end_day(self) -> None:
+        """Slow states move: managers' pressure and learning, wards' audit readiness and alert,
+        and staff leave or join (turnover)."""
+        for manager in self.ward_managers + self.executives:
+            manager.end_day()
+        audits, correction = self.config.audits, self.config.correction
+        for ward in self.wards:
+            ward.audit_readiness = rules.audit_readiness(
+                ward.audit_readiness, ward.audited_today, ward.manager.compliance_focus, audits)
+            ward.vigilance -= correction.vigilance_decay * ward.vigilance
+        self.turn_over_staff()
+
+    # --- problems: fixing on the ward, escalating, and the correction after serious harm ---------
+
+    def fix_on_ward(self, hazard: Hazard, draw: random.Random) -> bool:
+        """Try to fix a hazard with the ward's own means; True if it is now gone."""
+        local = getattr(self.config.obstacles, LOCAL_FIX_KEYS[hazard.kind])
+        if draw.random() >= local * self.config.improvement.fix_success:
+            return False
+        if not hazard.ward.fix(hazard):
+            return False
+        self.count("hazards_fixed")
+        return True
+
+    def escalate(self, hazard: Hazard) -> None:
+        """A problem the ward cannot fix goes to support services (estates, supplies, IT)."""
+        self.support_services.escalate(hazard, self.day, self.streams.support,
+                                       self.config.improvement)
+
+    def consider_correction(self, ward: Ward, known: bool) -> None:
+        """M6 Rasmussen 1997: a serious, visible harm event sets off a temporary correction.
+
+        The ward's clinicians tighten their practice and the ward goes on alert (fewer
+        workarounds while it lasts); its manager feels the pressure. Drift then resumes.
+        """
+        config = self.config
+        draw = self.streams.correction
+        if draw.random() >= config.errors.serious_share:
+            return
+        if not known and draw.random() >= config.correction.visibility:
+            return
+        self.count("serious_events")
+        ward.vigilance = 1.0
+        cut = config.correction.tolerance_cut
+        for clinician in ward.clinicians:
+            clinician.deviation_tolerance -= cut * clinician.deviation_tolerance
+        ward.manager.feel_pressure(config.managers.pressure_per_serious_harm)
+        self.tell("A patient came to serious harm; the ward tightens its practice for a while.",
+                  ward=ward, kind="harm")
+
+    # --- staff turnover -------------------------------------------------------------------------
+
+    def turn_over_staff(self) -> None:
+        """Clinicians leave (more often after long burnout) and vacancies fill after a delay,
+        with newcomers who bring the default beliefs; meanwhile the ward is short-staffed."""
+        turnover = self.config.turnover
+        draw = self.streams.turnover
+        keyed, day = self.keyed, self.day
+        daily = -math.log(1.0 - min(turnover.leaving_rate, 0.999)) / DAYS_PER_YEAR
+        burned_odds = daily / (1.0 - daily) * turnover.burnout_leaving_odds
+        burned_daily = burned_odds / (1.0 + burned_odds)
+        changed = False
+        for ward in self.wards:
+            for vacancy in [v for v in ward.vacancies if v.fill_day <= day]:
+                ward.vacancies.remove(vacancy)
+                ward.clinicians.append(Clinician(self, ward, vacancy.role, vacancy.post))
+                changed = True
+            for clinician in list(ward.clinicians):
+                long_burnout = clinician.note_burnout(day) > turnover.burnout_lag_days
+                chance = burned_daily if long_burnout else daily
+                if keyed.uniform(day, ward.index, clinician.post, LEAVING) < chance:
+                    self.leave(clinician, long_burnout, draw)
+                    changed = True
+        if changed:
+            self.refresh_staff_list()
+
+    def leave(self, clinician: Clinician, burned_out: bool, draw: random.Random) -> None:
+        ward = clinician.ward
+        ward.clinicians.remove(clinician)
+        delay = draw.expovariate(1.0 / self.config.turnover.vacancy_days) \
+            if self.config.turnover.vacancy_days > 0 else 0.0
+        ward.vacancies.append(Vacancy(clinician.role, clinician.post,
+                                      self.day + max(1, round(delay))))
+        self.count("leavers")
+        if burned_out:
+            self.tell(f"{clinician.describe(capital=True)}, burned out for months, resigned.",
+                      ward=ward, kind="burnout")
+        clinician.remove()
+
     # --- recording -----------------------------------------------------------------------------
+
+    def count(self, name: str, amount: int = 1) -> None:
+        """Add to one of the day's tallied counts (the metrics contract names them)."""
+        self.tally.add(name, amount)
 
     def new_report(self, kind: str, reporter: Clinician | None, *, harm: bool = False,
                    hazard: Hazard | None = None, ward: Ward | None = None) -> Report:
         return Report(kind, ward or reporter.ward, self.day, reporter, harm, hazard)
 
     def record_incident(self, ward: Ward, *, harm: bool, preventable: bool) -> None:
-        tally = self.tally
-        tally.incidents += 1
         ward.incidents += 1
+        self.count("incidents")
         if harm:
-            tally.adverse_events += 1
-            tally.preventable_adverse_events += preventable
             ward.adverse_events += 1
+            self.count("adverse_events")
+            if preventable:
+                self.count("preventable_adverse_events")
         else:
-            tally.near_misses += 1
+            self.count("near_misses")
 
     def record_staff_report(self, ward: Ward, harm: bool) -> None:
-        self.tally.staff_reports += 1
-        self.tally.reported_adverse_events += harm
         ward.staff_reports += 1
+        self.count("staff_reports")
+        if harm:
+            self.count("reported_adverse_events")
 
     def tell(self, text: str, *, ward: Ward | None = None, kind: str = "event") -> None:
         """Add a line to the story feed (skipped in batch runs, where no one reads it)."""
@@ -280,7 +410,7 @@ class HospitalModel(Model):
         """Read the day's counts and the agents' states into one row of daily data."""
         self.day_summary = summarise_day(self)
 
-    def daily_data(self):
+    def daily_data(self) -> pd.DataFrame:
         """The daily metrics as a pandas DataFrame.
 
         `day` counts from the end of burn-in: burn-in days are 0 and below, the evaluated run is

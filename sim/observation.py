@@ -52,8 +52,22 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
         working_time=regulatory + care,
         admin_time_share=ratio(regulatory, regulatory + care),
         report_backlog=float(sum(len(m.backlog) for m in model.ward_managers)),
+        psychological_safety_sd=spread([c.psychological_safety for c in staff]),
+        trust_sd=spread([c.trust_in_management for c in staff]),
+        vacancies=float(sum(len(w.vacancies) for w in model.wards)),
+        support_queue=float(model.support_services.waiting),
+        manager_punitiveness=mean(m.punitiveness for m in model.ward_managers),
+        audit_readiness=mean(w.audit_readiness for w in model.wards),
     )
     return summary
+
+
+def spread(values: list[float]) -> float:
+    """Population standard deviation (NaN for an empty list)."""
+    if not values:
+        return math.nan
+    centre = sum(values) / len(values)
+    return math.sqrt(sum((v - centre) ** 2 for v in values) / len(values))
 
 
 def mean(values: Iterable[float]) -> float:

@@ -1,8 +1,9 @@
 """Patients: admitted to a ward, cared for, sometimes harmed, and discharged.
 
-Patients see what staff systems miss (M10: Weissman 2008; Weingart 2005): an engaged patient
-may stop an error by speaking up, and may report harm or raise a concern, which helps only if
-someone acts on it (Lawton 2017).
+Patients see what staff systems miss (M10: Weissman 2008; Weingart 2005). An engaged patient
+may question an error in their care, raise a concern about a problem on the ward before anyone
+is harmed, and report harm after it. Each helps only if staff act on what the patient says
+(Lawton 2017, PRASE: benefit only where feedback was acted on).
 """
 
 from __future__ import annotations
@@ -26,41 +27,85 @@ class Patient(Agent):
     def __init__(self, model: HospitalModel, ward: Ward, discharge_day: int) -> None:
         super().__init__(model)
         config = model.config.patients
+        voice = model.config.patient_voice
         draw = model.streams.patients
         self.ward = ward
         self.discharge_day = discharge_day
-        self.vulnerability = logit_normal(draw, config.mean_vulnerability, 0.8)
+        self.vulnerability = logit_normal(draw, config.mean_vulnerability,
+                                          voice.vulnerability_spread)
         # Drawn before the invitation is applied so that patient flow is identical across
         # scenarios (common random numbers); the invitation then raises willingness to speak.
-        inborn = logit_normal(draw, config.engagement, 1.0)
-        self.engagement = inborn + config.speak_up_invitation * 0.6 * (1.0 - inborn)
+        self.inborn_engagement = logit_normal(draw, config.engagement, voice.engagement_spread)
         self.harmed = False
 
-    def experience_day(self) -> None:
-        """A complication of care itself: harm that no one's error caused."""
-        model = self.model
-        config = model.config.patients
-        relative_frailty = ((0.5 + 1.5 * self.vulnerability)
-                            / (0.5 + 1.5 * config.mean_vulnerability))
-        if model.streams.complications.random() < config.complication_rate * relative_frailty:
-            model.record_incident(self.ward, harm=True, preventable=False)
-            witness = model.streams.complications.choice(self.ward.on_duty) \
-                if self.ward.on_duty else None
-            if witness is not None:
-                witness.consider_reporting(True, None)
-            self.suffer_harm(None)
+    @property
+    def engagement(self) -> float:
+        """Willingness to speak up today: inborn, raised by the staff's invitation (M10)."""
+        config = self.model.config
+        inborn = self.inborn_engagement
+        invitation = config.patients.speak_up_invitation
+        return inborn + invitation * config.patient_voice.invitation_engagement_gain * (1 - inborn)
 
-    def suffer_harm(self, hazard: Hazard | None) -> None:
-        """Harm may be disclosed; an engaged patient may report it or raise a concern (M10)."""
+    def experience_day(self) -> None:
+        """A complication of care itself, and perhaps a concern raised about the ward."""
+        self.risk_complication()
+        self.raise_concern()
+
+    def risk_complication(self) -> None:
+        """Harm that no one's error caused (a non-preventable adverse event)."""
         model = self.model
         config = model.config
+        errors = config.errors
+        relative_frailty = ((errors.frailty_floor + errors.frailty_slope * self.vulnerability)
+                            / (errors.frailty_floor
+                               + errors.frailty_slope * config.patients.mean_vulnerability))
+        draw = model.streams.complications
+        if draw.random() < config.patients.complication_rate * relative_frailty:
+            model.record_incident(self.ward, harm=True, preventable=False)
+            if self.ward.on_duty:
+                draw.choice(self.ward.on_duty).consider_reporting(True, None)
+            self.suffer_harm(None)
+
+    def raise_concern(self) -> None:
+        """M10: an invited patient may point out a problem before it harms anyone."""
+        model = self.model
+        config = model.config
+        ward = self.ward
+        chance = (config.patient_voice.concern_rate * self.engagement
+                  * config.patients.speak_up_invitation)
+        if not ward.hazards or chance <= 0.0:
+            return
+        draw = model.streams.patient_voice
+        if draw.random() < chance:
+            model.count("patient_reports")
+            hazard = draw.choice(ward.hazards)
+            ward.manager.receive(model.new_report("patient", None, hazard=hazard, ward=ward))
+
+    def questions_error(self, uniform: float) -> bool:
+        """M10: the patient questions an error in their care (a chance that grows with
+        engagement), and it is stopped only if the staff act on what the patient says
+        (Lawton 2017). `uniform` is the draw that decides."""
+        config = self.model.config
+        return uniform < (config.patient_voice.catch_weight * self.engagement
+                          * config.patients.reports_acted_on)
+
+    def suffer_harm(self, hazard: Hazard | None) -> bool:
+        """Harm may be disclosed; an engaged patient may report it (M10). True if the harm was
+        disclosed to the patient or reported by them (it is then known beyond the bedside)."""
+        model = self.model
+        config = model.config
+        voice_rules = config.patient_voice
         self.harmed = True
         voice = model.streams.patient_voice
         disclosed = voice.random() < config.transparency.open_disclosure
-        chance = self.engagement * (0.15 + 0.45 * config.patients.speak_up_invitation)
+        chance = self.engagement * (voice_rules.report_after_harm
+                                    + voice_rules.invited_report_gain
+                                    * config.patients.speak_up_invitation)
         if disclosed:
-            chance = min(1.0, chance * 1.5)  # open disclosure invites the conversation
-        if voice.random() < chance:
-            model.tally.patient_reports += 1
+            chance *= voice_rules.disclosure_gain
+        reported = voice.random() < chance
+        if reported:
+            model.count("patient_reports")
             self.ward.manager.receive(model.new_report(
                 "patient", None, harm=True, hazard=hazard, ward=self.ward))
+        return disclosed or reported

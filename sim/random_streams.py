@@ -17,8 +17,9 @@ import numpy as np
 
 STREAM_NAMES = (
     "arrivals", "patients", "hazards", "duty", "obstacles", "decisions", "errors",
-    "reporting", "management", "visibility", "audits", "walkrounds", "complications",
-    "speaking_up", "staff", "managers", "patient_voice", "hazard_resolution",
+    "reporting", "management", "visibility", "walkrounds", "complications",
+    "speaking_up", "staff", "managers", "patient_voice", "hazard_resolution", "support",
+    "turnover", "correction",
 )
 
 
@@ -52,4 +53,43 @@ def poisson(generator: random.Random, mean: float) -> int:
     while product > limit:
         count += 1
         product *= generator.random()
+    return count
+
+
+_MASK64 = (1 << 64) - 1
+_UNIT = 1.0 / (1 << 53)
+
+
+class KeyedDraws:
+    """Counter-based uniforms: the draw for a key (day, ward, post, purpose...) is fixed by the
+    run seed and the key alone, however many draws came before.
+
+    Used where common random numbers matter most: whether a clinician's day of care goes
+    wrong, and whether that error is caught or harms. Two scenarios run with the same seed then
+    see the same errors wherever policy has not changed the odds, so that paired differences in
+    harm reflect policy, not which stream happened to be consumed first. Python hashes tuples of
+    integers deterministically (randomised hashing applies only to text), and the splitmix64
+    finaliser spreads the hash over 53 uniform bits.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.key = stream_seed(seed, "keyed") % ((1 << 61) - 1)
+
+    def uniform(self, *key: int) -> float:
+        mixed = hash((self.key, *key)) & _MASK64
+        mixed = ((mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        mixed = ((mixed ^ (mixed >> 27)) * 0x94D049BB133111EB) & _MASK64
+        return ((mixed ^ (mixed >> 31)) >> 11) * _UNIT
+
+
+def poisson_quantile(mean: float, uniform: float) -> int:
+    """The Poisson(mean) count at cumulative probability `uniform` (one uniform per draw)."""
+    if mean <= 0.0:
+        return 0
+    term = cumulative = 2.718281828459045 ** -mean
+    count = 0
+    while uniform > cumulative and term > 0.0:
+        count += 1
+        term *= mean / count
+        cumulative += term
     return count

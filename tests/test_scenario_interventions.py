@@ -32,7 +32,14 @@ def value_during(model, key: str, day: int) -> float:
 
 
 def manager_styles(model) -> list[float]:
-    return [manager.punitiveness for manager in model.ward_managers + model.executives]
+    """Each manager's chance of blame from policy and personal style alone (managers' own
+    pressure and learning move with events, so they are held out here)."""
+    from sim import mechanisms as rules
+
+    config = model.config
+    return [rules.logistic(rules.log_odds(config.management.punitiveness)
+                           + config.management.punitiveness_spread * manager.style_deviation)
+            for manager in model.ward_managers + model.executives]
 
 
 def test_change_is_applied_before_the_work_of_its_start_day(tmp_path):

@@ -13,9 +13,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sim.config import ModelConfig, parameter_fields
+from sim.config import STRUCTURAL_PARAMETERS, ModelConfig, parameter_fields
 from sim.errors import UsageError
-from sim.model import STRUCTURAL_PARAMETERS
 
 PARAMETERS: dict[str, dataclasses.Field] = parameter_fields()
 GROUPS: dict[str, list[str]] = {}

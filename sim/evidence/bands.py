@@ -1,0 +1,132 @@
+"""The effect bands of the model brief (section 8), as data.
+
+Each band compares a library scenario with the baseline over paired replicates (replicate i of
+both uses the same seed), one year after the change, on the last 180 days of the run. An effect
+is measured per replicate pair, in one of these ways:
+
+- `ratio`: scenario / baseline (reporting rate 1.2-2.0x);
+- `relative`: scenario / baseline - 1 (preventable harm 0 to -15%);
+- `points`: scenario - baseline, in percentage points of a share (burnout +5 to +20 points);
+- `sd`: scenario - baseline, in baseline standard deviations of clinicians' spread
+  (psychological safety +0.2-0.6 SD, the unit of Sexton 2018 and the culture literature);
+- `level`: the scenario's own value (doctors' burnout at most 0.63).
+
+A band passes when the 95% interval of the mean effect over replicates lies inside it, so that a
+band is a claim about size, not only direction, and a test built on it can fail. One exception:
+an edge at "no change" (1.0x, 0%, 0 points, 0 SD) that is not a claim of direction ("harm 0 to
+-10%", "reporting not up") fails only when the interval lies wholly beyond it, i.e. when the
+effect is clearly in the wrong direction; an effect of about nothing is not failed for noise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+UNBOUNDED = None
+
+
+@dataclass(frozen=True)
+class Band:
+    """One expected effect: scenario (with overrides) vs baseline, on one metric."""
+
+    scenario: str
+    metric: str
+    measure: str  # "ratio", "relative", "points", "sd" or "level"
+    low: float | None
+    high: float | None
+    source: str
+    overrides: tuple[tuple[str, float], ...] = field(default=())
+    label: str = ""
+    # True for a claim of direction ("up"): the whole interval must lie past the no-change
+    # value. Otherwise a no-change edge fails only when the interval lies wholly beyond it.
+    directional: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.label or self.scenario
+
+    @property
+    def expected(self) -> str:
+        """The band in words, in the measure's unit."""
+        unit = {"ratio": "x", "relative": "%", "points": " points", "sd": " SD",
+                "level": ""}[self.measure]
+
+        def shown(value: float) -> str:
+            if self.measure == "relative":
+                return f"{100 * value:+.0f}%"
+            if self.measure == "points":
+                return f"{100 * value:+.0f} points"
+            if self.measure == "ratio":
+                return f"{value:.2f}x"
+            return f"{value:+.2f}{unit}" if self.measure == "sd" else f"{value:.2f}"
+
+        if self.low is not None and self.high is not None:
+            return f"{shown(self.low)} to {shown(self.high)}"
+        if self.low is not None:
+            return f"above {shown(self.low)}"
+        return f"at most {shown(self.high)}"
+
+
+BANDS: tuple[Band, ...] = (
+    Band("just_culture", "reporting_rate", "ratio", 1.2, 2.0, "Evans 2006; NRLS growth"),
+    Band("just_culture", "preventable_adverse_events", "relative", -0.15, 0.0,
+         "Edwards 2018: no link to objective performance"),
+    Band("just_culture", "nonpunitive_perception", "points", 0.0, UNBOUNDED, "Edwards 2018",
+         directional=True),
+    Band("just_culture", "psychological_safety", "sd", 0.2, 0.6, "Pronovost/Keystone; Weaver 2013"),
+    Band("closing_the_loop", "reporting_rate", "ratio", 1.1, 1.6, "Evans 2006; Benn 2009"),
+    Band("closing_the_loop", "preventable_adverse_events", "relative", -0.10, 0.0,
+         "Benning 2011; Landrigan 2010"),
+    Band("closing_the_loop", "perceived_usefulness", "points", 0.0, UNBOUNDED, "Benn 2009",
+         directional=True),
+    Band("walkrounds", "reporting_rate", "ratio", 1.0, UNBOUNDED, "Sexton 2018",
+         directional=True),
+    Band("walkrounds", "preventable_adverse_events", "relative", -0.10, 0.0,
+         "Thomas 2005; Morello 2013: harm effects not shown"),
+    Band("walkrounds", "psychological_safety", "sd", 0.2, 0.5, "Sexton 2018: d 0.3-0.8"),
+    Band("walkrounds", "trust_in_management", "sd", 0.2, 0.5, "Sexton 2018"),
+    Band("walkrounds", "burnout_prevalence", "points", -0.05, 0.0, "Sexton 2018"),
+    Band("walkrounds_no_follow_through", "reporting_rate", "ratio", UNBOUNDED, 1.0,
+         "Tucker & Singer 2015"),
+    Band("walkrounds_no_follow_through", "preventable_adverse_events", "relative", -0.05, 0.05,
+         "Tucker & Singer 2015"),
+    Band("walkrounds_no_follow_through", "trust_in_management", "sd", UNBOUNDED, 0.1,
+         "Tucker & Singer 2015: not up"),
+    Band("walkrounds_no_follow_through", "psychological_safety", "sd", UNBOUNDED, 0.1,
+         "Tucker & Singer 2015: not up"),
+    Band("patient_partnership", "patient_reports", "ratio", 2.0, UNBOUNDED, "Weissman 2008",
+         directional=True),
+    Band("patient_partnership", "preventable_adverse_events", "relative", -0.10, 0.0,
+         "Lawton 2017: benefit where acted on"),
+    Band("patient_partnership_no_action", "preventable_adverse_events", "relative", -0.03,
+         0.03, "Lawton 2017: PRASE null where not acted on"),
+    Band("high_regulation", "reporting_rate", "ratio", UNBOUNDED, 1.0, "Waring 2005",
+         directional=True),
+    Band("high_regulation", "preventable_adverse_events", "relative", 0.05, 0.25,
+         "Panagioti 2018; Aiken 2002"),
+    Band("high_regulation", "burnout_prevalence", "points", 0.05, 0.20, "Shanafelt 2016"),
+    Band("high_regulation", "burnout_doctors", "level", UNBOUNDED, 0.63,
+         "Shanafelt 2015/2019: 0.63 at the published peak"),
+    Band("regulation_relief", "reporting_rate", "ratio", 0.97, UNBOUNDED, "Waring 2005"),
+    Band("regulation_relief", "preventable_adverse_events", "relative", -0.12, 0.0,
+         "West 2016; Panagioti 2017"),
+    Band("regulation_relief", "burnout_prevalence", "points", -0.12, -0.05,
+         "West 2016: 54% to 44%"),
+    Band("audit_drive", "reporting_rate", "ratio", 0.9, 1.1, "Lam 2018; Urbach 2014"),
+    Band("audit_drive", "preventable_adverse_events", "relative", -0.05, 0.05,
+         "Lam 2018; Urbach 2014"),
+    Band("audit_drive", "measured_compliance", "points", 0.05, 0.20,
+         "Purssell 2020; Srigley 2014"),
+    Band("audit_drive", "true_compliance", "points", -0.03, 0.03, "Gould 2020"),
+    Band("letter_recommendation", "reporting_rate", "ratio", 1.3, 2.5, "Evans 2006"),
+    Band("letter_recommendation", "preventable_adverse_events", "relative", -0.25, -0.05,
+         "Benning 2011; Morello 2013"),
+    Band("letter_recommendation", "harm_capture", "level", UNBOUNDED, 0.30,
+         "OIG 2012; Sari 2007"),
+    Band("letter_recommendation", "open_hazards", "relative", -0.5, UNBOUNDED,
+         "no programme removes nearly all latent problems"),
+)
+
+# Baseline over four years: each later year's mean within +-5% of year 1 (M6).
+STATIONARY_METRICS = ("reporting_rate", "preventable_adverse_events")
+STATIONARY_TOLERANCE = 0.05

@@ -1,0 +1,226 @@
+"""Measure the effect bands over paired replicates: run, summarise, judge.
+
+`python -m sim.evidence.effects --replicates 20` runs the baseline and every scenario a band
+names over the same replicate seeds, measures each band's effect per replicate pair, and prints
+a table (band, expected, mean with 95% interval, pass). With `--markdown FILE` it also writes the
+table for docs/ODD.md. Runs are spread over local processes; results do not depend on how many.
+
+Judging a band: an edge that bounds a size (a ceiling such as -10%, or a floor such as 1.2x),
+or a claim of direction ("up"), must hold for the whole 95% interval; an edge that only says
+"no change" fails only when the whole interval lies beyond it (see `sim.evidence.bands`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import statistics
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from sim.evidence.bands import BANDS, STATIONARY_METRICS, STATIONARY_TOLERANCE, Band
+
+WINDOW_DAYS = 180
+SD_OF = {"psychological_safety": "psychological_safety_sd", "trust_in_management": "trust_sd"}
+NO_EFFECT = {"ratio": 1.0, "relative": 0.0, "points": 0.0, "sd": 0.0}
+T_975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
+         10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 25: 2.06, 30: 2.04, 40: 2.02, 60: 2.00}
+
+Variant = tuple[str, tuple[tuple[str, float], ...]]
+
+
+@dataclass(frozen=True)
+class BandResult:
+    band: Band
+    replicates: int
+    mean: float
+    low: float
+    high: float
+
+    @property
+    def passed(self) -> bool:
+        return judge(self.band, self.mean, self.low, self.high)
+
+
+def judge(band: Band, mean: float, low: float, high: float) -> bool:
+    """Whether an effect (mean with 95% interval) lies in its band (see `sim.evidence.bands`)."""
+    if any(math.isnan(v) for v in (mean, low, high)):
+        return False
+    neutral = None if band.directional else NO_EFFECT.get(band.measure)
+    ok = True
+    if band.low is not None:
+        ok &= (high if band.low == neutral else low) >= band.low
+    if band.high is not None:
+        ok &= (low if band.high == neutral else high) <= band.high
+    return ok
+
+
+def t_quantile(degrees: int) -> float:
+    """Two-sided 95% Student t quantile (tabulated; conservative between entries)."""
+    known = [d for d in T_975 if d <= degrees]
+    return T_975[max(known)] if known else math.inf
+
+
+def interval(values: Sequence[float]) -> tuple[float, float, float]:
+    """Mean and 95% t-interval of the mean."""
+    values = [v for v in values if not math.isnan(v)]
+    if not values:
+        return math.nan, math.nan, math.nan
+    centre = statistics.fmean(values)
+    if len(values) < 2:
+        return centre, math.nan, math.nan
+    half = t_quantile(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+    return centre, centre - half, centre + half
+
+
+def window_summary(scenario: str, overrides: tuple[tuple[str, float], ...], seed: int,
+                   days: int | None = None) -> dict[str, float]:
+    """One run: every metric over the last 180 days (ratios as ratios of sums)."""
+    from sim.metrics import METRICS, period_value
+    from sim.scenario import build_model, load_scenario
+
+    spec = load_scenario(scenario, dict(overrides))
+    if days is not None:
+        spec.config.run.days = days
+    daily = build_model(spec, seed, storytelling=False).run().daily_data()
+    last = spec.config.run.days
+    window = daily[daily.day > last - WINDOW_DAYS]
+    columns = {name: window[name].tolist() for name in window.columns}
+    return {metric.name: period_value(metric, columns) for metric in METRICS}
+
+
+def run_variants(variants: Iterable[Variant], seeds: Sequence[int],
+                 workers: int | None = None) -> dict[Variant, list[dict[str, float]]]:
+    """Every variant with every seed, in parallel; results ordered by seed."""
+    variants = list(dict.fromkeys(variants))
+    jobs = [(variant, seed) for variant in variants for seed in seeds]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(window_summary, variant[0], variant[1], seed)
+                   for variant, seed in jobs]
+        outputs = [future.result() for future in futures]
+    results: dict[Variant, list[dict[str, float]]] = {variant: [] for variant in variants}
+    for (variant, _), output in zip(jobs, outputs, strict=True):
+        results[variant].append(output)
+    return results
+
+
+def effect(band: Band, scenario: dict[str, float], baseline: dict[str, float]) -> float:
+    """The band's effect in one replicate pair."""
+    value, reference = scenario[band.metric], baseline[band.metric]
+    if band.measure == "ratio":
+        return value / reference if reference else math.nan
+    if band.measure == "relative":
+        return value / reference - 1.0 if reference else math.nan
+    if band.measure == "points":
+        return value - reference
+    if band.measure == "sd":
+        return (value - reference) / baseline[SD_OF[band.metric]]
+    return value
+
+
+def measure_bands(bands: Sequence[Band], seeds: Sequence[int],
+                  workers: int | None = None) -> list[BandResult]:
+    """Run what the bands need over paired seeds and measure each band."""
+    baseline: Variant = ("baseline", ())
+    variants = [baseline] + [(band.scenario, band.overrides) for band in bands]
+    runs = run_variants(variants, seeds, workers)
+    results = []
+    for band in bands:
+        pairs = zip(runs[(band.scenario, band.overrides)], runs[baseline], strict=True)
+        mean, low, high = interval([effect(band, s, b) for s, b in pairs])
+        results.append(BandResult(band, len(seeds), mean, low, high))
+    return results
+
+
+def yearly_means(seed: int, years: int, metrics: Sequence[str]) -> list[dict[str, float]]:
+    """Baseline run for `years` years: each metric per year (ratios as ratios of sums)."""
+    from sim.metrics import METRIC_BY_NAME, period_value
+    from sim.scenario import build_model, load_scenario
+
+    spec = load_scenario("baseline")
+    spec.config.run.days = 365 * years
+    daily = build_model(spec, seed, storytelling=False).run().daily_data()
+    out = []
+    for year in range(years):
+        rows = daily[(daily.day > 365 * year) & (daily.day <= 365 * (year + 1))]
+        columns = {name: rows[name].tolist() for name in rows.columns}
+        out.append({m: period_value(METRIC_BY_NAME[m], columns) for m in metrics})
+    return out
+
+
+def measure_stationarity(seeds: Sequence[int], years: int = 4,
+                         workers: int | None = None) -> list[tuple[str, int, float, float, float]]:
+    """Each later year's mean relative to year 1, per metric: (metric, year, mean, low, high)."""
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        runs = list(pool.map(yearly_means, seeds, [years] * len(seeds),
+                             [STATIONARY_METRICS] * len(seeds)))
+    rows = []
+    for metric in STATIONARY_METRICS:
+        for year in range(1, years):
+            # Ratio of replicate means: yearly counts are noisy per replicate.
+            changes = [run[year][metric] / run[0][metric] - 1.0 for run in runs]
+            rows.append((metric, year + 1, *interval(changes)))
+    return rows
+
+
+def format_effect(band: Band, value: float) -> str:
+    if math.isnan(value):
+        return "n/a"
+    if band.measure == "relative":
+        return f"{100 * value:+.1f}%"
+    if band.measure == "points":
+        return f"{100 * value:+.1f} pt"
+    if band.measure == "ratio":
+        return f"{value:.2f}x"
+    if band.measure == "sd":
+        return f"{value:+.2f} SD"
+    return f"{value:.3f}"
+
+
+def table(results: Sequence[BandResult]) -> list[str]:
+    lines = ["| scenario | metric | expected | measured (95% interval) | pass |",
+             "|---|---|---|---|---|"]
+    for result in results:
+        band = result.band
+        measured = (f"{format_effect(band, result.mean)} ({format_effect(band, result.low)} to "
+                    f"{format_effect(band, result.high)})")
+        lines.append(f"| {band.name} | {band.metric} | {band.expected} | {measured} | "
+                     f"{'yes' if result.passed else 'NO'} |")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--only", nargs="*", help="scenarios to measure (default: all)")
+    parser.add_argument("--years", type=int, default=0,
+                        help="also check that the baseline is stationary over this many years")
+    parser.add_argument("--markdown", help="write the table to this file")
+    args = parser.parse_args(argv)
+    from sim.experiment.jobs import replicate_seeds
+
+    seeds = replicate_seeds(args.seed, args.replicates)
+    bands = [b for b in BANDS if not args.only or b.scenario in args.only]
+    results = measure_bands(bands, seeds, args.workers)
+    lines = table(results)
+    if args.years:
+        lines += ["", "| baseline metric | year | change from year 1 (95% interval) | pass |",
+                  "|---|---|---|---|"]
+        for metric, year, mean, low, high in measure_stationarity(seeds, args.years,
+                                                                   args.workers):
+            ok = low >= -STATIONARY_TOLERANCE and high <= STATIONARY_TOLERANCE
+            lines.append(f"| {metric} | {year} | {100 * mean:+.1f}% ({100 * low:+.1f}% to "
+                         f"{100 * high:+.1f}%) | {'yes' if ok else 'NO'} |")
+    print("\n".join(lines))
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines) + "\n")
+    return 0 if all(r.passed for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
