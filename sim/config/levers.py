@@ -77,7 +77,7 @@ class HazardConfig:
         0.25, "per clinician-day", "Chance that a clinician on duty meets each open hazard.",
         0.0, 1.0)
     initial_age_days: float = parameter(
-        45.0, "days", "A ward starts with the hazards of this many days of emergence, near the "
+        70.0, "days", "A ward starts with the hazards of this many days of emergence, near the "
         "load it carries in steady state, so that runs do not open with a rising trend.",
         0.0, 1000.0, "calibrated: open hazards flat over four years at baseline")
 

@@ -20,7 +20,13 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from sim.evidence.bands import BANDS, STATIONARY_METRICS, STATIONARY_TOLERANCE, Band
+from sim.evidence.bands import (
+    BANDS,
+    STATIONARY_METRICS,
+    STATIONARY_TOLERANCE,
+    TREND_TOLERANCE,
+    Band,
+)
 
 WINDOW_DAYS = 180
 SD_OF = {"psychological_safety": "psychological_safety_sd", "trust_in_management": "trust_sd"}
@@ -150,19 +156,55 @@ def yearly_means(seed: int, years: int, metrics: Sequence[str]) -> list[dict[str
     return out
 
 
+@dataclass(frozen=True)
+class StationarityResult:
+    """A baseline metric over the years: each later year against year 1, and the trend."""
+
+    metric: str
+    changes: tuple[float, ...]  # mean change from year 1, for years 2, 3, ...
+    trend: tuple[float, float, float]  # mean yearly trend with its 95% interval
+
+    @property
+    def passed(self) -> bool:
+        _, low, high = self.trend
+        return (all(abs(change) <= STATIONARY_TOLERANCE for change in self.changes)
+                and low >= -TREND_TOLERANCE and high <= TREND_TOLERANCE)
+
+
+def yearly_trend(values: Sequence[float]) -> float:
+    """Least-squares slope per year, relative to the run's own mean."""
+    years = range(len(values))
+    centre_year, centre = statistics.fmean(years), statistics.fmean(values)
+    slope = (sum((y - centre_year) * (v - centre) for y, v in zip(years, values, strict=True))
+             / sum((y - centre_year) ** 2 for y in years))
+    return slope / centre if centre else math.nan
+
+
 def measure_stationarity(seeds: Sequence[int], years: int = 4,
-                         workers: int | None = None) -> list[tuple[str, int, float, float, float]]:
-    """Each later year's mean relative to year 1, per metric: (metric, year, mean, low, high)."""
+                         workers: int | None = None) -> list[StationarityResult]:
+    """The baseline over `years` years, per metric: is it stationary on average (M6)?"""
     with ProcessPoolExecutor(max_workers=workers) as pool:
         runs = list(pool.map(yearly_means, seeds, [years] * len(seeds),
                              [STATIONARY_METRICS] * len(seeds)))
-    rows = []
+    results = []
     for metric in STATIONARY_METRICS:
-        for year in range(1, years):
-            # Ratio of replicate means: yearly counts are noisy per replicate.
-            changes = [run[year][metric] / run[0][metric] - 1.0 for run in runs]
-            rows.append((metric, year + 1, *interval(changes)))
-    return rows
+        first = statistics.fmean(run[0][metric] for run in runs)
+        changes = tuple(statistics.fmean(run[year][metric] for run in runs) / first - 1.0
+                        for year in range(1, years))
+        trend = interval([yearly_trend([run[y][metric] for y in range(years)]) for run in runs])
+        results.append(StationarityResult(metric, changes, trend))
+    return results
+
+
+def stationarity_table(results: Sequence[StationarityResult]) -> list[str]:
+    lines = ["| baseline metric | change from year 1, years 2.. | trend a year (95% interval) "
+             "| pass |", "|---|---|---|---|"]
+    for result in results:
+        changes = ", ".join(f"{100 * c:+.1f}%" for c in result.changes)
+        mean, low, high = result.trend
+        lines.append(f"| {result.metric} | {changes} | {100 * mean:+.2f}% ({100 * low:+.2f}% "
+                     f"to {100 * high:+.2f}%) | {'yes' if result.passed else 'NO'} |")
+    return lines
 
 
 def format_effect(band: Band, value: float) -> str:
@@ -207,19 +249,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     bands = [b for b in BANDS if not args.only or b.scenario in args.only]
     results = measure_bands(bands, seeds, args.workers)
     lines = table(results)
+    passed = all(r.passed for r in results)
     if args.years:
-        lines += ["", "| baseline metric | year | change from year 1 (95% interval) | pass |",
-                  "|---|---|---|---|"]
-        for metric, year, mean, low, high in measure_stationarity(seeds, args.years,
-                                                                   args.workers):
-            ok = low >= -STATIONARY_TOLERANCE and high <= STATIONARY_TOLERANCE
-            lines.append(f"| {metric} | {year} | {100 * mean:+.1f}% ({100 * low:+.1f}% to "
-                         f"{100 * high:+.1f}%) | {'yes' if ok else 'NO'} |")
+        stationarity = measure_stationarity(seeds, args.years, args.workers)
+        lines += ["", *stationarity_table(stationarity)]
+        passed &= all(r.passed for r in stationarity)
     print("\n".join(lines))
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as handle:
             handle.write("\n".join(lines) + "\n")
-    return 0 if all(r.passed for r in results) else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
