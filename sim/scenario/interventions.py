@@ -160,7 +160,7 @@ def check_intervention_list(value: Any, where: str) -> list[Mapping[Any, Any]]:
 
 
 def check_name(value: Any, where: str, path: str) -> str:
-    name = check_text(value, where, path, limit=120).strip()
+    name = check_text(value, where, path, limit=120, one_line=True).strip()
     if not name:
         raise fail(where, path, "expected a non-empty name")
     return name
