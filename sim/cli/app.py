@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 from sim.cli.checks import note_stale_folders, seed_number, whole_number
@@ -169,9 +170,13 @@ def export_animation(arguments: argparse.Namespace) -> int:
     print(f"Animating {scenario.name} (seed {arguments.seed}, a frame every "
           f"{arguments.every} days)...", flush=True)
     try:
-        path = animate_scenario(scenario, arguments.seed, arguments.out,
-                                every=arguments.every, fps=arguments.fps,
-                                colour_by=arguments.colour_by, progress=progress)
+        with warnings.catch_warnings():
+            # A name in a script the font lacks is drawn as boxes; one warning per glyph and
+            # frame would bury the progress lines.
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            path = animate_scenario(scenario, arguments.seed, arguments.out,
+                                    every=arguments.every, fps=arguments.fps,
+                                    colour_by=arguments.colour_by, progress=progress)
     except OSError as error:
         print(f"error: cannot write the animation in {arguments.out} ({reason(error)})",
               file=sys.stderr)

@@ -148,10 +148,10 @@ class DaskEvaluator(ExecutorEvaluator):
     The workers must be able to import this package (same version), as for any Dask job.
     """
 
-    def __init__(self, address: str, timeout: float = DASK_TIMEOUT_SECONDS) -> None:
+    def __init__(self, address: str, timeout: float | None = None) -> None:
         super().__init__()
         self.address = address
-        self.timeout = timeout
+        self.timeout = DASK_TIMEOUT_SECONDS if timeout is None else timeout
         self.description = f"Dask distributed cluster at {address}"
 
     def open(self) -> None:
