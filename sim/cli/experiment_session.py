@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from pathlib import Path
 from typing import Any, Self
 
 from sim.cli.checks import note_stale_folders
@@ -80,7 +81,7 @@ class Session:
                 self.folder.discard()  # nothing was run: leave nothing behind
                 raise
 
-    def reopen(self, path: Any) -> None:
+    def reopen(self, path: Path) -> None:
         self.folder = self.stack.enter_context(UnfinishedFolder.reopen(path))
         self.store = RunStore(self.folder.path)
         stored = self.store.read_plan()
@@ -174,7 +175,8 @@ class Session:
             print(f"warning: {failed} of {total} runs failed and were left out "
                   f"(see {destination / 'failures.csv'})", file=sys.stderr)
         if not self.args.quiet:
-            print(f"{total - failed} runs in {results.wall_seconds:.1f} s. "
+            earlier = f" ({results.reused} finished earlier)" if results.reused else ""
+            print(f"{total - failed} runs{earlier} in {results.wall_seconds:.1f} s. "
                   f"Results: {destination}")
         print(f"Report: {destination / 'report.html'}")
         return 1 if failed else 0

@@ -8,6 +8,7 @@ each got, so that one can be finished (`--resume`) or all removed at once (`--re
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 from sim.errors import UsageError
@@ -25,20 +26,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=unfinished_command)
 
 
-def progress(path: Path) -> str:
-    """`3 of 20 runs done` for an experiment folder; a short description otherwise."""
+def describe(path: Path) -> str:
+    """How far an unfinished folder got and the command that finishes it."""
     import json
 
+    from sim.cli.experiment import resume_hint
     from sim.experiment.run_store import PLAN_FILE, RunStore
 
     if not path.is_dir():
-        return "a partial file"
+        return "a partial file, nothing to resume"
     try:
         plan = json.loads((path / PLAN_FILE).read_text(encoding="utf-8"))
         total = len(plan["scenarios"]) * int(plan["replicates"])
+        command = [str(part) for part in plan["command"]]
     except (OSError, ValueError, KeyError, TypeError):
         return "nothing resumable"
-    return f"{RunStore(path).count()} of {total} runs done"
+    return (f"{RunStore(path).count()} of {total} runs done; to finish: "
+            f"{resume_hint(command, path)}")
 
 
 def unfinished_command(arguments: argparse.Namespace) -> int:
@@ -56,8 +60,8 @@ def unfinished_command(arguments: argparse.Namespace) -> int:
             removed = remove_unfinished(path)
             print(f"{'removed' if removed else 'kept (in use)'}: {path}")
         else:
-            print(f"{path}  ({progress(path)})")
+            print(f"{path}: {describe(path)}")
     if not arguments.remove:
-        print("Finish one with the command that started it plus --resume FOLDER, or delete "
-              f"them all with: python run.py unfinished {folder} --remove")
+        print("Delete them all with: " + shlex.join(["python", "run.py", "unfinished",
+                                                     str(folder), "--remove"]))
     return 0

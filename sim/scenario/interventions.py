@@ -3,7 +3,8 @@
 Three kinds, told apart by their keys (or an explicit `kind:`):
 
 - change: `set:` parameter changes from day `start`, optionally phased in linearly over `ramp`
-  days and undone on day `end` (the values in force before the start come back);
+  days and undone on day `end` (the values that apply without it come back; how changes to
+  the same parameter stack is described in sim.scenario.runtime);
 - event: a one-off `shock:` (a public inquiry or media storm) on day `start`;
 - trigger: `set:` changes that fire once, the first day a condition on the daily data holds
   (`when:`), optionally lasting `duration` days.
