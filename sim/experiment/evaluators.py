@@ -167,9 +167,13 @@ class DaskEvaluator(ExecutorEvaluator):
         except (OSError, TimeoutError, ValueError) as error:
             raise UsageError(f"--dask {self.address}: cannot reach the Dask scheduler "
                              f"({one_line(error)})") from None
-        self.workers = max(1, sum(self.client.nthreads().values()))
-        # pure=False: every job is a distinct task even if two scenarios are identical.
-        self.executor = self.client.get_executor(pure=False)
+        try:
+            self.workers = max(1, sum(self.client.nthreads().values()))
+            # pure=False: every job is a distinct task even if two scenarios are identical.
+            self.executor = self.client.get_executor(pure=False)
+        except BaseException:
+            self.client.close()  # an unclosed client holds the process for its timeout at exit
+            raise
 
     def close(self) -> None:
         self.cancel_pending()
