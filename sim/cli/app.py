@@ -98,7 +98,7 @@ def check_port_free(host: str, port: int) -> None:
                 probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
     except socket.gaierror:
-        raise UsageError(f"--host {host}: not an address of this computer") from None
+        raise UsageError(f"--host {host}: unknown host name or address") from None
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise UsageError(f"--port {port}: already in use on {host} (another page or "
