@@ -2,7 +2,10 @@
 
 import sys
 
-from sim.cli import main
-
 if __name__ == "__main__":
+    try:
+        from sim.cli import main
+    except KeyboardInterrupt:  # Ctrl-C while the model's libraries are still loading
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
     sys.exit(main())

@@ -169,23 +169,24 @@ def test_failed_run_is_reported_and_others_finish(
 
 @pytest.mark.usefixtures("no_figures")
 def test_existing_folder_is_never_overwritten(
-        scenario_files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        scenario_files: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     existing = tmp_path / "out" / "earlier-results"
     existing.mkdir(parents=True)
     (existing / "summary.csv").write_text("precious")
-    monkeypatch.setattr("sim.cli.experiment.new_results_path", lambda parent, label: existing)
-    assert compare(scenario_files, tmp_path / "out", "--workers", "1") == 2
-    assert "already exists" in capsys.readouterr().err
+    monkeypatch.setattr("sim.results_folder.timestamped_name",
+                        lambda label, number=1: "earlier-results" + (
+                            f"-{number}" if number > 1 else ""))
+    assert compare(scenario_files, tmp_path / "out", "--workers", "1") == 0
     assert (existing / "summary.csv").read_text() == "precious"
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["earlier-results"]
+    assert [p.name for p in results_folders(tmp_path / "out")] == ["earlier-results",
+                                                                   "earlier-results-2"]
 
 
 @pytest.mark.usefixtures("no_figures")
 @pytest.mark.parametrize("where", ["while simulating", "while writing"])
-def test_interrupted_run_leaves_nothing_complete(
+def test_interrupted_run_leaves_nothing_complete_and_keeps_finished_runs(
         where: str, scenario_files: list[Path], tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     calls = []
 
     def interrupt(*args: object) -> None:
@@ -205,13 +206,17 @@ def test_interrupted_run_leaves_nothing_complete(
         monkeypatch.setattr(outputs, "write_report", interrupt)
     out = tmp_path / "out"
     assert compare(scenario_files, out, "--workers", "1") == 130
-    assert not any(out.iterdir()) if out.exists() else True
+    assert results_folders(out) == []
+    unfinished, = out.glob(".incomplete-*")
+    kept = len(list((unfinished / "runs").glob("*.npz")))
+    assert kept == (1 if where == "while simulating" else 6)
+    assert f"--resume {unfinished}" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("arguments, message", [
     (["run", "missing.yaml"], "missing.yaml"),
     (["run", "{base}", "--replicates", "0"], "--replicates"),
-    (["run", "{base}", "--replicates", "many"], "invalid int"),
+    (["run", "{base}", "--replicates", "many"], "expected a whole number"),
     (["run", "{base}", "--set", "management.punitiveness"], "KEY=VALUE"),
     (["run", "{base}", "--set", "management.nonsense=1"], "nonsense"),
     (["run", "{base}", "--set", "management.punitiveness=7"], "punitiveness"),

@@ -348,8 +348,9 @@ def test_extends_deep_merges_and_chains(tmp_path):
     """)
     (tmp_path / "sub").mkdir()
     write(tmp_path, "sub/parent.yaml", "extends: ../grand.yaml\nhospital: {wards: 4}\n")
-    child = write(tmp_path, "sub/child.yaml", """\
-        extends: parent.yaml
+    # The chain may wander inside the first scenario's folder tree (child -> sub/ -> back up).
+    child = write(tmp_path, "child.yaml", """\
+        extends: sub/parent.yaml
         management: {punitiveness: 0.2}
         interventions:
           - name: Walkrounds

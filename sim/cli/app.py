@@ -8,12 +8,16 @@ network. Solara's usage statistics are switched off: a classroom page reports to
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
+from sim.cli.checks import note_stale_folders, seed_number, whole_number
 from sim.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,10 +62,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     animate = subparsers.add_parser(
         "animate", help="write an animated GIF of a scenario (hospital view and key charts)")
     add_scenario_arguments(animate, positional=True)
-    animate.add_argument("--seed", type=int, default=1)
+    animate.add_argument("--seed", type=seed_number(), default=1)
     animate.add_argument("--every", type=positive_days, default=5,
                          help="days between frames (default 5)")
-    animate.add_argument("--fps", type=int, default=10, help="frames per second (default 10)")
+    animate.add_argument("--fps", type=whole_number("--fps", 1, 50), default=10,
+                         help="frames per second, 1 to 50 (default 10)")
     animate.add_argument("--colour-by", default="psychological_safety", metavar="STATE",
                          help="clinician state the markers show: psychological_safety "
                               "(default), workaround_habit or burnout")
@@ -83,11 +88,31 @@ def server_environment() -> dict[str, str]:
     return environment
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port already in use, or an address this computer does not have, before saying
+    that the page is served (the server would only fail after starting)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            if hasattr(socket, "SO_REUSEADDR"):  # as servers do: ignore closed connections
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except socket.gaierror:
+        raise UsageError(f"--host {host}: unknown host name or address") from None
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"--port {port}: already in use on {host} (another page or "
+                             "program); choose another with --port") from None
+        raise UsageError(f"--host {host} --port {port}: cannot listen there "
+                         f"({error.strerror or error})") from None
+
+
 def serve(arguments: argparse.Namespace) -> int:
     from sim.app.assets import ensure_page_assets
 
-    ensure_page_assets()
     host, port = arguments.host, arguments.port
+    check_port_free(host, port)
+    ensure_page_assets()
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving the page at http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
     if host not in LOOPBACK:
@@ -97,7 +122,7 @@ def serve(arguments: argparse.Namespace) -> int:
     # Stopping this command (Ctrl+C, or a terminate signal) stops the server with it.
     previous = signal.signal(signal.SIGTERM, stop_on_terminate)
     try:
-        return server.wait()
+        code = server.wait()
     except KeyboardInterrupt:
         print("Stopped the page.")
         return 0
@@ -110,6 +135,11 @@ def serve(arguments: argparse.Namespace) -> int:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
+    if code != 0:
+        print(f"error: the page server stopped with exit code {code} (its messages are "
+              "above)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def stop_on_terminate(signal_number: int, frame: object) -> None:
@@ -117,14 +147,21 @@ def stop_on_terminate(signal_number: int, frame: object) -> None:
 
 
 def export_animation(arguments: argparse.Namespace) -> int:
+    import matplotlib
+
     from sim.app.animate import animate_scenario
     from sim.app.hospital_view import COLOUR_STATES
+    from sim.results_folder import make_output_folder, reason
     from sim.scenario import scenario_from_arguments
 
     if arguments.colour_by not in COLOUR_STATES:
         raise UsageError(f"--colour-by: expected one of {', '.join(COLOUR_STATES)}, got "
                          f"{arguments.colour_by!r}")
     scenario = scenario_from_arguments(arguments)
+    make_output_folder(arguments.out)
+    note_stale_folders(arguments.out)
+    # Names are drawn as written: a `$` in a scenario's name is not a formula.
+    matplotlib.rcParams["text.parse_math"] = False
 
     def progress(done: int, total: int) -> None:
         if done == total or done % 20 == 0:
@@ -132,8 +169,17 @@ def export_animation(arguments: argparse.Namespace) -> int:
 
     print(f"Animating {scenario.name} (seed {arguments.seed}, a frame every "
           f"{arguments.every} days)...", flush=True)
-    path = animate_scenario(scenario, arguments.seed, arguments.out, every=arguments.every,
-                            fps=arguments.fps, colour_by=arguments.colour_by,
-                            progress=progress)
+    try:
+        with warnings.catch_warnings():
+            # A name in a script the font lacks is drawn as boxes; one warning per glyph and
+            # frame would bury the progress lines.
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            path = animate_scenario(scenario, arguments.seed, arguments.out,
+                                    every=arguments.every, fps=arguments.fps,
+                                    colour_by=arguments.colour_by, progress=progress)
+    except OSError as error:
+        print(f"error: cannot write the animation in {arguments.out} ({reason(error)})",
+              file=sys.stderr)
+        return 1
     print(f"Animation: {path}")
     return 0

@@ -3,18 +3,33 @@
     python run.py run FILE.yaml [options]
     python run.py compare BASELINE.yaml OTHER.yaml ... [options]   (the first file is the reference)
     python run.py                       (the main job: baseline vs headline interventions)
+
+Everything a user typed is checked before the first simulated day: scenarios, option ranges,
+the output folder and the Dask address. Each run is written to the unfinished results folder
+as it finishes, so an interruption, a full disk or a failure while drawing loses no finished
+run: the same command with `--resume FOLDER` carries on where it stopped.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli.checks import (
+    MAX_REPLICATES,
+    MAX_WORKERS,
+    check_experiment_size,
+    check_overrides,
+    seed_number,
+    whole_number,
+)
 from sim.errors import UsageError
-from sim.results_folder import new_results_path
+from sim.scenario.arguments import SET_HELP
 
 OUTPUTS = Path("outputs")
 SCENARIO_FOLDER = Path(__file__).resolve().parents[2] / "scenarios"
@@ -24,15 +39,16 @@ MAIN_JOB_REPLICATES = 10
 
 
 def add_experiment_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--replicates", type=int, default=10,
-                        help="simulated hospitals per scenario (default 10)")
-    parser.add_argument("--seed", type=int, default=1,
+    parser.add_argument("--replicates", type=whole_number("--replicates", 1, MAX_REPLICATES),
+                        default=10, help="simulated hospitals per scenario (default 10)")
+    parser.add_argument("--seed", type=seed_number(), default=1,
                         help="root seed; replicate seeds derive from it (default 1)")
-    parser.add_argument("--days", type=int, default=None,
+    parser.add_argument("--days", type=whole_number("--days"), default=None,
                         help="days simulated after burn-in, for every scenario")
-    parser.add_argument("--window", type=int, default=180,
+    parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
                         help="evaluation window: the last N days of each run (default 180)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
+                        default=os.cpu_count() or 1,
                         help="local worker processes (default: number of cores; results do "
                              "not depend on it)")
     parser.add_argument("--dask", metavar="ADDRESS", default=None,
@@ -40,10 +56,11 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                              "tcp://host:8786 (workers need this package installed)")
     parser.add_argument("--out", type=Path, default=OUTPUTS,
                         help="parent folder of the results folder (default outputs/)")
-    parser.add_argument("--set", dest="overrides", metavar="KEY=VALUE", nargs="+",
-                        action="extend", default=[],
-                        help="override a parameter in every scenario, e.g. "
-                             "management.punitiveness=0.2")
+    parser.add_argument("--resume", type=Path, metavar="FOLDER", default=None,
+                        help="finish an interrupted command: the unfinished results folder it "
+                             "named (runs already done are not run again; --out is ignored)")
+    parser.add_argument("--set", dest="overrides", metavar="KEY=VALUE", action="append",
+                        default=[], help=SET_HELP + "; applies to every scenario")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 
@@ -81,16 +98,6 @@ def main_job() -> int:
     return run_experiment_command(files, args, compare=True)
 
 
-def check_settings(args: argparse.Namespace) -> None:
-    for option, value, low in (("--replicates", args.replicates, 1), ("--seed", args.seed, 0),
-                               ("--window", args.window, 1), ("--workers", args.workers, 1)):
-        if value < low:
-            raise UsageError(f"{option} must be at least {low} (got {value})")
-    for item in args.overrides:
-        if "=" not in item:
-            raise UsageError(f"--set expects KEY=VALUE, got {item!r}")
-
-
 def load_scenarios(files: list[Path], args: argparse.Namespace) -> list[Any]:
     from sim.scenario import load_scenario
 
@@ -104,6 +111,8 @@ def load_scenarios(files: list[Path], args: argparse.Namespace) -> list[Any]:
                               for s in scenarios)
         raise UsageError("paired comparison needs the same burn-in and run length in every "
                          f"scenario ({described}); use --days or --set run.burn_in=N")
+    run = scenarios[0].config.run
+    check_experiment_size(len(scenarios) * args.replicates, run.burn_in + run.days)
     return scenarios
 
 
@@ -114,41 +123,37 @@ def canonical_command(files: list[Path], args: argparse.Namespace, compare: bool
                "--window", str(args.window)]
     if args.days is not None:
         command += ["--days", str(args.days)]
-    if args.overrides:
-        command += ["--set", *args.overrides]
+    for item in args.overrides:
+        command += ["--set", item]
     return command
 
 
-def run_experiment_command(files: list[Path], args: argparse.Namespace, *, compare: bool) -> int:
-    from sim.experiment.evaluators import make_evaluator
-    from sim.experiment.outputs import write_results
-    from sim.experiment.runner import run_experiment, scenario_labels
+def resume_hint(command: list[str], folder: Path) -> str:
+    return shlex.join(["python", *command, "--resume", str(folder)])
 
-    check_settings(args)
+
+def results_label(labels: list[str], compare: bool) -> str:
+    if not compare:
+        return labels[0]
+    return f"{labels[0]}-vs-" + (labels[1] if len(labels) == 2 else
+                                 f"{len(labels) - 1}-scenarios")
+
+
+def run_experiment_command(files: list[Path], args: argparse.Namespace, *, compare: bool) -> int:
+    from sim.cli.experiment_session import Session
+    from sim.experiment.run_store import experiment_plan
+    from sim.experiment.runner import scenario_labels
+
+    check_overrides(args.overrides)
     scenarios = load_scenarios(files, args)
-    evaluator = make_evaluator(args.workers, args.dask)
     labels = scenario_labels([scenario.name for scenario in scenarios])
-    if not args.quiet:
-        run = scenarios[0].config.run
-        print(f"{'Comparing' if compare else 'Running'} {', '.join(labels)}: "
-              f"{args.replicates} replicates each, {run.burn_in}+{run.days} days, "
-              f"on {evaluator.description}.", file=sys.stderr)
-    results = run_experiment(scenarios, replicates=args.replicates, root_seed=args.seed,
-                             window=args.window, evaluator=evaluator, quiet=args.quiet)
-    total, failed = len(results.records), len(results.failures)
-    if failed == total:
-        print(f"error: all {total} runs failed; no results written "
-              f"(first error: {results.failures[0].error})", file=sys.stderr)
-        return 1
-    label = labels[0] if not compare else f"{labels[0]}-vs-" + (
-        labels[1] if len(labels) == 2 else f"{len(labels) - 1}-scenarios")
-    destination = new_results_path(args.out, label)
-    report = write_results(destination, results, canonical_command(files, args, compare),
-                           compare=compare)
-    if failed:
-        print(f"warning: {failed} of {total} runs failed and were left out "
-              f"(see {destination / 'failures.csv'})", file=sys.stderr)
-    if not args.quiet:
-        print(f"{total - failed} runs in {results.wall_seconds:.1f} s. Results: {destination}")
-    print(f"Report: {report}")
-    return 1 if failed else 0
+    started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    plan = experiment_plan(scenarios, labels, compare=compare, root_seed=args.seed,
+                           replicates=args.replicates, window=args.window,
+                           command=canonical_command(files, args, compare), started=started)
+    with Session(scenarios, plan, args, label=results_label(labels, compare)) as session:
+        return session.run()
+
+
+def print_error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)

@@ -9,6 +9,7 @@ through its `concurrent.futures` executor.
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures as cf
 import multiprocessing
 import signal
@@ -20,6 +21,8 @@ from typing import Any, Self
 from sim.errors import UsageError
 
 PRELOAD = ["sim.experiment.jobs", "sim.scenario", "sim.model"]
+# How long a Dask scheduler has to answer before the address is refused.
+DASK_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -38,16 +41,30 @@ def failure(index: int, error: BaseException) -> Outcome:
 
 
 class Evaluator:
-    """Runs calls and yields their outcomes as they finish."""
+    """Runs calls and yields their outcomes as they finish.
+
+    Subclasses set up their workers in `open` and stop them in `close`; opening early (before
+    anything is written) lets a command refuse an unusable backend before it starts.
+    """
 
     description = "evaluator"
     workers = 1
+    is_open = False
+
+    def open(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
 
     def __enter__(self) -> Self:
+        self.open()
+        self.is_open = True
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        return None
+        self.is_open = False
+        self.close()
 
     def evaluate(self, function: Callable[..., Any],
                  arguments: Sequence[tuple[Any, ...]]) -> Iterator[Outcome]:
@@ -110,7 +127,7 @@ class ProcessPoolEvaluator(ExecutorEvaluator):
         self.workers = workers
         self.description = f"local process pool ({workers} workers)"
 
-    def __enter__(self) -> Self:
+    def open(self) -> None:
         # forkserver: safe when the parent has threads (progress bar, Dask client).
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods
@@ -120,9 +137,8 @@ class ProcessPoolEvaluator(ExecutorEvaluator):
             context.set_forkserver_preload(PRELOAD)
         self.executor = cf.ProcessPoolExecutor(self.workers, mp_context=context,
                                                initializer=ignore_interrupts)
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -132,52 +148,98 @@ class DaskEvaluator(ExecutorEvaluator):
     The workers must be able to import this package (same version), as for any Dask job.
     """
 
-    def __init__(self, address: str, timeout: str = "10s") -> None:
+    def __init__(self, address: str, timeout: float | None = None) -> None:
         super().__init__()
         self.address = address
-        self.timeout = timeout
+        self.timeout = DASK_TIMEOUT_SECONDS if timeout is None else timeout
         self.description = f"Dask distributed cluster at {address}"
 
-    def __enter__(self) -> Self:
+    def open(self) -> None:
         try:
             from distributed import Client
         except ImportError as error:
             raise UsageError("--dask needs the optional Dask extra: "
                              "pip install 'hospital-safety-culture[dask]'") from error
         check_dask_address(self.address)
+        check_scheduler_answers(self.address, self.timeout)
         try:
-            self.client = Client(self.address, timeout=self.timeout, set_as_default=False)
+            self.client = Client(self.address, timeout=f"{self.timeout}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
-            raise UsageError(f"cannot reach a Dask scheduler at {self.address!r}: {error}") \
-                from error
-        self.workers = max(1, sum(self.client.nthreads().values()))
-        # pure=False: every job is a distinct task even if two scenarios are identical.
-        self.executor = self.client.get_executor(pure=False)
-        return self
+            raise UsageError(f"--dask {self.address}: cannot reach the Dask scheduler "
+                             f"({one_line(error)})") from None
+        try:
+            self.workers = max(1, sum(self.client.nthreads().values()))
+            # pure=False: every job is a distinct task even if two scenarios are identical.
+            self.executor = self.client.get_executor(pure=False)
+        except BaseException:
+            self.client.close()  # an unclosed client holds the process for its timeout at exit
+            raise
 
-    def __exit__(self, *exc_info: object) -> None:
+    def close(self) -> None:
         self.cancel_pending()
         self.executor.shutdown(wait=False)
         self.client.close()
 
 
+def one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def check_dask_address(address: str) -> None:
-    """Refuse a malformed scheduler address up front (a Client would hang before failing)."""
+    """Refuse a malformed scheduler address or an unknown scheme up front."""
     from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
 
     try:
         scheme, location = parse_address(address)
+        get_backend(scheme)
         if scheme != "inproc":
             parse_host_port(location)
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         raise UsageError(f"--dask expects a scheduler address such as tcp://host:8786 "
-                         f"({error})") from None
+                         f"({one_line(error)})") from None
 
 
-def make_evaluator(workers: int, dask_address: str | None = None) -> Evaluator:
-    """The evaluator for the command-line options: Dask if an address is given, else local."""
+def check_scheduler_answers(address: str, timeout: float) -> None:
+    """Ask the address who it is, within `timeout` seconds; anything but a Dask scheduler
+    answering in time is refused (a Client would wait without limit on a silent listener,
+    and can choke on whatever another kind of server sends back)."""
+    if address.startswith("inproc://"):
+        return  # a scheduler in this very process: nothing can hang or answer wrongly
+    try:
+        identity = asyncio.run(asyncio.wait_for(scheduler_identity(address, timeout), timeout))
+    except TimeoutError:
+        raise UsageError(f"--dask {address}: no Dask scheduler answered within "
+                         f"{timeout:g} s") from None
+    except OSError as error:  # refused, unreachable, closed: distributed's errors are OSErrors
+        raise UsageError(f"--dask {address}: cannot reach a Dask scheduler "
+                         f"({one_line(error)})") from None
+    except Exception:  # whatever else the other end does, the user gets one line
+        identity = None
+    if not isinstance(identity, dict) or identity.get("type") != "Scheduler":
+        raise UsageError(f"--dask {address}: something answered, but not a Dask scheduler")
+
+
+async def scheduler_identity(address: str, timeout: float) -> Any:
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=timeout)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def make_evaluator(workers: int, dask_address: str | None = None,
+                   jobs: int | None = None) -> Evaluator:
+    """The evaluator for the command-line options: Dask if an address is given, else local
+    (no more processes than there are jobs to run)."""
     if dask_address:
         return DaskEvaluator(dask_address)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1 (got {workers})")
+    if jobs is not None:
+        workers = max(1, min(workers, jobs))
     return SequentialEvaluator() if workers == 1 else ProcessPoolEvaluator(workers)

@@ -39,6 +39,9 @@ BETTER, WORSE, UNCLEAR = "#1a9850", "#d73027", "#7f7f7f"
 
 plt.rcParams["svg.hashsalt"] = "hospital-safety-culture"  # stable SVG ids between runs
 plt.rcParams["svg.fonttype"] = "none"  # text as text: smaller files, searchable labels
+# Scenario and intervention names are drawn as written: `budget $5m vs $10m` is money, not a
+# formula, and a stray `$\frac{1}$` must not stop the figures (matplotlib would parse it).
+plt.rcParams["text.parse_math"] = False
 
 
 @dataclass(frozen=True)
@@ -316,6 +319,15 @@ def dashboard_figure(results: ExperimentResults, comparison: pd.DataFrame | None
 def draw_all(results: ExperimentResults, comparison: pd.DataFrame | None,
              folder: Path) -> list[Figure]:
     """Every figure of the experiment, dashboard first."""
+    with warnings.catch_warnings():
+        # A name in a script the font lacks is drawn as boxes; one warning per glyph and
+        # figure would bury the summary.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        return draw_every_figure(results, comparison, folder)
+
+
+def draw_every_figure(results: ExperimentResults, comparison: pd.DataFrame | None,
+                      folder: Path) -> list[Figure]:
     cache = SeriesCache(results)
     figures = [dashboard_figure(results, comparison, folder, cache)]
     if comparison is not None and len(results.labels) > 1:

@@ -66,6 +66,9 @@ def build_manifest(results: ExperimentResults, command: list[str]) -> dict[str, 
                             strict=True))
             for label, scenario in zip(results.labels, scenarios, strict=True)},
         "wall_seconds": round(results.wall_seconds, 3),
+        # Runs finished by an earlier command on the same folder (--resume); their timings
+        # are those of that command.
+        "runs_resumed": results.reused,
         "runs": [{"scenario": results.label_of(record.job), "replicate": record.job.replicate,
                   "seed": record.job.seed,
                   "seconds": None if record.output is None else round(record.output.seconds, 4),

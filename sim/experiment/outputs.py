@@ -1,14 +1,17 @@
-"""Write an experiment's results folder: tables, figures, manifest, scenarios and report.
+"""Write an experiment's results: tables, manifest and scenarios first, then figures and report.
 
-Everything is written into a temporary folder that is renamed into place only when complete
-(sim.results_folder.atomic_results_folder), so an interrupted run leaves nothing that looks
-like a finished results folder, and an existing folder is never overwritten.
+Both steps write into the experiment's unfinished folder (sim.results_folder), which is renamed
+to its final name only when both are done. The tables come first and need nothing but pandas,
+so that if drawing or the report fails (a full disk, a plotting bug), the numbers are already
+on disk and the message can say where.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -18,36 +21,51 @@ from sim.experiment.report import write_report
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import compare_scenarios
 from sim.experiment.tables import summary_table, timeseries_table
-from sim.results_folder import atomic_results_folder
 
 TIMESERIES_FILE = "timeseries.csv.gz"
 
 
-def write_results(destination: Path, results: ExperimentResults, command: list[str], *,
-                  compare: bool) -> Path:
-    """Write every output of the experiment to `destination`; returns the report's path."""
+@dataclass
+class WrittenTables:
+    """What the report is built from, once the tables are on disk."""
+
+    summary: pd.DataFrame
+    comparison: pd.DataFrame
+    manifest: dict[str, Any]
+    compare: bool
+
+
+def write_tables(folder: Path, results: ExperimentResults, command: list[str], *,
+                 compare: bool) -> WrittenTables:
+    """Summary, comparison, time series, failures, resolved scenarios and the manifest."""
     summary = summary_table(results)
     comparison = compare_scenarios(summary, results.labels)
-    with atomic_results_folder(destination) as folder:
-        summary.to_csv(folder / "summary.csv", index=False)
-        if compare:
-            comparison.to_csv(folder / "comparison.csv", index=False)
-        timeseries_table(results).to_csv(
-            folder / TIMESERIES_FILE, index=False, float_format="%.10g",
-            compression={"method": "gzip", "compresslevel": 1, "mtime": 0})
-        if results.failures:
-            failures_table(results).to_csv(folder / "failures.csv", index=False)
-        for index, (label, scenario) in enumerate(zip(results.labels, results.scenarios,
-                                                      strict=True)):
-            (folder / scenario_file_name(index, label)).write_text(scenario.to_yaml(),
-                                                                   encoding="utf-8")
-        manifest = build_manifest(results, command)
-        (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
-                                              encoding="utf-8")
-        figures = draw_all(results, comparison if compare else None, folder)
-        write_report(folder / "report.html", results, summary, comparison, figures,
-                     manifest["command"])
-    return destination / "report.html"
+    summary.to_csv(folder / "summary.csv", index=False)
+    if compare:
+        comparison.to_csv(folder / "comparison.csv", index=False)
+    timeseries_table(results).to_csv(
+        folder / TIMESERIES_FILE, index=False, float_format="%.10g",
+        compression={"method": "gzip", "compresslevel": 1, "mtime": 0})
+    if results.failures:
+        failures_table(results).to_csv(folder / "failures.csv", index=False)
+    for index, (label, scenario) in enumerate(zip(results.labels, results.scenarios,
+                                                  strict=True)):
+        (folder / scenario_file_name(index, label)).write_text(scenario.to_yaml(),
+                                                               encoding="utf-8")
+    manifest = build_manifest(results, command)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
+                                          encoding="utf-8")
+    return WrittenTables(summary, comparison, manifest, compare)
+
+
+def write_figures_and_report(folder: Path, results: ExperimentResults,
+                             tables: WrittenTables) -> Path:
+    """Every figure and report.html; returns the report's path."""
+    comparison = tables.comparison if tables.compare else None
+    figures = draw_all(results, comparison, folder)
+    write_report(folder / "report.html", results, tables.summary, tables.comparison, figures,
+                 tables.manifest["command"])
+    return folder / "report.html"
 
 
 def failures_table(results: ExperimentResults) -> pd.DataFrame:

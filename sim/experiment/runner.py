@@ -6,10 +6,11 @@ written afterwards is identical for any number of workers and for any backend.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class ExperimentResults:
     workers: int
     started: str
     wall_seconds: float
+    reused: int = 0  # runs finished by an earlier, interrupted command (--resume)
 
     @property
     def failures(self) -> list[RunRecord]:
@@ -65,29 +67,44 @@ def scenario_labels(names: Sequence[str]) -> list[str]:
 
 
 def run_experiment(scenarios: Sequence[Any], *, replicates: int, root_seed: int, window: int,
-                   evaluator: Evaluator, quiet: bool = False) -> ExperimentResults:
-    """Run each scenario `replicates` times with paired seeds on `evaluator`."""
+                   evaluator: Evaluator, quiet: bool = False,
+                   finished: Mapping[int, RunOutput] | None = None,
+                   keep: Callable[[Job, RunOutput], None] | None = None) -> ExperimentResults:
+    """Run each scenario `replicates` times with paired seeds on `evaluator`.
+
+    `finished` holds outputs of jobs already run (by job index), which are not run again;
+    `keep` is called with each run as it finishes (to write it to disk at once). If `keep`
+    raises, the experiment stops and the error propagates.
+    """
     seeds = replicate_seeds(root_seed, replicates)
     jobs = make_jobs(len(scenarios), seeds)
+    finished = finished or {}
     documents = [scenario.to_dict() for scenario in scenarios]
-    records = [RunRecord(job) for job in jobs]
+    records = [RunRecord(job, finished.get(job.index)) for job in jobs]
+    waiting = [job for job in jobs if job.index not in finished]
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     clock = time.perf_counter()
-    with evaluator, tqdm(total=len(jobs), unit="run", desc="simulating", disable=quiet,
-                         file=sys.stderr, dynamic_ncols=True) as progress:
-        arguments = [(documents[job.scenario], job.seed) for job in jobs]
+    with contextlib.ExitStack() as stack:
+        if not evaluator.is_open:
+            stack.enter_context(evaluator)
+        progress = stack.enter_context(tqdm(
+            total=len(jobs), initial=len(jobs) - len(waiting), unit="run", desc="simulating",
+            disable=quiet, file=sys.stderr, dynamic_ncols=True))
+        arguments = [(documents[job.scenario], job.seed) for job in waiting]
         for outcome in evaluator.evaluate(simulate_job, arguments):
-            record = records[outcome.index]
+            record = records[waiting[outcome.index].index]
             record.output, record.error, record.details = (outcome.value, outcome.error,
                                                            outcome.details)
             if outcome.error is not None:
                 tqdm.write(f"run failed: {describe(record, scenarios)}: {outcome.error}",
                            file=sys.stderr)
+            elif keep is not None:
+                keep(record.job, record.output)
             progress.update()
     labels = scenario_labels([scenario.name for scenario in scenarios])
     return ExperimentResults(list(scenarios), labels, root_seed, seeds, window, records,
                              evaluator.description, evaluator.workers, started,
-                             time.perf_counter() - clock)
+                             time.perf_counter() - clock, reused=len(jobs) - len(waiting))
 
 
 def describe(record: RunRecord, scenarios: Sequence[Any]) -> str:

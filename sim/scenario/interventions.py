@@ -3,7 +3,8 @@
 Three kinds, told apart by their keys (or an explicit `kind:`):
 
 - change: `set:` parameter changes from day `start`, optionally phased in linearly over `ramp`
-  days and undone on day `end` (the values in force before the start come back);
+  days and undone on day `end` (the values that apply without it come back; how changes to
+  the same parameter stack is described in sim.scenario.runtime);
 - event: a one-off `shock:` (a public inquiry or media storm) on day `start`;
 - trigger: `set:` changes that fire once, the first day a condition on the daily data holds
   (`when:`), optionally lasting `duration` days.
@@ -160,7 +161,7 @@ def check_intervention_list(value: Any, where: str) -> list[Mapping[Any, Any]]:
 
 
 def check_name(value: Any, where: str, path: str) -> str:
-    name = check_text(value, where, path, limit=120).strip()
+    name = check_text(value, where, path, limit=120, one_line=True).strip()
     if not name:
         raise fail(where, path, "expected a non-empty name")
     return name

@@ -131,7 +131,7 @@ def load_scenario(path: str | Path | None, overrides: Iterable[str | tuple[str, 
     else:
         source = resolve_scenario_path(path)
         where = str(path) if source == Path(path) else display_path(source)
-        data = load_document(source, where, chain=())
+        data = load_document(source, where, chain=(), roots=extends_roots(source))
         data.setdefault("name", source.stem)
     for key, value in normalise_overrides(overrides):
         group, name = key.split(".", 1)
@@ -157,38 +157,81 @@ def resolve_scenario_path(path: str | Path) -> Path:
     return candidate  # reading it reports "file not found"
 
 
-def load_document(path: Path, where: str, chain: tuple[Path, ...]) -> dict[str, Any]:
+def extends_roots(source: Path) -> tuple[Path, ...]:
+    """The folders a scenario may extend files from: its own folder tree and the library."""
+    try:
+        own = source.resolve().parent
+    except (OSError, ValueError):
+        own = source.parent
+    return (own, BUNDLED_FOLDER.resolve())
+
+
+def load_document(path: Path, where: str, chain: tuple[Path, ...],
+                  roots: tuple[Path, ...]) -> dict[str, Any]:
     """One file, checked on its own, then laid over whatever it extends."""
     data = read_yaml_file(path, where)
     if data is None:
         raise fail(where, "", "empty document; expected a mapping of scenario settings "
                    "(write '{}' for the default hospital)")
     if not isinstance(data, Mapping):
+        # Say what kind of thing it is, never what it says: it may be any file at all.
         raise fail(where, "", f"expected a mapping of scenario settings at the top level, "
-                   f"got {show(data)}")
+                   f"got {kind_of(data)} (is this a scenario file?)")
     check_document(data, where)
     parent_name = data.get("extends")
     own = {key: value for key, value in data.items() if key != "extends"}
     if parent_name is None:
         return own
     here = path.resolve()
-    try:
-        parent = (here.parent / parent_name).resolve()
-        found = parent.is_file()
-    except (OSError, ValueError):  # e.g. a NUL character or a name too long for the system
-        raise fail(where, "extends", f"not a usable file name: {parent_name!r}") from None
+    parent = extended_file(here, parent_name, where, roots)
     visited = (*chain, here)
     if parent in visited:
         loop = " -> ".join(display_path(p) for p in (*visited[visited.index(parent):], parent))
         raise fail(where, "extends", f"cyclic extends: {loop}")
     if len(visited) > MAX_EXTENDS_DEPTH:
         raise fail(where, "extends", f"more than {MAX_EXTENDS_DEPTH} levels of extends")
+    inherited = load_document(parent, display_path(parent), visited, roots)
+    inherited.pop("name", None)
+    return merge(inherited, own)
+
+
+def extended_file(here: Path, parent_name: str, where: str, roots: tuple[Path, ...]) -> Path:
+    """The file `extends: parent_name` names, if it is a scenario file a scenario may extend:
+    a `.yaml` file in the extending scenario's folder tree or in the bundled library (which
+    can also be named without a folder, `extends: baseline`)."""
+    allowed = ("may extend only scenario files in its own folder (or below) or a bundled "
+               "scenario")
+    if Path(parent_name).is_absolute() or parent_name.startswith("~"):
+        raise fail(where, "extends", f"an absolute path is not allowed: a scenario {allowed}")
+    try:
+        parent = (here.parent / parent_name).resolve()
+        stem = parent_name.removesuffix(".yaml")
+        bundled = BUNDLED_FOLDER / f"{stem}.yaml"
+        if not parent.exists() and safe_name(stem) == stem and bundled.is_file():
+            parent = bundled.resolve()
+        found = parent.is_file()
+    except (OSError, ValueError):  # e.g. a NUL character or a name too long for the system
+        raise fail(where, "extends", f"not a usable file name: {parent_name!r}") from None
+    if not any(parent.is_relative_to(root) for root in roots):
+        raise fail(where, "extends", f"{parent_name!r} is outside the scenario's folder "
+                   f"({display_path(roots[0])}): a scenario {allowed}")
+    if parent.suffix.lower() not in (".yaml", ".yml"):
+        raise fail(where, "extends", f"{parent_name!r} is not a scenario file (expected a "
+                   "name ending in .yaml)")
     if not found:
         raise fail(where, "extends", f"file not found: {display_path(parent)} "
                    "(paths are relative to the extending file)")
-    inherited = load_document(parent, display_path(parent), visited)
-    inherited.pop("name", None)
-    return merge(inherited, own)
+    return parent
+
+
+def kind_of(value: Any) -> str:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false"
+    return "a number" if isinstance(value, int | float) else "a value of another kind"
 
 
 def check_document(data: Mapping[Any, Any], where: str) -> None:

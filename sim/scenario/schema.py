@@ -78,11 +78,24 @@ def check_mapping(value: Any, where: str, path: str, what: str) -> Mapping[Any, 
     return value
 
 
-def check_text(value: Any, where: str, path: str, limit: int = MAX_TEXT_LENGTH) -> str:
+def check_text(value: Any, where: str, path: str, limit: int = MAX_TEXT_LENGTH,
+               one_line: bool = False) -> str:
+    """Text of any script, within `limit` characters; no control characters (line breaks and
+    tabs are allowed unless `one_line`), and no lone surrogates, which YAML's escapes can
+    produce but no file, figure or report can hold."""
     if not isinstance(value, str):
         raise fail(where, path, f"expected text, got {show(value)}")
     if len(value) > limit:
         raise fail(where, path, f"text is {len(value):,} characters; at most {limit:,} allowed")
+    allowed = "" if one_line else "\n\t\r"
+    for character in value:
+        code = ord(character)
+        control = code < 0x20 or 0x7F <= code < 0xA0  # Unicode category Cc
+        surrogate = 0xD800 <= code <= 0xDFFF  # category Cs
+        if surrogate or (control and character not in allowed):
+            what = "a line break" if character in "\n\r" else f"character U+{ord(character):04X}"
+            raise fail(where, path, f"{what} is not allowed here"
+                       + (" (a name is one line of text)" if one_line else ""))
     return value
 
 

@@ -1,0 +1,67 @@
+"""`run.py unfinished [FOLDER] [--remove]`: results left by commands that did not finish.
+
+A command stopped by Ctrl-C, a full disk or a killed process leaves its finished runs in a
+hidden `.incomplete-...` folder. This lists those that no running command owns, with how far
+each got, so that one can be finished (`--resume`) or all removed at once (`--remove`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from pathlib import Path
+
+from sim.errors import UsageError
+
+OUTPUTS = Path("outputs")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "unfinished", help="list (or remove) results left by commands that did not finish")
+    parser.add_argument("folder", nargs="?", type=Path, default=OUTPUTS,
+                        help="the folder results were written to (default outputs/)")
+    parser.add_argument("--remove", action="store_true",
+                        help="delete them (folders in use by a running command are kept)")
+    parser.set_defaults(func=unfinished_command)
+
+
+def describe(path: Path) -> str:
+    """How far an unfinished folder got and the command that finishes it."""
+    import json
+
+    from sim.cli.experiment import resume_hint
+    from sim.experiment.run_store import PLAN_FILE, RunStore
+
+    if not path.is_dir():
+        return "a partial file, nothing to resume"
+    try:
+        plan = json.loads((path / PLAN_FILE).read_text(encoding="utf-8"))
+        total = len(plan["scenarios"]) * int(plan["replicates"])
+        command = [str(part) for part in plan["command"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "nothing resumable"
+    return (f"{RunStore(path).count()} of {total} runs done; to finish: "
+            f"{resume_hint(command, path)}")
+
+
+def unfinished_command(arguments: argparse.Namespace) -> int:
+    from sim.results_folder import remove_unfinished, stale_unfinished
+
+    folder: Path = arguments.folder
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no such folder")
+    stale = stale_unfinished(folder)
+    if not stale:
+        print(f"No unfinished results in {folder}.")
+        return 0
+    for path in stale:
+        if arguments.remove:
+            removed = remove_unfinished(path)
+            print(f"{'removed' if removed else 'kept (in use)'}: {path}")
+        else:
+            print(f"{path}: {describe(path)}")
+    if not arguments.remove:
+        print("Delete them all with: " + shlex.join(["python", "run.py", "unfinished",
+                                                     str(folder), "--remove"]))
+    return 0

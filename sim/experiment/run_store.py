@@ -1,0 +1,142 @@
+"""Finished runs kept on disk as they finish, so that no finished run is ever lost.
+
+An experiment's unfinished results folder holds `plan.json` (everything that decides the
+results: resolved scenarios, seeds, window) and one `runs/<job>.npz` per finished run, written
+under a temporary name and renamed into place, so a run file is either whole or absent.
+Resuming reads the plan, refuses a command that would produce different results, and reuses
+every run already on disk; since the tables are built from the same numbers in the same job
+order, a resumed experiment ends byte-identical to an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.errors import UsageError
+from sim.experiment.jobs import METRIC_NAMES, Job, RunOutput
+
+PLAN_FILE = "plan.json"
+RUNS_FOLDER = "runs"
+PLAN_FORMAT = 1
+# Plan entries that decide the results; the rest (command, start time) only describe them.
+DECISIVE = ("format", "compare", "labels", "root_seed", "replicates", "window", "metrics",
+            "scenarios")
+
+
+def experiment_plan(scenarios: list[Any], labels: list[str], *, compare: bool, root_seed: int,
+                    replicates: int, window: int, command: list[str], started: str
+                    ) -> dict[str, Any]:
+    """The plan of an experiment as stored in its unfinished folder (plain JSON data)."""
+    plan = {"format": PLAN_FORMAT, "compare": compare, "labels": labels,
+            "root_seed": root_seed, "replicates": replicates, "window": window,
+            "metrics": list(METRIC_NAMES), "scenarios": [s.to_dict() for s in scenarios],
+            "command": command, "started": started}
+    return json.loads(json.dumps(plan))  # as it will read back (tuples become lists)
+
+
+def plan_difference(stored: dict[str, Any], wanted: dict[str, Any]) -> str | None:
+    """What differs between a stored plan and this command's, in words; None if nothing."""
+    for key in DECISIVE:
+        if stored.get(key) == wanted.get(key):
+            continue
+        if key == "scenarios":
+            return "the scenarios (resolved parameters or interventions) differ"
+        if key == "format":
+            return "the folder was written by another version of this program"
+        option = {"root_seed": "--seed", "replicates": "--replicates",
+                  "window": "--window"}.get(key)
+        if option:
+            return f"{option} was {stored.get(key)}, now {wanted.get(key)}"
+        return f"the {key.replace('_', ' ')} differ"
+    return None
+
+
+class RunStore:
+    """The plan and the finished runs in an unfinished results folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.runs = self.folder / RUNS_FOLDER
+
+    def write_plan(self, plan: dict[str, Any]) -> None:
+        self.runs.mkdir(exist_ok=True)
+        write_atomically(self.folder / PLAN_FILE,
+                         json.dumps(plan, indent=1, ensure_ascii=False).encode("utf-8"))
+
+    def read_plan(self) -> dict[str, Any]:
+        try:
+            plan = json.loads((self.folder / PLAN_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise UsageError(f"--resume {self.folder}: not a resumable experiment (no readable "
+                             f"{PLAN_FILE}); remove it with `run.py unfinished --remove`") \
+                from None
+        if not isinstance(plan, dict):
+            raise UsageError(f"--resume {self.folder}: {PLAN_FILE} is damaged")
+        return plan
+
+    def save(self, job: Job, output: RunOutput) -> None:
+        """Keep one finished run (whole or not at all)."""
+        handle, temporary = tempfile.mkstemp(prefix=".partial-", suffix=".npz", dir=self.runs)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                np.savez(file, days=output.days, values=output.values,
+                         seconds=np.float64(output.seconds), seed=np.int64(job.seed),
+                         scenario=np.int64(job.scenario), replicate=np.int64(job.replicate))
+            os.replace(temporary, self.runs / f"{job.index}.npz")
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def finished(self, jobs: list[Job]) -> dict[int, RunOutput]:
+        """The runs already on disk, by job index; damaged or mismatched files are ignored
+        (those runs simply run again)."""
+        done: dict[int, RunOutput] = {}
+        for job in jobs:
+            output = self.load(job)
+            if output is not None:
+                done[job.index] = output
+        return done
+
+    def load(self, job: Job) -> RunOutput | None:
+        path = self.runs / f"{job.index}.npz"
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                same_job = (int(data["seed"]), int(data["scenario"]),
+                            int(data["replicate"])) == (job.seed, job.scenario, job.replicate)
+                values = data["values"]
+                if not same_job or values.ndim != 2 or values.shape[1] != len(METRIC_NAMES):
+                    return None
+                return RunOutput(data["days"], values, float(data["seconds"]))
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+            return None
+
+    def count(self) -> int:
+        """Finished runs on disk."""
+        try:
+            return sum(1 for path in self.runs.iterdir()
+                       if path.suffix == ".npz" and path.stem.isdigit())
+        except OSError:
+            return 0
+
+    def clear(self) -> None:
+        """Remove the plan and run files once the results are written in full."""
+        shutil.rmtree(self.runs, ignore_errors=True)
+        (self.folder / PLAN_FILE).unlink(missing_ok=True)
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".partial-{path.name}")
+    try:
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
