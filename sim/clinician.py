@@ -309,6 +309,9 @@ class Clinician(Agent):
         strain = rules.daily_strain(self.time_pressure, self.admin_share, self.resilience,
                                     self.support, config.burnout, self.role == DOCTOR)
         self.exhaustion = rules.relax(self.exhaustion, strain, config.clinicians.recovery_rate)
+        self.resilience = rules.wander(self.resilience, config.burnout.resilience_spread,
+                                       config.burnout.resilience_days,
+                                       self.model.streams.resilience.gauss(0.0, 1.0))
         self.deviation_tolerance = rules.efficiency_drift(
             self.deviation_tolerance, self.time_pressure, config.clinicians.efficiency_drift,
             config.learning.drift_threshold)

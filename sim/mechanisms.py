@@ -185,6 +185,13 @@ def daily_strain(time_pressure: float, admin_share: float, resilience: float, su
     return logistic(rules.strain_slope * (load - rules.strain_threshold - resilience))
 
 
+def wander(value: float, spread: float, persistence_days: float, shock: float) -> float:
+    """One day of a trait that reverts to 0 with time constant `persistence_days` while keeping
+    standard deviation `spread` (an Ornstein-Uhlenbeck step; `shock` is a standard normal)."""
+    rate = 1.0 / persistence_days
+    return value - rate * value + spread * math.sqrt(2.0 * rate) * shock
+
+
 def care_error_odds(rules: ErrorBehaviour, base_rate: float, burned_out: bool,
                     vulnerability: float, time_pressure: float) -> float:
     """Odds of an error in one patient's care by one clinician in a day.

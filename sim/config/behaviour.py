@@ -250,6 +250,10 @@ class BurnoutBehaviour:
         0.4, "0-1", "Mean exhaustion of a clinician joining the hospital.", 0.0, 1.0)
     resilience_spread: float = parameter(
         0.5, "load", "Spread of personal resilience (standard deviation).", 0.0, 2.0)
+    resilience_days: float = parameter(
+        365.0, "days", "How long a clinician's resilience persists: it wanders around the "
+        "population's with this time constant (life outside work changes), so that turnover "
+        "does not slowly sift out everyone who was ever vulnerable.", 1.0, 36500.0)
     doctor_strain: float = parameter(
         0.27, "load", "Extra strain of doctors' days (hours, on-call, responsibility) beyond "
         "their paperwork.", -1.0, 2.0,

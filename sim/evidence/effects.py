@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sim.evidence.bands import (
     BANDS,
@@ -97,15 +98,26 @@ def window_summary(scenario: str, overrides: tuple[tuple[str, float], ...], seed
     return {metric.name: period_value(metric, columns) for metric in METRICS}
 
 
+def evaluate_all(function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]],
+                 workers: int | None = None) -> list[Any]:
+    """Every call, on the experiments' local evaluator; results in the order of `arguments`."""
+    from sim.experiment.evaluators import make_evaluator
+
+    outputs: list[Any] = [None] * len(arguments)
+    with make_evaluator(workers or os.cpu_count() or 1, jobs=len(arguments)) as evaluator:
+        for outcome in evaluator.evaluate(function, arguments):
+            if outcome.error is not None:
+                raise RuntimeError(f"a run failed: {outcome.error}\n{outcome.details}")
+            outputs[outcome.index] = outcome.value
+    return outputs
+
+
 def run_variants(variants: Iterable[Variant], seeds: Sequence[int],
                  workers: int | None = None) -> dict[Variant, list[dict[str, float]]]:
     """Every variant with every seed, in parallel; results ordered by seed."""
     variants = list(dict.fromkeys(variants))
     jobs = [(variant, seed) for variant in variants for seed in seeds]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(window_summary, variant[0], variant[1], seed)
-                   for variant, seed in jobs]
-        outputs = [future.result() for future in futures]
+    outputs = evaluate_all(window_summary, [(v[0], v[1], seed) for v, seed in jobs], workers)
     results: dict[Variant, list[dict[str, float]]] = {variant: [] for variant in variants}
     for (variant, _), output in zip(jobs, outputs, strict=True):
         results[variant].append(output)
@@ -158,17 +170,21 @@ def yearly_means(seed: int, years: int, metrics: Sequence[str]) -> list[dict[str
 
 @dataclass(frozen=True)
 class StationarityResult:
-    """A baseline metric over the years: each later year against year 1, and the trend."""
+    """A baseline metric over the years: each later year against year 1, and the trend,
+    each as a mean with its 95% interval over replicates."""
 
     metric: str
-    changes: tuple[float, ...]  # mean change from year 1, for years 2, 3, ...
-    trend: tuple[float, float, float]  # mean yearly trend with its 95% interval
+    changes: tuple[tuple[float, float, float], ...]  # years 2, 3, ... against year 1
+    trend: tuple[float, float, float]  # yearly trend, relative to the run's mean
 
     @property
     def passed(self) -> bool:
-        _, low, high = self.trend
-        return (all(abs(change) <= STATIONARY_TOLERANCE for change in self.changes)
-                and low >= -TREND_TOLERANCE and high <= TREND_TOLERANCE)
+        def clearly_beyond(low: float, high: float, tolerance: float) -> bool:
+            return low > tolerance or high < -tolerance
+
+        return not (any(clearly_beyond(low, high, STATIONARY_TOLERANCE)
+                        for _, low, high in self.changes)
+                    or clearly_beyond(self.trend[1], self.trend[2], TREND_TOLERANCE))
 
 
 def yearly_trend(values: Sequence[float]) -> float:
@@ -183,13 +199,11 @@ def yearly_trend(values: Sequence[float]) -> float:
 def measure_stationarity(seeds: Sequence[int], years: int = 4,
                          workers: int | None = None) -> list[StationarityResult]:
     """The baseline over `years` years, per metric: is it stationary on average (M6)?"""
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        runs = list(pool.map(yearly_means, seeds, [years] * len(seeds),
-                             [STATIONARY_METRICS] * len(seeds)))
+    runs = evaluate_all(yearly_means, [(seed, years, STATIONARY_METRICS) for seed in seeds],
+                        workers)
     results = []
     for metric in STATIONARY_METRICS:
-        first = statistics.fmean(run[0][metric] for run in runs)
-        changes = tuple(statistics.fmean(run[year][metric] for run in runs) / first - 1.0
+        changes = tuple(interval([run[year][metric] / run[0][metric] - 1.0 for run in runs])
                         for year in range(1, years))
         trend = interval([yearly_trend([run[y][metric] for y in range(years)]) for run in runs])
         results.append(StationarityResult(metric, changes, trend))
@@ -197,10 +211,11 @@ def measure_stationarity(seeds: Sequence[int], years: int = 4,
 
 
 def stationarity_table(results: Sequence[StationarityResult]) -> list[str]:
-    lines = ["| baseline metric | change from year 1, years 2.. | trend a year (95% interval) "
-             "| pass |", "|---|---|---|---|"]
+    lines = ["| baseline metric | change from year 1: years 2, 3, ... (95% interval) "
+             "| trend a year (95% interval) | pass |", "|---|---|---|---|"]
     for result in results:
-        changes = ", ".join(f"{100 * c:+.1f}%" for c in result.changes)
+        changes = "; ".join(f"{100 * c:+.1f}% ({100 * low:+.1f} to {100 * high:+.1f})"
+                            for c, low, high in result.changes)
         mean, low, high = result.trend
         lines.append(f"| {result.metric} | {changes} | {100 * mean:+.2f}% ({100 * low:+.2f}% "
                      f"to {100 * high:+.2f}%) | {'yes' if result.passed else 'NO'} |")

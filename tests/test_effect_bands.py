@@ -1,0 +1,42 @@
+"""Each library scenario lands in its effect band of the brief (section 8), and the baseline
+is stationary over four years (M6), over 20 paired replicates with 95% intervals.
+
+The bands and the rule for judging them are in `sim.evidence.bands`; `python -m
+sim.evidence.effects --replicates 20 --years 4` prints the same table, which docs/ODD.md shows.
+"""
+
+import pytest
+
+from sim.evidence.bands import BANDS
+from sim.evidence.effects import judge, measure_bands, measure_stationarity
+from sim.experiment.jobs import replicate_seeds
+
+pytestmark = pytest.mark.slow
+SEEDS = replicate_seeds(1, 20)
+
+
+@pytest.fixture(scope="module")
+def band_results():
+    return {result.band: result for result in measure_bands(BANDS, SEEDS)}
+
+
+@pytest.mark.parametrize("band", BANDS, ids=[f"{b.name}-{b.metric}" for b in BANDS])
+def test_scenario_lands_in_its_published_band(band, band_results):
+    result = band_results[band]
+    assert result.passed, (f"{band.name} {band.metric}: expected {band.expected}, measured "
+                           f"{result.mean:.3f} ({result.low:.3f} to {result.high:.3f})")
+
+
+def test_judging_a_band_can_fail_in_both_directions():
+    band = next(b for b in BANDS if b.scenario == "letter_recommendation"
+                and b.metric == "preventable_adverse_events")
+    assert judge(band, -0.15, -0.17, -0.13)
+    assert not judge(band, -0.30, -0.33, -0.27)  # oversells
+    assert not judge(band, 0.01, -0.01, 0.03)  # no effect where one is expected
+    no_action = next(b for b in BANDS if b.scenario == "patient_partnership_no_action")
+    assert not judge(no_action, -0.05, -0.07, -0.03)
+
+
+def test_baseline_is_stationary_over_four_years():
+    for result in measure_stationarity(replicate_seeds(1, 20), years=4):
+        assert result.passed, f"{result.metric}: {result.changes}, trend {result.trend}"
