@@ -19,6 +19,7 @@ import statistics
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sim.evidence.bands import (
@@ -256,7 +257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", help="scenarios to measure (default: all)")
     parser.add_argument("--years", type=int, default=0,
                         help="also check that the baseline is stationary over this many years")
-    parser.add_argument("--markdown", help="write the table to this file")
+    parser.add_argument("--markdown", help="write the tables to this file")
+    parser.add_argument("--document", help="replace the bands and stationarity blocks of this "
+                        "markdown file (docs/ODD.md) with the tables")
     args = parser.parse_args(argv)
     from sim.experiment.jobs import replicate_seeds
 
@@ -265,10 +268,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = measure_bands(bands, seeds, args.workers)
     lines = table(results)
     passed = all(r.passed for r in results)
+    blocks = {"bands": "\n".join(lines)}
     if args.years:
         stationarity = measure_stationarity(seeds, args.years, args.workers)
         lines += ["", *stationarity_table(stationarity)]
+        blocks["stationarity"] = "\n".join(stationarity_table(stationarity))
         passed &= all(r.passed for r in stationarity)
+    if args.document:
+        from sim.evidence.tables import replace_block
+
+        path = Path(args.document)
+        text = path.read_text(encoding="utf-8")
+        for name, block in blocks.items():
+            text = replace_block(text, name, block)
+        path.write_text(text, encoding="utf-8")
     print("\n".join(lines))
     if args.markdown:
         with open(args.markdown, "w", encoding="utf-8") as handle:

@@ -9,9 +9,10 @@ Every bad input raises `sim.errors.UsageError` with one message naming the file,
 and what was expected.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from sim.scenario.arguments import add_scenario_arguments, scenario_from_arguments
 from sim.scenario.interventions import Condition, Intervention, Shock
-from sim.scenario.runtime import build_model
 from sim.scenario.scenario import (
     Scenario,
     list_scenarios,
@@ -20,6 +21,9 @@ from sim.scenario.scenario import (
     validate_scenario,
 )
 from sim.scenario.schema import MAX_AGENT_DAYS, MAX_AGENTS
+
+if TYPE_CHECKING:
+    from sim.scenario.runtime import build_model
 
 __all__ = [
     "MAX_AGENTS",
@@ -36,3 +40,12 @@ __all__ = [
     "scenario_from_arguments",
     "validate_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: validating a scenario must not import the model (and Mesa).
+    if name == "build_model":
+        from sim.scenario.runtime import build_model
+
+        return build_model
+    raise AttributeError(f"module 'sim.scenario' has no attribute {name!r}")
