@@ -152,7 +152,7 @@ class Clinician(Agent):
         if audited:
             model.count("audited_encounters")
         second_order = rules.second_order_probability(
-            config.clinicians.second_order_propensity, self.psychological_safety,
+            model.second_order_log_odds, self.psychological_safety,
             self.perceived_usefulness, self.time_pressure, self.improvement_time_used,
             config.improvement)
         if decide.random() < second_order:

@@ -124,9 +124,11 @@ class SupportServices:
             if rules.support_delay_days > 0 else 0.0
         heapq.heappush(self.queue, (day + delay, next(self.order), hazard))
 
-    def work(self, day: int, draw: random.Random, rules: ImprovementBehaviour) -> list[Hazard]:
+    def work(self, day: int, draw: random.Random, rules: ImprovementBehaviour,
+             wards: int) -> list[Hazard]:
         """Today's jobs; returns the hazards fixed (failed jobs can be escalated again)."""
-        self.credit = min(self.credit + rules.support_capacity, max(1.0, rules.support_capacity))
+        capacity = rules.support_capacity * wards
+        self.credit = min(self.credit + capacity, max(1.0, capacity))
         fixed: list[Hazard] = []
         while self.queue and self.queue[0][0] <= day and self.credit >= 1.0:
             hazard = heapq.heappop(self.queue)[2]

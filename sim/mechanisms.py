@@ -76,7 +76,7 @@ def reporting_probability(rules: ReportingBehaviour, psychological_safety: float
 # --- M4, M5, M6, M7, M12: working around an obstacle ---------------------------------------
 
 
-def second_order_probability(base_propensity: float, psychological_safety: float,
+def second_order_probability(propensity_log_odds: float, psychological_safety: float,
                              usefulness: float, time_pressure: float,
                              protected_time_used: float, rules: ImprovementBehaviour) -> float:
     """Chance that a clinician fixes or reports the cause of a problem rather than coping.
@@ -85,9 +85,10 @@ def second_order_probability(base_propensity: float, psychological_safety: float
     pressure and the belief that raising problems is pointless or risky keep it low. Protected
     improvement time raises it in proportion to the share of that time actually used
     (`protected_time_used`, 0-1): the capability trap (Repenning & Sterman 2002) means time
-    pressure crowds it out first.
+    pressure crowds it out first. `propensity_log_odds` is the log-odds of
+    `clinicians.second_order_propensity`.
     """
-    return logistic(log_odds(base_propensity)
+    return logistic(propensity_log_odds
                     + rules.safety_weight * psychological_safety
                     + rules.usefulness_weight * usefulness
                     - rules.hurry_slope * max(0.0, time_pressure - rules.hurry_threshold)

@@ -115,20 +115,25 @@ TALLIED = (
 
 
 class DailyTally:
-    """Counters for one day, reset each morning."""
+    """Counters for one day, reset after each day's row is collected."""
 
-    __slots__ = TALLIED
+    __slots__ = ("counts",)
 
     def __init__(self) -> None:
-        self.reset()
+        self.counts: dict[str, int] = dict.fromkeys(TALLIED, 0)
 
     def reset(self) -> None:
-        for name in TALLIED:
-            setattr(self, name, 0)
+        self.counts = dict.fromkeys(TALLIED, 0)
 
     def add(self, name: str, amount: int = 1) -> None:
-        """Count `amount` more of `name`; an unknown name fails loudly (AttributeError)."""
-        setattr(self, name, getattr(self, name) + amount)
+        """Count `amount` more of `name`; an unknown name fails loudly (KeyError)."""
+        counts = self.counts
+        if name not in counts:
+            raise KeyError(f"{name!r} is not a tallied count of sim.metrics.TALLIED")
+        counts[name] += amount
+
+    def __getitem__(self, name: str) -> int:
+        return self.counts[name]
 
 
 def ratio(numerator: float, denominator: float) -> float:

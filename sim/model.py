@@ -67,6 +67,7 @@ class HospitalModel(Model):
         self.day_summary: dict[str, float] = {}
         self.periodic_processes: list[PeriodicProcess] = []
         self.support_services = SupportServices()
+        self.second_order_log_odds = 0.0  # set each morning (prepare_wards)
         # Set by `sim.scenario.build_model` when the hospital runs a scenario.
         self.scenario_spec: Any = None
         self.interventions: list[Any] = []  # runners kept alive (Mesa holds weak references)
@@ -243,6 +244,8 @@ class HospitalModel(Model):
 
     def prepare_wards(self) -> None:
         """Roster, audits, and each ward's shared climate and norm this morning."""
+        # Fixed for the day; the rule itself is `mechanisms.second_order_probability`.
+        self.second_order_log_odds = rules.log_odds(self.config.clinicians.second_order_propensity)
         attendance = self.config.hospital.attendance
         capacity = self.config.hospital.care_capacity
         duty = self.streams.duty
@@ -278,7 +281,7 @@ class HospitalModel(Model):
 
     def run_support_services(self) -> None:
         for hazard in self.support_services.work(self.day, self.streams.support,
-                                                 self.config.improvement):
+                                                 self.config.improvement, len(self.wards)):
             self.count("hazards_fixed")
             self.tell(f"Support services fixed the {hazard.kind} problem.", ward=hazard.ward,
                       kind="fix")
@@ -376,7 +379,7 @@ class HospitalModel(Model):
 
     def count(self, name: str, amount: int = 1) -> None:
         """Add to one of the day's tallied counts (the metrics contract names them)."""
-        self.tally.add(name, amount)
+        self.tally.counts[name] += amount  # an unknown name fails loudly (KeyError)
 
     def new_report(self, kind: str, reporter: Clinician | None, *, harm: bool = False,
                    hazard: Hazard | None = None, ward: Ward | None = None) -> Report:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def summarise_day(model: HospitalModel) -> dict[str, float]:
     """One row of daily data: the day's counts and the agents' states at its end."""
-    summary = {name: float(getattr(model.tally, name)) for name in TALLIED}
+    summary = {name: float(model.tally[name]) for name in TALLIED}
     staff = model.clinician_list
     nurses = [c for c in staff if c.role == NURSE]
     doctors = [c for c in staff if c.role == DOCTOR]

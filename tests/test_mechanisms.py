@@ -29,8 +29,9 @@ def workaround_chance(**changes):
 
 
 def second_order(time_pressure=0.6, used=0.0):
-    return rules.second_order_probability(CONFIG.clinicians.second_order_propensity, 0.45, 0.3,
-                                          time_pressure, used, CONFIG.improvement)
+    return rules.second_order_probability(
+        rules.log_odds(CONFIG.clinicians.second_order_propensity), 0.45, 0.3, time_pressure,
+        used, CONFIG.improvement)
 
 
 def test_m1_psychological_safety_raises_reporting():

@@ -314,8 +314,9 @@ class ImprovementBehaviour:
         0.8, "time pressure", "Time pressure above which problems are only worked around.",
         0.0, 3.0)
     support_capacity: float = parameter(
-        0.3, "fixes per day", "Problems the hospital's support services (estates, supplies, IT) "
-        "resolve per day for all wards together.", 0.0, 100.0)
+        0.0375, "fixes per ward-day", "Problems the hospital's support services (estates, "
+        "supplies, IT) resolve per day, per ward of the hospital; shared by all wards.",
+        0.0, 100.0)
     support_delay_days: float = parameter(
         14.0, "days", "Mean delay before support services reach an escalated problem.",
         0.0, 365.0)
