@@ -147,7 +147,10 @@ class Clinician(Agent):
         model, ward = self.model, self.ward
         config = model.config
         decide = model.streams.decisions
-        audited = ward.audited_today and decide.random() < config.audits.observed_share
+        # Its own stream, so that audits do not shift every later decision (common random
+        # numbers between scenarios with and without audits).
+        audited = (ward.audited_today
+                   and model.streams.audit_sampling.random() < config.audits.observed_share)
         model.count("obstacle_encounters")
         if audited:
             model.count("audited_encounters")
@@ -176,7 +179,8 @@ class Clinician(Agent):
                 model.count("audited_compliant")
             return
         model.count("workarounds")
-        if audited and decide.random() < config.audits.gaming_share * ward.audit_readiness:
+        if audited and model.streams.audit_sampling.random() < (config.audits.gaming_share
+                                                                 * ward.audit_readiness):
             model.count("audited_compliant")  # M12 gaming: the record shows compliance
         self.live_with_workaround(hazard, protection)
 

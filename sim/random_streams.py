@@ -19,7 +19,7 @@ STREAM_NAMES = (
     "arrivals", "patients", "hazards", "duty", "obstacles", "decisions", "errors",
     "reporting", "management", "visibility", "walkrounds", "complications",
     "speaking_up", "staff", "managers", "patient_voice", "hazard_resolution", "support",
-    "turnover", "correction", "resilience",
+    "turnover", "correction", "resilience", "audit_sampling",
 )
 
 

@@ -169,7 +169,7 @@ class LearningBehaviour:
         0.3, "share", "Gain in perceived usefulness after feedback on one's report.", 0.0, 1.0,
         "Benn 2009")
     feedback_seen: float = parameter(
-        0.07, "share", "Gain after seeing a colleague get feedback.", 0.0, 1.0)
+        0.06, "share", "Gain after seeing a colleague get feedback.", 0.0, 1.0)
     silence_own: float = parameter(
         0.10, "share", "Loss of perceived usefulness after one's report led to nothing.",
         0.0, 1.0, "Harrison 2014")
