@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sim.errors import UsageError
+from sim.scenario.schema import describe_range
 
 MAX_SEED = 2**63 - 1  # seeds are stored as 64-bit integers in every table
 MAX_REPLICATES = 10_000
@@ -31,12 +32,7 @@ def whole_number(option: str, low: int | None = None,
         except ValueError:
             raise UsageError(f"{option}: expected a whole number, got {text!r}") from None
         if (low is not None and value < low) or (high is not None and value > high):
-            if low is not None and high is not None:
-                expected = f"from {low:,} to {high:,}"
-            elif low is not None:
-                expected = f"at least {low:,}"
-            else:
-                expected = f"at most {high:,}"
+            expected = describe_range(low, high, "{:,}".format)
             raise UsageError(f"{option}: expected a whole number {expected}, got {value:,}")
         return value
 

@@ -48,23 +48,30 @@ class Band:
     @property
     def expected(self) -> str:
         """The band in words, in the measure's unit."""
-        unit = {"ratio": "x", "relative": "%", "points": " points", "sd": " SD",
-                "level": ""}[self.measure]
 
         def shown(value: float) -> str:
-            if self.measure == "relative":
-                return f"{100 * value:+.0f}%"
-            if self.measure == "points":
-                return f"{100 * value:+.0f} points"
-            if self.measure == "ratio":
-                return f"{value:.2f}x"
-            return f"{value:+.2f}{unit}" if self.measure == "sd" else f"{value:.2f}"
+            return format_measure(self.measure, value, rounded=True)
 
         if self.low is not None and self.high is not None:
             return f"{shown(self.low)} to {shown(self.high)}"
         if self.low is not None:
             return f"above {shown(self.low)}"
         return f"at most {shown(self.high)}"
+
+
+def format_measure(measure: str, value: float, rounded: bool = False) -> str:
+    """An effect in its measure's unit: 1.45x, -6.4%, +12.3 pt, +0.46 SD, 0.251."""
+    if value != value:  # NaN
+        return "n/a"
+    if measure == "relative":
+        return f"{100 * value:+.0f}%" if rounded else f"{100 * value:+.1f}%"
+    if measure == "points":
+        return f"{100 * value:+.0f} points" if rounded else f"{100 * value:+.1f} pt"
+    if measure == "ratio":
+        return f"{value:.2f}x"
+    if measure == "sd":
+        return f"{value:+.2f} SD"
+    return f"{value:.2f}" if rounded else f"{value:.3f}"
 
 
 BANDS: tuple[Band, ...] = (

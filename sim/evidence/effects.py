@@ -28,6 +28,7 @@ from sim.evidence.bands import (
     STATIONARY_TOLERANCE,
     TREND_TOLERANCE,
     Band,
+    format_measure,
 )
 
 WINDOW_DAYS = 180
@@ -224,17 +225,7 @@ def stationarity_table(results: Sequence[StationarityResult]) -> list[str]:
 
 
 def format_effect(band: Band, value: float) -> str:
-    if math.isnan(value):
-        return "n/a"
-    if band.measure == "relative":
-        return f"{100 * value:+.1f}%"
-    if band.measure == "points":
-        return f"{100 * value:+.1f} pt"
-    if band.measure == "ratio":
-        return f"{value:.2f}x"
-    if band.measure == "sd":
-        return f"{value:+.2f} SD"
-    return f"{value:.3f}"
+    return format_measure(band.measure, value)
 
 
 def table(results: Sequence[BandResult]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig, parameter_fields
@@ -122,14 +122,19 @@ def check_number(value: Any, where: str, path: str, *, whole: bool = False,
     too_high = high is not None and value > high
     if too_low or too_high:
         unit_text = f" ({unit})" if unit else ""
-        if low is not None and high is not None:
-            expected = f"{format_bound(low)} to {format_bound(high)}{unit_text}"
-        elif low is not None:
-            expected = f"at least {format_bound(low)}{unit_text}"
-        else:
-            expected = f"at most {format_bound(high)}{unit_text}"
+        expected = describe_range(low, high, format_bound, joiner="{} to {}") + unit_text
         raise fail(where, path, f"out of range: expected {expected}, got {value!r}")
     return value
+
+
+def describe_range(low: float | None, high: float | None, shown: Callable[[float], str],
+                   joiner: str = "from {} to {}") -> str:
+    """`from 1 to 10`, `at least 1` or `at most 10`, for messages about allowed values."""
+    if low is not None and high is not None:
+        return joiner.format(shown(low), shown(high))
+    if low is not None:
+        return f"at least {shown(low)}"
+    return f"at most {shown(high)}"
 
 
 def looks_numeric(text: str) -> bool:
