@@ -129,17 +129,22 @@ class Clinician(Agent):
         if ward.hazards:
             hazard_meetings = draw.binomialvariate(len(ward.hazards),
                                                    config.hazards.encounters_per_hazard)
+        model.count("obstacle_encounters", rule_meetings + hazard_meetings)
+        obstacles = config.obstacles
         for _ in range(rule_meetings):
             if draw.random() < config.regulation.coherence:
-                self.respond_to_obstacle(None, config.obstacles.safety_barrier_protection, False)
+                self.respond_to_obstacle(None, obstacles.safety_barrier_protection, False)
             else:
                 self.trust_in_management = relax_down(self.trust_in_management,
                                                       config.learning.pointless_rule_distrust)
-                self.respond_to_obstacle(None, config.obstacles.pointless_rule_protection, True)
-        for _ in range(hazard_meetings):
-            hazard = draw.choice(ward.hazards)
-            protection = getattr(config.obstacles, PROTECTION_KEYS[hazard.kind])
-            self.respond_to_obstacle(hazard, protection, False)
+                self.respond_to_obstacle(None, obstacles.pointless_rule_protection, True)
+        if hazard_meetings:
+            protection = {kind: getattr(obstacles, key) for kind, key in PROTECTION_KEYS.items()}
+            for _ in range(hazard_meetings):
+                if not ward.hazards:
+                    break  # fixed during the day by this clinician's own second-order work
+                hazard = draw.choice(ward.hazards)
+                self.respond_to_obstacle(hazard, protection[hazard.kind], False)
 
     def respond_to_obstacle(self, hazard: Hazard | None, protection: float,
                             pointless: bool) -> None:
@@ -151,7 +156,6 @@ class Clinician(Agent):
         # numbers between scenarios with and without audits).
         audited = (ward.audited_today
                    and model.streams.audit_sampling.random() < config.audits.observed_share)
-        model.count("obstacle_encounters")
         if audited:
             model.count("audited_encounters")
         second_order = rules.second_order_probability(
