@@ -129,7 +129,6 @@ class Clinician(Agent):
         if ward.hazards:
             hazard_meetings = draw.binomialvariate(len(ward.hazards),
                                                    config.hazards.encounters_per_hazard)
-        model.count("obstacle_encounters", rule_meetings + hazard_meetings)
         obstacles = config.obstacles
         for _ in range(rule_meetings):
             if draw.random() < config.regulation.coherence:
@@ -140,11 +139,13 @@ class Clinician(Agent):
                 self.respond_to_obstacle(None, obstacles.pointless_rule_protection, True)
         if hazard_meetings:
             protection = {kind: getattr(obstacles, key) for kind, key in PROTECTION_KEYS.items()}
-            for _ in range(hazard_meetings):
+            for met in range(hazard_meetings):
                 if not ward.hazards:
-                    break  # fixed during the day by this clinician's own second-order work
+                    hazard_meetings = met  # fixed during the day by this clinician's own work
+                    break
                 hazard = draw.choice(ward.hazards)
                 self.respond_to_obstacle(hazard, protection[hazard.kind], False)
+        model.count("obstacle_encounters", rule_meetings + hazard_meetings)
 
     def respond_to_obstacle(self, hazard: Hazard | None, protection: float,
                             pointless: bool) -> None:
