@@ -15,7 +15,7 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from sim.app.style import PAPER
-from sim.metrics import METRIC_BY_NAME, period_value
+from sim.metrics import METRIC_BY_NAME, material_threshold, period_value
 
 if TYPE_CHECKING:
     from sim.app.classroom import ClassroomHospital
@@ -51,11 +51,13 @@ class Difference:
         return self.left - self.right
 
     def verdict(self) -> str:
-        """Which side is better by this metric: 'left', 'right', or '' (no visible gap, or
-        neither direction is better)."""
-        better = METRIC_BY_NAME[self.metric].better
-        if not better or math.isnan(self.gap) or round(abs(self.gap), 2) == 0:
+        """Which side is better by this metric: 'left', 'right', or '' (a gap smaller than
+        the metric's minimum meaningful difference, or neither direction is better)."""
+        metric = METRIC_BY_NAME[self.metric]
+        threshold = material_threshold(metric, self.right)
+        if not metric.better or math.isnan(self.gap) or not abs(self.gap) > threshold:
             return ""
+        better = metric.better
         return "left" if (self.gap > 0) == (better == "higher") else "right"
 
 
@@ -63,7 +65,7 @@ def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> 
     """A metric over the last `days` days (counts summed, ratios as ratios of sums)."""
     definition = METRIC_BY_NAME[metric]
     recorded = model.datacollector.model_vars
-    names = {metric, definition.numerator, definition.denominator} - {""}
+    names = {metric, *definition.needed_columns}
     columns = {name: recorded[name][-days:] for name in names}
     if not columns[metric]:
         return math.nan
