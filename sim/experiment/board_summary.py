@@ -61,7 +61,7 @@ def scenario_summary(label: str, reference_label: str, comparison: pd.DataFrame,
             unchanged.append(metric.label.lower())
         needed = replicates_needed(metric, row["diff_ci_low"], row["diff_ci_high"], row["diff"],
                                    reference, replicates)
-        if needed and row["verdict"] == "no material change":
+        if needed:
             unresolved.append((metric.label.lower(), needed))
     sentences = [f"Compared with {reference_label}, {label} was better on "
                  f"{len(better)} and worse on {len(worse)} of the {len(PRIMARY)} primary "
@@ -76,8 +76,8 @@ def scenario_summary(label: str, reference_label: str, comparison: pd.DataFrame,
         most = max(needed for _, needed in unresolved)
         sentences.append(
             f"With {replicates} simulated hospitals per scenario the estimate for "
-            f"{listing([name for name, _ in unresolved])} is too uncertain to rule out a "
-            f"material change; about {most:,} replicates would settle it.")
+            f"{listing([name for name, _ in unresolved])} is imprecise: its 95% interval is "
+            f"wider than the change it brackets; about {most:,} replicates would settle it.")
     return sentences
 
 

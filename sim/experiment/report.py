@@ -26,9 +26,9 @@ from sim.experiment.board_summary import (
 from sim.experiment.figures import EFFECT_METRICS, Figure
 from sim.experiment.manifest import PROJECT_ROOT, git_commit, package_versions
 from sim.experiment.runner import ExperimentResults, describe
-from sim.experiment.statistics import paired_differences
+from sim.experiment.statistics import paired_differences, replicates_needed
 from sim.experiment.tables import evaluation_window
-from sim.metrics import METRIC_BY_NAME, format_change, format_relative, format_value
+from sim.metrics import METRIC_BY_NAME, Metric, format_change, format_relative, format_value
 
 MECHANISMS = (
     ("M1", "Psychological safety raises reporting and speaking up (Edmondson 1999; Leroy 2012)"),
@@ -142,14 +142,23 @@ def effects_table(results: ExperimentResults, comparison: pd.DataFrame) -> str:
                 f"{format_change(metric, row['diff_ci_high'], unit=False)}</td>"
                 f"<td>{format_relative(row['rel_change'])}</td>"
                 f"<td>{escape(row['verdict'] or '–')}</td>"
-                f"<td>{hospitals_better(row['p_better'], replicates)}</td></tr>")
+                f"<td>{hospitals_better(row['p_better'], replicates)}</td>"
+                f"<td>{precision_note(metric, row, reference.loc[name, 'mean'], replicates)}"
+                "</td></tr>")
         parts.append(
             f"<h3>{escape(label)} compared with {escape(results.labels[0])}</h3><table><tr>"
             "<th>outcome</th><th>kind</th><th>better if</th><th>reference</th>"
             "<th>scenario</th><th>change</th><th>95% interval</th><th>relative</th>"
-            "<th>verdict</th><th>hospitals where better</th></tr>"
+            "<th>verdict</th><th>hospitals where better</th><th>precision</th></tr>"
             f"{''.join(body)}</table>")
     return "".join(parts)
+
+
+def precision_note(metric: Metric, row: pd.Series, reference: float, replicates: int) -> str:
+    """'interval wider than the change: about 40 replicates' or nothing."""
+    needed = replicates_needed(metric, row["diff_ci_low"], row["diff_ci_high"], row["diff"],
+                               reference, replicates)
+    return f"interval wider than the change: about {needed:,} replicates" if needed else ""
 
 
 def levels_table(results: ExperimentResults, comparison: pd.DataFrame) -> str:
