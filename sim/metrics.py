@@ -286,6 +286,8 @@ def plain_number(value: float, digits: int = 0, signed: bool = False) -> str:
         return "–"
     if digits == 0 and abs(value) < 10 and round(value) != value:
         digits = 1
+    if round(value, digits) == 0:
+        value, signed = 0.0, False  # never "−0.0" or "+0.0": no change reads as 0
     text = f"{value:{'+' if signed else ''},.{digits}f}"
     return text.replace("-", "−") if text.startswith("-") else text
 

@@ -30,9 +30,10 @@ def test_summary_names_material_changes_in_units_and_the_rest_as_unchanged() -> 
     text = " ".join(scenario_summary("walkrounds", "baseline", table, 5, 180))
     assert "better on 1 and worse on 0 of the 7 primary outcomes" in text
     assert "incident reporting rose by about 2.0 reports per 100 incidents" in text
-    assert "from 50.0 reports per 100 incidents to 52.0 reports per 100 incidents" in text
+    assert "(from 50.0 to 52.0 reports per 100 incidents, +4.0%)" in text
     assert "No material change in" in text and "clinicians burned out" in text
-    assert "preventable harm events is imprecise" in text and "replicates would settle" in text
+    assert "the estimate for preventable harm events is imprecise" in text
+    assert "replicates would settle" in text
     assert "e+" not in text and "_" not in text
     assert len(PRIMARY) == 7
 

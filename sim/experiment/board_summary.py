@@ -18,6 +18,7 @@ from sim.experiment.statistics import replicates_needed
 from sim.metrics import (
     METRIC_BY_NAME,
     METRICS,
+    SHARE,
     Metric,
     format_change,
     format_relative,
@@ -35,10 +36,10 @@ def over_window(metric: Metric, window_days: int) -> str:
 def change_phrase(metric: Metric, row: pd.Series, reference: float, window_days: int) -> str:
     """'rose by about 2.1 reports per 100 incidents (from 32.5 to 34.6, +6.5%)'."""
     verb = "rose" if row["diff"] > 0 else "fell"
-    size = format_change(metric, abs(row["diff"]))[1:]  # unsigned: the verb carries the sign
-    return (f"{verb} by about {size}{over_window(metric, window_days)} (from "
-            f"{format_value(metric, reference)} to {format_value(metric, row['mean'])}, "
-            f"{format_relative(row['rel_change'])})")
+    size = format_change(metric, abs(row["diff"])).lstrip("+")  # the verb carries the sign
+    before = format_value(metric, reference, unit=metric.unit == SHARE)
+    return (f"{verb} by about {size}{over_window(metric, window_days)} (from {before} to "
+            f"{format_value(metric, row['mean'])}, {format_relative(row['rel_change'])})")
 
 
 def listing(items: Sequence[str]) -> str:
@@ -74,10 +75,13 @@ def scenario_summary(label: str, reference_label: str, comparison: pd.DataFrame,
         sentences.append("No material change in " + listing(unchanged) + ".")
     if unresolved:
         most = max(needed for _, needed in unresolved)
-        sentences.append(
-            f"With {replicates} simulated hospitals per scenario the estimate for "
-            f"{listing([name for name, _ in unresolved])} is imprecise: its 95% interval is "
-            f"wider than the change it brackets; about {most:,} replicates would settle it.")
+        names = listing([name for name, _ in unresolved])
+        estimate = (f"the estimate for {names} is imprecise: its 95% interval is wider than "
+                    "the change it brackets" if len(unresolved) == 1 else
+                    f"the estimates for {names} are imprecise: their 95% intervals are wider "
+                    "than the changes they bracket")
+        sentences.append(f"With {replicates} simulated hospitals per scenario {estimate}; "
+                         f"about {most:,} replicates would settle it.")
     return sentences
 
 
