@@ -94,7 +94,7 @@ METRICS: tuple[Metric, ...] = (
     volume("near_misses", "incidents without harm (caught, or harmless)", "count",
            label="Near misses", unit="incidents"),
     volume("adverse_events", "incidents that harmed a patient", "count", "lower",
-           label="Harm events (adverse events)", unit="events"),
+           label="Harm events", unit="events"),
     volume("preventable_adverse_events", "adverse events caused by an error", "count", "lower",
            label="Preventable harm events", unit="events", primary=True),
     volume("staff_reports", "incident reports filed by staff", "count",
@@ -311,7 +311,7 @@ def format_relative(change: float) -> str:
     if change is None or not math.isfinite(change):
         return "–"
     text = f"{change:+.1%}" if abs(change) < 0.095 else f"{change:+.0%}"
-    return text.replace("-", "−")
+    return "0.0%" if text in ("+0.0%", "-0.0%") else text.replace("-", "−")
 
 
 # Practical significance: whether a change is worth acting on.

@@ -108,6 +108,7 @@ def test_numbers_are_plain_with_units_and_never_scientific() -> None:
         "−2.0 points on a 0-100 scale"
     assert format_value(METRIC_BY_NAME["regulatory_time"], 1234.0) == "1,234 clinician-days"
     assert format_relative(0.004) == "+0.4%" and format_relative(-0.16) == "−16%"
+    assert format_relative(-0.0001) == "0.0%"
     assert format_change(METRIC_BY_NAME["burnout_prevalence"], -0.00001) == \
         "0.0 percentage points"
     assert format_value(METRIC_BY_NAME["adverse_events"], math.nan) == "–"
