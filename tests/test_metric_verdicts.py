@@ -123,3 +123,13 @@ def test_rolling_value_is_a_ratio_of_sums_for_one_run_or_many() -> None:
     safety = METRIC_BY_NAME["psychological_safety"]
     values = rolling_value(safety, {"psychological_safety": np.array([0.2, np.nan, 0.4])}, 2)
     assert values.tolist() == pytest.approx([0.2, 0.2, 0.4])
+
+
+def test_docs_metrics_table_is_current() -> None:
+    from pathlib import Path
+
+    from sim.metric_docs import metrics_markdown
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
+    assert path.read_text(encoding="utf-8") == metrics_markdown(), \
+        "run: python -m sim.metric_docs docs/metrics.md"
