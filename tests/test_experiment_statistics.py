@@ -60,7 +60,7 @@ def test_paired_comparison_by_hand() -> None:
     assert other["diff"] == pytest.approx(1.0)
     assert (other["diff_ci_low"], other["diff_ci_high"]) == pytest.approx((1 - half, 1 + half))
     assert other["rel_change"] == pytest.approx(0.5)
-    assert other["p_better"] == pytest.approx(2 / 3)
+    assert other["p_better"] == pytest.approx(2.5 / 3)  # the tie (0) counts as half
 
 
 def test_pairing_uses_replicate_not_position() -> None:
@@ -74,8 +74,10 @@ def test_pairing_uses_replicate_not_position() -> None:
 
 def test_p_better_respects_direction() -> None:
     differences = np.array([1.0, 2.0, -1.0, 0.0])
-    assert share_better(differences, "higher") == 0.5
-    assert share_better(differences, "lower") == 0.25
+    # The tie counts as half a win: neither scenario did better in that hospital.
+    assert share_better(differences, "higher") == 0.625
+    assert share_better(differences, "lower") == 0.375
+    assert share_better(np.zeros(3), "lower") == 0.5
     assert math.isnan(share_better(differences, ""))
     lower = METRIC_BY_NAME["adverse_events"]
     neither = METRIC_BY_NAME["admissions"]

@@ -19,7 +19,7 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from sim.app.style import PAPER
-from sim.metrics import METRIC_BY_NAME
+from sim.metrics import METRIC_BY_NAME, rolling_value, trailing_sums
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -81,25 +81,17 @@ class HospitalTrace:
 
 def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
     """Sum over the last `window` days (fewer at the start)."""
-    cumulative = np.concatenate(([0.0], np.cumsum(values)))
-    ends = np.arange(1, values.size + 1)
-    return cumulative[ends] - cumulative[np.maximum(0, ends - window)]
+    return trailing_sums(values, window)[0]
 
 
 def smoothed(columns: dict[str, list[float]], name: str, window: int) -> np.ndarray:
-    """A metric over a rolling window, formed as sim.metrics.period_value forms it."""
+    """A metric over a rolling window, as sim.metrics forms it; states as they are (each day
+    is already a mean over clinicians)."""
     metric = METRIC_BY_NAME[name]
-    if metric.kind == "ratio":
-        numerator = rolling_sum(np.asarray(columns[metric.numerator], dtype=float), window)
-        denominator = rolling_sum(np.asarray(columns[metric.denominator], dtype=float), window)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where(denominator > 0, numerator / denominator, np.nan)
-        return 1.0 - value if metric.complement else value
-    values = np.asarray(columns[name], dtype=float)
-    if metric.kind == "count":
-        days = np.minimum(np.arange(1, values.size + 1), window)
-        return rolling_sum(values, window) / days
-    return values
+    if metric.kind == "state":
+        return np.asarray(columns[name], dtype=float)
+    return rolling_value(metric, {column: np.asarray(columns[column], dtype=float)
+                                  for column in metric.needed_columns}, window)
 
 
 def hospital_trace(model: HospitalModel, label: str) -> HospitalTrace:

@@ -15,23 +15,22 @@ import solara
 from mesa.visualization.utils import update_counter
 
 from sim.app.style import PAPER
-from sim.metrics import METRIC_BY_NAME, period_value
+from sim.metrics import (
+    METRIC_BY_NAME,
+    format_change,
+    format_value,
+    material_threshold,
+    period_value,
+)
 
 if TYPE_CHECKING:
     from sim.app.classroom import ClassroomHospital
     from sim.model import HospitalModel
 
-COMPARED = (
-    ("reporting_rate", "Reporting rate (reports per incident)"),
-    ("workaround_rate", "Workaround rate (per obstacle met)"),
-    ("adverse_events", "Harm: adverse events"),
-    ("psychological_safety", "Psychological safety"),
-    ("trust_in_management", "Trust in management"),
-    ("burnout_prevalence", "Burnout (share burned out)"),
-    ("measured_compliance", "Measured compliance (audits)"),
-    ("true_compliance", "True compliance"),
-    ("open_hazards", "Open hazards"),
-)
+# Labels, units and display come from the metric definitions (sim.metrics).
+COMPARED = ("reporting_rate", "workaround_rate", "adverse_events", "psychological_safety",
+            "trust_in_management", "burnout_prevalence", "measured_compliance",
+            "true_compliance", "open_hazards")
 WINDOW_DAYS = 30
 BETTER, WORSE, SAME = "#2e7d32", "#c62828", "#607d8b"
 NUMBER = "text-align: right; padding-left: 12px; white-space: nowrap"
@@ -51,11 +50,13 @@ class Difference:
         return self.left - self.right
 
     def verdict(self) -> str:
-        """Which side is better by this metric: 'left', 'right', or '' (no visible gap, or
-        neither direction is better)."""
-        better = METRIC_BY_NAME[self.metric].better
-        if not better or math.isnan(self.gap) or round(abs(self.gap), 2) == 0:
+        """Which side is better by this metric: 'left', 'right', or '' (a gap smaller than
+        the metric's minimum meaningful difference, or neither direction is better)."""
+        metric = METRIC_BY_NAME[self.metric]
+        threshold = material_threshold(metric, self.right)
+        if not metric.better or math.isnan(self.gap) or not abs(self.gap) > threshold:
             return ""
+        better = metric.better
         return "left" if (self.gap > 0) == (better == "higher") else "right"
 
 
@@ -63,7 +64,7 @@ def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> 
     """A metric over the last `days` days (counts summed, ratios as ratios of sums)."""
     definition = METRIC_BY_NAME[metric]
     recorded = model.datacollector.model_vars
-    names = {metric, definition.numerator, definition.denominator} - {""}
+    names = {metric, *definition.needed_columns}
     columns = {name: recorded[name][-days:] for name in names}
     if not columns[metric]:
         return math.nan
@@ -72,14 +73,13 @@ def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> 
 
 def differences(left: HospitalModel, right: HospitalModel,
                 days: int = WINDOW_DAYS) -> list[Difference]:
-    return [Difference(name, label, recent_value(left, name, days),
-                       recent_value(right, name, days)) for name, label in COMPARED]
+    return [Difference(name, metric_heading(name), recent_value(left, name, days),
+                       recent_value(right, name, days)) for name in COMPARED]
 
 
-def show(value: float) -> str:
-    if math.isnan(value):
-        return "–"
-    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+def metric_heading(name: str) -> str:
+    metric = METRIC_BY_NAME[name]
+    return f"{metric.label} ({metric.unit})"
 
 
 def difference_html(rows: list[Difference], left_label: str, right_label: str,
@@ -90,12 +90,12 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
         verdict = row.verdict()
         colour = {"left": BETTER, "right": WORSE}.get(verdict, SAME)
         words = {"left": "better on the left", "right": "better on the right"}.get(verdict, "")
-        gap = ("–" if math.isnan(row.gap) else "0.00" if round(row.gap, 2) == 0
-               else f"{row.gap:+.2f}")
+        metric = METRIC_BY_NAME[row.metric]
+        gap = format_change(metric, row.gap, unit=False)
         body.append(
             f'<tr data-metric="{row.metric}"><td>{escape(row.label)}</td>'
-            f'<td style="{NUMBER}">{show(row.left)}</td>'
-            f'<td style="{NUMBER}">{show(row.right)}</td>'
+            f'<td style="{NUMBER}">{format_value(metric, row.left, unit=False)}</td>'
+            f'<td style="{NUMBER}">{format_value(metric, row.right, unit=False)}</td>'
             f'<td style="{NUMBER}; color: {colour}; font-weight: 600">{gap}</td>'
             f'<td style="padding-left: 12px; color: {colour}">{words}</td></tr>')
     return (

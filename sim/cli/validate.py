@@ -1,7 +1,8 @@
 """`python run.py validate FILE...`: check scenario files without running them.
 
-Prints `ok: FILE (name)` for each valid file and one `error: ...` line on stderr for each bad
-one; exits 2 if any file is invalid. With `--resolved`, prints each valid scenario fully
+Prints `ok: FILE (name)` for each valid file and, for each bad one, one `error: ...` line on
+stderr per problem, every problem of every file (sim.scenario.problems); exits 2 if any file is
+invalid. With `--resolved`, prints each valid scenario fully
 resolved (extends, defaults and overrides applied), ready to save and rerun.
 """
 
@@ -13,6 +14,7 @@ import sys
 from sim.errors import UsageError
 from sim.scenario import list_scenarios, load_scenario
 from sim.scenario.arguments import SET_HELP
+from sim.scenario.problems import override_problems, scenario_problems
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,13 +34,18 @@ def validate_files(arguments: argparse.Namespace) -> int:
     files = arguments.files or [str(path) for path in list_scenarios()]
     if not files:
         raise UsageError("validate: no scenario files given and none bundled")
-    failed = 0
+    # A bad --set is reported once, and the files are checked with the others.
+    problems, overrides = override_problems(arguments.overrides)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    failed = len(problems)
     for file in files:
         try:
-            scenario = load_scenario(file, arguments.overrides)
-        except UsageError as error:
+            scenario = load_scenario(file, overrides)
+        except UsageError:
             failed += 1
-            print(f"error: {error}", file=sys.stderr)
+            for problem in scenario_problems(file, overrides):
+                print(f"error: {problem}", file=sys.stderr)
             continue
         if arguments.resolved:
             print(("---\n" if len(files) > 1 else "") + scenario.to_yaml())

@@ -18,19 +18,22 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import t_critical
 from sim.experiment.tables import evaluation_window, scenario_matrix
-from sim.metrics import CONTRACT_COLUMNS, METRIC_BY_NAME, Metric
+from sim.metrics import CONTRACT_COLUMNS, METRIC_BY_NAME, METRICS, format_relative, rolling_value
 
 # Series a policy team reads first (each becomes its own time-series figure).
 KEY_METRICS = ("reporting_rate", "harm_capture", "adverse_events", "workaround_rate",
                "psychological_safety", "trust_in_management", "burnout_prevalence",
                "admin_time_share")
-# Contract metrics where one direction is better: the forest plot and the effects table.
-EFFECT_METRICS = tuple(name for name in CONTRACT_COLUMNS if METRIC_BY_NAME[name].better)
+# Contract metrics where one direction is better, for the forest plot and the effects table:
+# primary outcomes first, then rates and levels before counts (a count moves with volume).
+EFFECT_METRICS = tuple(sorted(
+    (name for name in CONTRACT_COLUMNS if METRIC_BY_NAME[name].better),
+    key=lambda name: (not METRIC_BY_NAME[name].primary, METRIC_BY_NAME[name].kind == "count")))
+PRIMARY_METRICS = tuple(metric.name for metric in METRICS if metric.primary)
 DASHBOARD_SERIES = ("reporting_rate", "adverse_events", "psychological_safety")
 SMOOTHING_DAYS = 14
 COLOURS = ("#3b3b3b", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
@@ -63,37 +66,9 @@ def save(figure: plt.Figure, folder: Path, stem: str) -> None:
     plt.close(figure)
 
 
-def rolling_sum(matrix: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
-    """Trailing sums and counts of finite values over `window` days, row by row."""
-    finite = np.isfinite(matrix)
-    sums = np.cumsum(np.where(finite, matrix, 0.0), axis=1)
-    counts = np.cumsum(finite, axis=1)
-    sums[:, window:] = sums[:, window:] - sums[:, :-window]
-    counts[:, window:] = counts[:, window:] - counts[:, :-window]
-    return sums, counts
-
-
-def smoothed(metric: Metric, columns: dict[str, np.ndarray], window: int) -> np.ndarray:
-    """Rolling value per replicate: ratios as ratios of rolling sums, others rolling means."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        if metric.kind == "ratio":
-            top, _ = rolling_sum(columns[metric.numerator], window)
-            bottom, _ = rolling_sum(columns[metric.denominator], window)
-            value = np.where(bottom > 0, top / bottom, np.nan)
-            return 1.0 - value if metric.complement else value
-        sums, counts = rolling_sum(columns[metric.name], window)
-        return np.where(counts > 0, sums / counts, np.nan)
-
-
 def needed_columns(names: tuple[str, ...]) -> tuple[str, ...]:
-    columns: list[str] = []
-    for name in names:
-        metric = METRIC_BY_NAME[name]
-        for column in ((metric.numerator, metric.denominator) if metric.kind == "ratio"
-                       else (name,)):
-            if column not in columns:
-                columns.append(column)
-    return tuple(columns)
+    return tuple(dict.fromkeys(column for name in names
+                               for column in METRIC_BY_NAME[name].needed_columns))
 
 
 def band(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -123,7 +98,9 @@ class SeriesCache:
         key = (scenario, name)
         if key not in self.cache:
             days, columns = self.data[scenario]
-            values = smoothed(METRIC_BY_NAME[name], columns, SMOOTHING_DAYS)
+            metric = METRIC_BY_NAME[name]
+            # In display units (percent, points out of 100), as every label says.
+            values = rolling_value(metric, columns, SMOOTHING_DAYS) * metric.scale
             self.cache[key] = (days, band(values) if len(values) else ((), (), ()))
         return self.cache[key]
 
@@ -188,89 +165,98 @@ def time_series_figures(results: ExperimentResults, folder: Path,
         metric = METRIC_BY_NAME[name]
         figure, axis = plt.subplots(figsize=(11, 4.2))
         draw_series(axis, cache, name, markers=True, legend="outside")
-        axis.set_title(f"{name}: {metric.meaning}", fontsize=11)
+        axis.set_title(f"{metric.label}: {metric.meaning}", fontsize=11)
         axis.set_xlabel("scenario day (grey: burn-in; yellow: evaluation window)")
-        axis.set_ylabel(name)
+        axis.set_ylabel(series_unit(metric.name))
         figure.tight_layout()
         stem = f"timeseries-{name}"
         save(figure, folder, stem)
-        figures.append(Figure(stem, f"{name} over time", (
+        figures.append(Figure(stem, f"{metric.label} over time", (
             f"{metric.meaning.capitalize()}: {SMOOTHING_DAYS}-day rolling value, mean over "
             f"{replicates} replicates with its 95% interval."
             + markers_caption(results))))
     return figures
 
 
-def effect_colour(row: pd.Series, better: str) -> str:
-    if not better or not np.isfinite(row["diff_ci_low"]):
-        return UNCLEAR
-    if row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0:
-        improved = (row["diff"] > 0) == (better == "higher")
-        return BETTER if improved else WORSE
-    return UNCLEAR
+def series_unit(name: str) -> str:
+    metric = METRIC_BY_NAME[name]
+    return f"{metric.unit} per day" if metric.kind == "count" else metric.unit
+
+
+def effect_colour(row: pd.Series) -> str:
+    """Green or red only for a material change in a directed metric; grey otherwise."""
+    return {"better": BETTER, "worse": WORSE}.get(row["verdict"], UNCLEAR)
+
+
+def relative_interval(comparison: pd.DataFrame, reference: str, label: str,
+                      name: str) -> tuple[float, float, float]:
+    """Mean paired change and its 95% interval as percentages of the reference mean."""
+    base = comparison[(comparison["scenario"] == reference)
+                      & (comparison["metric"] == name)]["mean"].iloc[0]
+    row = comparison[(comparison["scenario"] == label) & (comparison["metric"] == name)].iloc[0]
+    if not (np.isfinite(base) and base):
+        return np.nan, np.nan, np.nan
+    return tuple(100 * row[column] / abs(base)
+                 for column in ("diff", "diff_ci_low", "diff_ci_high"))
 
 
 def forest_figure(results: ExperimentResults, comparison: pd.DataFrame,
                   folder: Path) -> Figure:
+    """One shared axis in percent of the reference, so that a 0.05% change looks as small as
+    it is next to a 16% fall in harm."""
     others = results.labels[1:]
-    columns = 4
-    rows = -(-len(EFFECT_METRICS) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(13, 1.0 + rows * (0.6 + 0.3 * len(
-        others))), squeeze=False)
-    for number, (axis, name) in enumerate(zip(axes.flat, EFFECT_METRICS, strict=False)):
+    step = len(others) + 1
+    figure, axis = plt.subplots(figsize=(10, 1.2 + 0.28 * step * len(EFFECT_METRICS)))
+    tick_positions, tick_labels = [], []
+    for number, name in enumerate(EFFECT_METRICS):
+        metric = METRIC_BY_NAME[name]
         table = comparison[comparison["metric"] == name].set_index("scenario")
-        better = METRIC_BY_NAME[name].better
-        for position, label in enumerate(others):
-            row = table.loc[label]
-            axis.errorbar(row["diff"], position,
-                          xerr=[[row["diff"] - row["diff_ci_low"]],
-                                [row["diff_ci_high"] - row["diff"]]],
-                          fmt="o", color=effect_colour(row, better), markersize=4, capsize=2)
-        axis.axvline(0, color="0.4", linewidth=0.8)
-        # Scenario names once per row of panels: the rows line up.
-        axis.set_yticks(range(len(others)), others if number % columns == 0 else [],
-                        fontsize=8)
-        axis.set_ylim(-0.7, len(others) - 0.3)
-        axis.invert_yaxis()
-        axis.set_title(f"{name} ({'↑' if better == 'higher' else '↓'} better)", fontsize=9)
-        axis.tick_params(axis="x", labelsize=7)
-        axis.xaxis.set_major_locator(MaxNLocator(5))
-        axis.grid(axis="x", alpha=0.3)
-    for axis in list(axes.flat)[len(EFFECT_METRICS):]:
-        axis.set_visible(False)
-    figure.suptitle(f"Paired differences from {results.labels[0]} (95% intervals); green: "
-                    "better, red: worse, grey: unclear", fontsize=11)
+        for offset, label in enumerate(others):
+            mean, low, high = relative_interval(comparison, results.labels[0], label, name)
+            position = number * step + offset
+            axis.errorbar(mean, position, xerr=[[mean - low], [high - mean]], fmt="o",
+                          color=effect_colour(table.loc[label]), markersize=4, capsize=2)
+            if len(others) > 1:
+                axis.annotate(label, (1.0, position), xycoords=("axes fraction", "data"),
+                              fontsize=7, va="center", xytext=(4, 0),
+                              textcoords="offset points", color="0.35")
+        tick_positions.append(number * step + (len(others) - 1) / 2)
+        arrow = "↑" if metric.better == "higher" else "↓"
+        tick_labels.append(f"{metric.label} ({arrow} better)")
+    axis.set_yticks(tick_positions, tick_labels, fontsize=8)
+    axis.set_ylim(-0.8, len(EFFECT_METRICS) * step - 1.2)
+    axis.invert_yaxis()
+    axis.axvline(0, color="0.4", linewidth=0.8)
+    axis.set_xlabel(f"change from {results.labels[0]}, % of its mean (95% interval)")
+    axis.grid(axis="x", alpha=0.3)
+    axis.set_title("Green: better, red: worse, grey: no material change", fontsize=10)
     figure.tight_layout()
     save(figure, folder, "forest")
-    return Figure("forest", "Effects: paired differences from the reference", (
-        "Each point is the mean paired difference (scenario minus reference) over replicates, "
-        "summarised over the evaluation window; bars are 95% intervals."))
-
-
-def percent_text(value: float) -> str:
-    """+12% or, for small changes, +0.4%; n/a when undefined."""
-    if not np.isfinite(value):
-        return "n/a"
-    return f"{value:+.1%}" if abs(value) < 0.095 else f"{value:+.0%}"
+    return Figure("forest", "Effects: change from the reference in percent", (
+        "Each point is the mean paired change (scenario minus reference) over replicates, as a "
+        "percentage of the reference mean, summarised over the evaluation window; bars are "
+        "95% intervals. All metrics share one axis, primary outcomes first. A change is "
+        "coloured only when its interval excludes no change and it exceeds the metric's "
+        "minimum meaningful difference."))
 
 
 def relative_changes(comparison: pd.DataFrame, labels: list[str]) -> np.ndarray:
-    """Relative change from the reference, scenarios x effect metrics."""
+    """Relative change from the reference, scenarios x primary outcomes."""
     table = comparison.set_index(["scenario", "metric"])["rel_change"]
-    return np.array([[table.loc[(label, name)] for name in EFFECT_METRICS] for label in labels],
-                    dtype=float).reshape(len(labels), len(EFFECT_METRICS))
+    return np.array([[table.loc[(label, name)] for name in PRIMARY_METRICS] for label in labels],
+                    dtype=float).reshape(len(labels), len(PRIMARY_METRICS))
 
 
 def effect_colours(comparison: pd.DataFrame, labels: list[str]) -> np.ndarray:
-    """RGB cells: green or red, deeper with the size of the change, where the 95% interval
-    excludes no change; pale grey where it does not."""
+    """RGB cells: green or red, deeper with the size of the change, where the change is
+    material; pale grey where it is not."""
     table = comparison.set_index(["scenario", "metric"])
-    cells = np.empty((len(labels), len(EFFECT_METRICS), 3))
+    cells = np.empty((len(labels), len(PRIMARY_METRICS), 3))
     scale = plt.get_cmap("RdYlGn")
     for i, label in enumerate(labels):
-        for j, name in enumerate(EFFECT_METRICS):
+        for j, name in enumerate(PRIMARY_METRICS):
             row = table.loc[(label, name)]
-            tone = effect_colour(row, METRIC_BY_NAME[name].better)
+            tone = effect_colour(row)
             if tone == UNCLEAR or not np.isfinite(row["rel_change"]):
                 cells[i, j] = (0.93, 0.93, 0.93)
                 continue
@@ -292,27 +278,29 @@ def dashboard_figure(results: ExperimentResults, comparison: pd.DataFrame | None
         relative = relative_changes(comparison, others)
         axis.imshow(effect_colours(comparison, others), aspect="auto")
         for (i, j), value in np.ndenumerate(relative):
-            text = percent_text(value)
+            text = format_relative(value)
             axis.text(j, i, text, ha="center", va="center", fontsize=7)
-        axis.set_xticks(range(len(EFFECT_METRICS)), EFFECT_METRICS, rotation=35, ha="right",
-                        fontsize=8)
+        axis.set_xticks(range(len(PRIMARY_METRICS)),
+                        [METRIC_BY_NAME[name].label for name in PRIMARY_METRICS], rotation=25,
+                        ha="right", fontsize=8)
         axis.set_yticks(range(len(others)), others, fontsize=9)
         axis.set_title(f"Relative change from {results.labels[0]} (green: better, red: worse, "
-                       "grey: interval includes no change)", fontsize=10)
+                       "grey: no material change)", fontsize=10)
     row = 1 if with_effects else 0
     for column, name in enumerate(DASHBOARD_SERIES):
         axis = figure.add_subplot(grid[row, column])
         draw_series(axis, cache, name, markers=False, legend="best" if column == 0 else "")
-        axis.set_title(name, fontsize=10)
+        axis.set_title(f"{METRIC_BY_NAME[name].label} ({series_unit(name)})", fontsize=10)
         axis.set_xlabel("scenario day", fontsize=8)
     figure.suptitle(f"{len(results.labels)} scenarios x {len(results.seeds)} replicates",
                     fontsize=11)
     figure.tight_layout()
     save(figure, folder, "dashboard")
     return Figure("dashboard", "Dashboard", (
-        "Top: relative change of each metric over the evaluation window; green for the better "
-        "and red for the worse where the 95% interval of the paired difference excludes no "
-        "change, grey otherwise. Bottom: key series (mean and 95% band)."
+        "Top: relative change of each primary outcome over the evaluation window; green for "
+        "the better and red for the worse where the change is material (its 95% interval "
+        "excludes no change and it exceeds the minimum meaningful difference), grey "
+        "otherwise. Bottom: key series (mean and 95% band)."
         if with_effects else "Key series (mean and 95% band)."))
 
 

@@ -21,8 +21,11 @@ from sim.experiment.report import write_report
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import compare_scenarios
 from sim.experiment.tables import summary_table, timeseries_table
+from sim.metrics import METRICS
 
 TIMESERIES_FILE = "timeseries.csv.gz"
+# The same table for pandas, polars and R (arrow) users: typed columns, a fraction of the size.
+TIMESERIES_PARQUET = "timeseries.parquet"
 
 
 @dataclass
@@ -43,9 +46,12 @@ def write_tables(folder: Path, results: ExperimentResults, command: list[str], *
     summary.to_csv(folder / "summary.csv", index=False)
     if compare:
         comparison.to_csv(folder / "comparison.csv", index=False)
-    timeseries_table(results).to_csv(
+    timeseries = timeseries_table(results)
+    timeseries.to_csv(
         folder / TIMESERIES_FILE, index=False, float_format="%.10g",
         compression={"method": "gzip", "compresslevel": 1, "mtime": 0})
+    timeseries.to_parquet(folder / TIMESERIES_PARQUET, index=False, engine="pyarrow")
+    metrics_table().to_csv(folder / "metrics.csv", index=False)
     if results.failures:
         failures_table(results).to_csv(folder / "failures.csv", index=False)
     for index, (label, scenario) in enumerate(zip(results.labels, results.scenarios,
@@ -66,6 +72,17 @@ def write_figures_and_report(folder: Path, results: ExperimentResults,
     write_report(folder / "report.html", results, tables.summary, tables.comparison, figures,
                  tables.manifest["command"])
     return folder / "report.html"
+
+
+def metrics_table() -> pd.DataFrame:
+    """What every column of summary.csv means: label, unit, direction and the minimum
+    meaningful difference, one row per metric (sim.metrics)."""
+    return pd.DataFrame([{
+        "metric": metric.name, "label": metric.label, "unit": metric.unit,
+        "kind": metric.kind, "direction": metric.better, "primary": metric.primary,
+        "minimum_difference": metric.minimum_difference,
+        "minimum_difference_is_relative": metric.relative, "meaning": metric.meaning}
+        for metric in METRICS])
 
 
 def failures_table(results: ExperimentResults) -> pd.DataFrame:

@@ -17,24 +17,19 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sim.experiment.figures import EFFECT_METRICS, Figure, percent_text
+from sim.experiment.board_summary import (
+    PRIMARY,
+    hospitals_better,
+    hospitals_sentence,
+    scenario_summary,
+)
+from sim.experiment.figures import EFFECT_METRICS, Figure
 from sim.experiment.manifest import PROJECT_ROOT, git_commit, package_versions
 from sim.experiment.runner import ExperimentResults, describe
-from sim.experiment.statistics import paired_differences
+from sim.experiment.statistics import paired_differences, replicates_needed
 from sim.experiment.tables import evaluation_window
-from sim.metrics import METRIC_BY_NAME
+from sim.metrics import METRIC_BY_NAME, Metric, format_change, format_relative, format_value
 
-# How each headline metric reads in a sentence.
-PLAIN_NAMES = {
-    "reporting_rate": "incident reporting (staff reports per incident)",
-    "harm_capture": "the share of harm events reported by staff",
-    "adverse_events": "the number of patients harmed (adverse events)",
-    "preventable_adverse_events": "preventable harm (adverse events caused by an error)",
-    "workaround_rate": "workarounds (per obstacle met)",
-    "psychological_safety": "clinicians' psychological safety",
-    "trust_in_management": "clinicians' trust in management",
-    "burnout_prevalence": "burnout",
-}
 MECHANISMS = (
     ("M1", "Psychological safety raises reporting and speaking up (Edmondson 1999; Leroy 2012)"),
     ("M2", "Punitive responses suppress reporting but do not reduce harm (Archer 2017; AHRQ)"),
@@ -67,19 +62,18 @@ th:first-child,td:first-child{text-align:left}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.82em}
 figure{margin:1.2em 0}figure img{max-width:100%}figcaption{font-size:.88em;color:#555}
 .note{color:#555;font-size:.9em}
+.appendix pre{white-space:pre-wrap}
+@media print{
+@page{size:A4;margin:15mm}
+body{max-width:none;margin:0;font-size:10pt}
+h2{break-after:avoid}h3{break-after:avoid}
+figure,table,tr{break-inside:avoid}
+figure img{max-width:100%;max-height:250mm}
+pre{white-space:pre-wrap;overflow:visible}
+
+.better,.worse{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+}
 """
-
-
-def number(value: float, digits: int = 3) -> str:
-    return "–" if value is None or not math.isfinite(value) else f"{value:.{digits}g}"
-
-
-def signed(value: float, digits: int = 3) -> str:
-    return "–" if not math.isfinite(value) else f"{value:+.{digits}g}"
-
-
-def percent(value: float) -> str:
-    return "–" if not math.isfinite(value) else percent_text(value)
 
 
 def embed(folder: Path, figure: Figure) -> str:
@@ -89,107 +83,99 @@ def embed(folder: Path, figure: Figure) -> str:
             "</figure>")
 
 
-def sentence(label: str, reference: str, name: str, differences: np.ndarray,
-             row: pd.Series, window_days: int) -> str:
-    """'In 27 of 30 simulated hospitals, incident reporting rose under X (better): ...'"""
-    metric = METRIC_BY_NAME[name]
-    plain = PLAIN_NAMES.get(name, metric.meaning)
-    if metric.kind == "count":
-        plain += f" over the {window_days}-day window"
-    total = len(differences)
-    if total == 0:
-        return f"No paired runs of {label} and {reference} could be compared for {plain}."
-    up, down = int((differences > 0).sum()), int((differences < 0).sum())
-    same = total - up - down
-    if same == total:
-        return (f"In all {total} simulated hospitals, {plain} was the same under {label} as "
-                f"under {reference}.")
-    rose = up >= down
-    count, verb, other, other_verb = (up, "rose", down, "fell") if rose else (
-        down, "fell", up, "rose")
-    rest = [f"{other_verb} in {other}"] if other else []
-    rest += [f"did not change in {same}"] if same else []
-    clear = row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0
-    if not clear:
-        verdict = "; the 95% interval includes no change"
-    elif metric.better:
-        verdict = "; better" if rose == (metric.better == "higher") else "; worse"
-    else:
-        verdict = ""
-    return (f"In {count} of {total} simulated hospitals, {plain} {verb} under {label} compared "
-            f"with {reference}" + (f" (it {' and '.join(rest)})" if rest else "")
-            + f"{verdict}. Mean change {signed(row['diff'])} ({percent(row['rel_change'])}), "
-            f"95% interval {number(row['diff_ci_low'])} to {number(row['diff_ci_high'])}.")
+def executive_summary(results: ExperimentResults, comparison: pd.DataFrame,
+                      window_days: int) -> str:
+    reference = results.labels[0]
+    parts = [f"<h3>{escape(label)}</h3><p>"
+             + " ".join(escape(text) for text in scenario_summary(
+                 label, reference, comparison, len(results.seeds), window_days)) + "</p>"
+             for label in results.labels[1:]]
+    primary = ", ".join(METRIC_BY_NAME[name].label.lower() for name in PRIMARY)
+    return ("".join(parts)
+            + f"<p class=note>Primary outcomes: {escape(primary)}. Every other metric in this "
+            "report is exploratory: with this many comparisons some will look different by "
+            "chance. A change is called better or worse only when its 95% interval excludes no "
+            "change and it exceeds the metric's minimum meaningful difference (1 percentage "
+            "point for shares and rates, 1 point on 0-100 scales, 5% for counts and levels); "
+            "otherwise it reads \"no material change\".</p>")
 
 
 def findings(results: ExperimentResults, summary: pd.DataFrame,
-             comparison: pd.DataFrame) -> str:
+             comparison: pd.DataFrame, window_days: int) -> str:
     reference = results.labels[0]
-    start, end = evaluation_window(results.scenarios[0].config.run.days, results.window)
     by_scenario = {label: rows.set_index("replicate")
                    for label, rows in summary.groupby("scenario", sort=False)}
     table = comparison.set_index(["scenario", "metric"])
     parts = []
     for label in results.labels[1:]:
         items = []
-        for name in PLAIN_NAMES:
+        for name in PRIMARY:
             differences = np.array([])
             if label in by_scenario and reference in by_scenario:
                 differences = paired_differences(by_scenario[label][name],
                                                  by_scenario[reference][name])
-            text = sentence(label, reference, name, differences, table.loc[(label, name)],
-                            end - start + 1)
+            text = hospitals_sentence(label, reference, name, differences,
+                                      table.loc[(label, name)], window_days)
             items.append(f"<li>{escape(text)}</li>")
         parts.append(f"<h3>{escape(label)}</h3><ul>{''.join(items)}</ul>")
     return "".join(parts)
 
 
-def effect_class(row: pd.Series) -> str:
-    better = METRIC_BY_NAME[row["metric"]].better
-    if not better or not math.isfinite(row["diff_ci_low"]):
-        return ""
-    if row["diff_ci_low"] > 0 or row["diff_ci_high"] < 0:
-        return "better" if (row["diff"] > 0) == (better == "higher") else "worse"
-    return ""
-
-
 def effects_table(results: ExperimentResults, comparison: pd.DataFrame) -> str:
     reference = comparison[comparison["scenario"] == results.labels[0]].set_index("metric")
+    replicates = len(results.seeds)
     parts = []
     for label in results.labels[1:]:
-        rows = comparison[(comparison["scenario"] == label)
-                          & comparison["metric"].isin(EFFECT_METRICS)]
-        body = "".join(
-            f'<tr class="{effect_class(row)}"><td>{escape(row["metric"])}</td>'
-            f"<td>{escape(METRIC_BY_NAME[row['metric']].better)}</td>"
-            f"<td>{number(reference.loc[row['metric'], 'mean'])}</td>"
-            f"<td>{number(row['mean'])}</td>"
-            f"<td>{signed(row['diff'])}</td>"
-            f"<td>{number(row['diff_ci_low'])} to {number(row['diff_ci_high'])}</td>"
-            f"<td>{percent(row['rel_change'])}</td>"
-            f"<td>{number(row['p_better'], 2)}</td></tr>"
-            for _, row in rows.iterrows())
+        rows = comparison[comparison["scenario"] == label].set_index("metric")
+        body = []
+        for name in EFFECT_METRICS:
+            row, metric = rows.loc[name], METRIC_BY_NAME[name]
+            kind = "primary" if metric.primary else "exploratory"
+            tone = row["verdict"] if row["verdict"] in ("better", "worse") else ""
+            body.append(
+                f'<tr class="{tone}"><td>{escape(metric.label)}</td><td>{kind}</td>'
+                f"<td>{escape(metric.better)}</td>"
+                f"<td>{format_value(metric, reference.loc[name, 'mean'])}</td>"
+                f"<td>{format_value(metric, row['mean'])}</td>"
+                f"<td>{format_change(metric, row['diff'])}</td>"
+                f"<td>{format_change(metric, row['diff_ci_low'], unit=False)} to "
+                f"{format_change(metric, row['diff_ci_high'], unit=False)}</td>"
+                f"<td>{format_relative(row['rel_change'])}</td>"
+                f"<td>{escape(row['verdict'] or '–')}</td>"
+                f"<td>{hospitals_better(row['p_better'], replicates)}</td>"
+                f"<td>{precision_note(metric, row, reference.loc[name, 'mean'], replicates)}"
+                "</td></tr>")
         parts.append(
-            f"<h3>{escape(label)} vs {escape(results.labels[0])}</h3><table><tr><th>metric</th>"
-            "<th>better</th><th>reference mean</th><th>scenario mean</th><th>difference</th>"
-            "<th>95% interval</th><th>relative</th><th>share of hospitals better</th></tr>"
-            f"{body}</table>")
+            f"<h3>{escape(label)} compared with {escape(results.labels[0])}</h3><table><tr>"
+            "<th>outcome</th><th>kind</th><th>better if</th><th>reference</th>"
+            "<th>scenario</th><th>change</th><th>95% interval</th><th>relative</th>"
+            "<th>verdict</th><th>hospitals where better</th><th>precision</th></tr>"
+            f"{''.join(body)}</table>")
     return "".join(parts)
 
 
+def precision_note(metric: Metric, row: pd.Series, reference: float, replicates: int) -> str:
+    """'interval wider than the change: about 40 replicates' or nothing."""
+    needed = replicates_needed(metric, row["diff_ci_low"], row["diff_ci_high"], row["diff"],
+                               reference, replicates)
+    return f"interval wider than the change: about {needed:,} replicates" if needed else ""
+
+
 def levels_table(results: ExperimentResults, comparison: pd.DataFrame) -> str:
-    """Mean and 95% interval of every metric in every scenario."""
+    """Mean and 95% interval of every metric in every scenario, in its own unit."""
     header = "".join(f"<th>{escape(label)}</th>" for label in results.labels)
     wide = comparison.set_index(["metric", "scenario"])
     body = []
     for name in dict.fromkeys(comparison["metric"]):
+        metric = METRIC_BY_NAME[name]
         cells = "".join(
-            f"<td>{number(wide.loc[(name, label), 'mean'])} "
-            f"[{number(wide.loc[(name, label), 'ci_low'])}, "
-            f"{number(wide.loc[(name, label), 'ci_high'])}]</td>" for label in results.labels)
-        body.append(f"<tr><td title=\"{escape(METRIC_BY_NAME[name].meaning)}\">{escape(name)}"
-                    f"</td>{cells}</tr>")
-    return f"<table><tr><th>metric</th>{header}</tr>{''.join(body)}</table>"
+            f"<td>{format_value(metric, wide.loc[(name, label), 'mean'], unit=False)} "
+            f"[{format_value(metric, wide.loc[(name, label), 'ci_low'], unit=False)}, "
+            f"{format_value(metric, wide.loc[(name, label), 'ci_high'], unit=False)}]</td>"
+            for label in results.labels)
+        body.append(f"<tr><td title=\"{escape(metric.meaning)}\">{escape(metric.label)}</td>"
+                    f"<td>{escape(metric.unit)}</td>{cells}</tr>")
+    return f"<table><tr><th>metric</th><th>unit</th>{header}</tr>{''.join(body)}</table>"
 
 
 def settings_yaml(scenario: Any) -> list[str]:
@@ -248,49 +234,82 @@ def reproducibility_section(results: ExperimentResults, command: str) -> str:
            f"<ul>{failures}</ul>" if failures else "<p>All runs completed.</p>"))
 
 
-def assumptions_section(results: ExperimentResults) -> str:
-    odd = PROJECT_ROOT / "docs" / "ODD.md"
+# What the paperwork metric counts, so that it is not read as the documentation lever alone.
+ADMIN_TIME_NOTE = (
+    "Working time on regulatory work counts documentation (the scenario's paperwork share, "
+    "about 30% of a nurse's time by default and more for doctors), the time spent following "
+    "rules met on the ward instead of working around them, and preparing for audits; it is a "
+    "share of that time plus direct care time, so it reads higher than the paperwork share "
+    "alone.")
+
+
+def assumptions_section() -> str:
     items = "".join(f"<li><b>{code}</b> {escape(text)}</li>" for code, text in MECHANISMS)
     return (
         "<p>These are simulated hospitals, not real ones. The model's rules encode published "
         "findings about how reporting, workarounds, burnout and trust interact; the full model "
-        f'description, parameters and sources are in <a href="{escape(odd.as_uri())}">'
-        "docs/ODD.md</a> (ODD protocol) in the model's repository. Mechanisms:</p>"
-        f"<ul>{items}</ul><p>Intervals describe the variation between simulated hospitals "
-        "(stochastic uncertainty) only, not uncertainty in the model's assumptions or "
-        "parameters. Effects are paired: replicate <i>i</i> of every scenario uses the same "
-        "seed, so the scenarios meet the same patients and hazards and differ only where "
-        "policy changes what people do.</p>")
+        'description, parameters and sources are <a href="#model-description">at the end of '
+        "this report</a> (the ODD protocol of the model, docs/ODD.md in its repository). "
+        "In short:</p>"
+        "<ul><li>Clinicians decide every day whether to report, speak up or work around an "
+        "obstacle; nothing about the culture is fixed in advance.</li>"
+        "<li>What managers do with reports (blame, learning, feedback) changes what staff "
+        "believe, and beliefs change what they do next.</li>"
+        "<li>Paperwork and pointless rules take time from care, raise time pressure and "
+        "burnout, and invite workarounds, which raise the risk of error.</li>"
+        "<li>Harm depends on errors, on who catches them (colleagues, patients) and on "
+        "hazards left open.</li></ul>"
+        f"<p>Mechanisms and their sources:</p><ul>{items}</ul>"
+        f"<p>{escape(ADMIN_TIME_NOTE)}</p>"
+        "<p>Intervals describe the variation between simulated hospitals (stochastic "
+        "uncertainty) only, not uncertainty in the model's assumptions or parameters. Effects "
+        "are paired: replicate <i>i</i> of every scenario uses the same seed, so the scenarios "
+        "meet the same patients and hazards and differ only where policy changes what people "
+        "do.</p>")
+
+
+def model_description() -> str:
+    """The ODD protocol itself, so the link works for whoever receives the report."""
+    odd = PROJECT_ROOT / "docs" / "ODD.md"
+    text = odd.read_text(encoding="utf-8") if odd.exists() else "(docs/ODD.md not found)"
+    return (f'<details id="model-description" class="appendix"><summary>Model description '
+            f"(ODD protocol, docs/ODD.md)</summary><pre>{escape(text)}</pre></details>")
 
 
 def write_report(path: Path, results: ExperimentResults, summary: pd.DataFrame,
                  comparison: pd.DataFrame | None, figures: list[Figure], command: str) -> None:
-    """Write the self-contained HTML report."""
+    """Write the self-contained HTML report: the board's summary first, then the detail."""
     folder = path.parent
     start, end = evaluation_window(results.scenarios[0].config.run.days, results.window)
+    window_days = end - start + 1
     labels = ", ".join(results.labels[1:])
     title = (f"{results.labels[0]} compared with {labels}" if len(results.labels) > 1
              else results.labels[0])
     intro = (f"<p>{len(results.labels)} scenario(s), {len(results.seeds)} simulated hospitals "
-             f"each. Every metric is summarised over the evaluation window: scenario days "
-             f"{start} to {end} (counts summed, ratios as ratios of sums, states averaged).</p>")
+             f"each. Every outcome is summarised over the evaluation window, scenario days "
+             f"{start} to {end}: counts are totals over those {window_days} days, rates and "
+             "shares are taken over the whole window, states are averaged.</p>")
     sections = [f"<h1>Experiment: {escape(title)}</h1>", intro]
     compared = comparison is not None and len(results.labels) > 1
     if compared:
-        sections += ["<h2>Key findings</h2>", findings(results, summary, comparison)]
+        sections += ["<h2>Summary for the board</h2>",
+                     executive_summary(results, comparison, window_days),
+                     "<h2>Primary outcomes hospital by hospital</h2>",
+                     findings(results, summary, comparison, window_days)]
     sections += ["<h2>What was compared</h2>", scenarios_section(results)]
     if compared:
         sections += ["<h2>Effects</h2><p class=note>Paired differences from the reference "
-                     "with 95% intervals over replicates; green rows improved and red rows "
-                     "worsened beyond the interval; the last column is the share of paired "
-                     "hospitals where the scenario did better.</p>",
-                     effects_table(results, comparison)]
+                     "with 95% intervals over replicates, in each outcome's own unit; green "
+                     "rows improved and red rows worsened materially. The last column counts "
+                     "the paired hospitals where the scenario did better, a tie counting as "
+                     "half.</p>", effects_table(results, comparison)]
     if comparison is not None:
         sections += ["<h2>All metrics</h2><p class=note>Mean [95% interval] over replicates."
                      "</p>", levels_table(results, comparison)]
     sections += ["<h2>Figures</h2>", *(embed(folder, figure) for figure in figures),
-                 "<h2>Assumptions and sources</h2>", assumptions_section(results),
-                 "<h2>Seeds, versions and runs</h2>", reproducibility_section(results, command)]
+                 "<h2>Assumptions and sources</h2>", assumptions_section(),
+                 "<h2>Seeds, versions and runs</h2>", reproducibility_section(results, command),
+                 model_description()]
     path.write_text(
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.metrics import METRICS, Metric
+from sim.metrics import METRICS, Metric, is_material, material_threshold, verdict
 
 # Two-sided 95% quantiles of Student's t (0.975 quantile) for 1-30 degrees of freedom.
 T_975 = (12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
@@ -26,7 +26,10 @@ T_975 = (12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446
 Z_975 = 1.959963985
 
 COMPARISON_COLUMNS = ("scenario", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
-                      "diff_ci_high", "rel_change", "p_better")
+                      "diff_ci_high", "rel_change", "p_better", "label", "unit", "direction",
+                      "primary", "material", "verdict")
+# Largest replicate count suggested: the command line's own limit.
+MOST_REPLICATES = 10_000
 
 
 def t_critical(degrees_of_freedom: int) -> float:
@@ -65,11 +68,26 @@ def mean_interval(values: Sequence[float]) -> Interval:
 
 
 def share_better(differences: np.ndarray, better: str) -> float:
-    """Share of paired differences that favour the scenario; NaN when no direction is better."""
+    """Share of paired differences that favour the scenario, a tie counting as half (0 vs 0
+    is neither better nor worse); NaN when no direction is better."""
     if better not in ("higher", "lower") or len(differences) == 0:
         return math.nan
     wins = differences > 0 if better == "higher" else differences < 0
-    return float(wins.mean())
+    return float(wins.mean() + 0.5 * (differences == 0).mean())
+
+
+def replicates_needed(metric: Metric, low: float, high: float, difference: float,
+                      reference: float, replicates: int) -> int:
+    """Replicates that would narrow the interval to the size of the effect it brackets (or of
+    the minimum meaningful difference, if larger); 0 when the interval is already narrower.
+
+    The width of a t interval shrinks as 1 / sqrt(n), so n grows with the squared ratio.
+    """
+    width = high - low
+    target = max(abs(difference), material_threshold(metric, reference))
+    if not (math.isfinite(width) and math.isfinite(target)) or target <= 0 or width <= target:
+        return 0
+    return min(MOST_REPLICATES, math.ceil(replicates * (width / target) ** 2))
 
 
 def paired_differences(scenario: pd.Series, reference: pd.Series) -> np.ndarray:
@@ -99,13 +117,18 @@ def compare_scenarios(summary: pd.DataFrame, labels: Sequence[str],
             row = {"scenario": label, "metric": metric.name, "mean": level.mean,
                    "ci_low": level.low, "ci_high": level.high, "diff": math.nan,
                    "diff_ci_low": math.nan, "diff_ci_high": math.nan, "rel_change": math.nan,
-                   "p_better": math.nan}
+                   "p_better": math.nan, "label": metric.label, "unit": metric.unit,
+                   "direction": metric.better, "primary": metric.primary, "material": False,
+                   "verdict": ""}
             if label != reference_label:
                 differences = paired_differences(own[metric.name], reference[metric.name])
                 change = mean_interval(differences)
                 base = mean_interval(reference[metric.name].to_numpy(dtype=float)).mean
                 row.update(diff=change.mean, diff_ci_low=change.low, diff_ci_high=change.high,
                            rel_change=change.mean / abs(base) if base else math.nan,
-                           p_better=share_better(differences, metric.better))
+                           p_better=share_better(differences, metric.better),
+                           material=is_material(metric, change.mean, change.low, change.high,
+                                                base),
+                           verdict=verdict(metric, change.mean, change.low, change.high, base))
             rows.append(row)
     return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))

@@ -72,8 +72,7 @@ class Condition:
         return period_value(METRIC_BY_NAME[self.metric], columns)
 
     def columns_needed(self) -> tuple[str, ...]:
-        metric = METRIC_BY_NAME[self.metric]
-        names = [self.metric, metric.numerator, metric.denominator, self.per]
+        names = [self.metric, *METRIC_BY_NAME[self.metric].needed_columns, self.per]
         return tuple(dict.fromkeys(name for name in names if name))
 
     def holds(self, value: float) -> bool:

@@ -1,0 +1,133 @@
+"""The command line's `run` and `compare` as functions, for notebooks.
+
+    from sim.api import compare
+    results = compare(["baseline", "walkrounds"], replicates=5, days=120)
+    results.comparison          # a pandas DataFrame, the same as comparison.csv
+
+Each call runs exactly what the command line runs with the same options (the same checks,
+seeds, tables, figures and report), writes a results folder, and returns it with its tables as
+pandas DataFrames. Bad input raises `ValueError` with the command line's one-line message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.metrics import METRIC_BY_NAME, METRICS, Metric
+from sim.scenario import load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["METRICS", "Metric", "Results", "compare", "load_scenario", "metric", "run"]
+
+REPORT_LINE = "Report: "  # the line every finished command prints, naming its report
+EXIT_BAD_INPUT = 2
+
+
+@dataclass(frozen=True)
+class Results:
+    """A finished results folder and its tables."""
+
+    folder: Path
+
+    @property
+    def report(self) -> Path:
+        return self.folder / "report.html"
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """One row per scenario and replicate, every metric over the evaluation window."""
+        import pandas as pd
+
+        return pd.read_csv(self.folder / "summary.csv")
+
+    @property
+    def comparison(self) -> pd.DataFrame | None:
+        """Per scenario and metric: levels, paired changes, verdicts (compare only)."""
+        import pandas as pd
+
+        path = self.folder / "comparison.csv"
+        return pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() \
+            else None
+
+    @property
+    def timeseries(self) -> pd.DataFrame:
+        """Every run's daily metrics in long form (from the Parquet copy)."""
+        import pandas as pd
+
+        return pd.read_parquet(self.folder / "timeseries.parquet")
+
+    @property
+    def metrics(self) -> pd.DataFrame:
+        """Label, unit, direction and minimum meaningful difference of every metric."""
+        import pandas as pd
+
+        return pd.read_csv(self.folder / "metrics.csv", keep_default_na=False)
+
+
+def metric(name: str) -> Metric:
+    """The definition of one metric (label, unit, direction, minimum meaningful difference)."""
+    return METRIC_BY_NAME[name]
+
+
+def run(scenario: str | Path, *, replicates: int = 10, seed: int = 1, days: int | None = None,
+        window: int = 180, workers: int | None = None, dask: str | None = None,
+        out: str | Path = "outputs", overrides: Mapping[str, float] | None = None) -> Results:
+    """One scenario over many replicates, as `run.py run`."""
+    return execute(["run", str(scenario)], replicates=replicates, seed=seed, days=days,
+                   window=window, workers=workers, dask=dask, out=out, overrides=overrides)
+
+
+def compare(scenarios: Sequence[str | Path], *, replicates: int = 10, seed: int = 1,
+            days: int | None = None, window: int = 180, workers: int | None = None,
+            dask: str | None = None, out: str | Path = "outputs",
+            overrides: Mapping[str, float] | None = None) -> Results:
+    """Scenarios compared with the first, paired by replicate, as `run.py compare`."""
+    return execute(["compare", *map(str, scenarios)], replicates=replicates, seed=seed,
+                   days=days, window=window, workers=workers, dask=dask, out=out,
+                   overrides=overrides)
+
+
+def command_options(*, replicates: int, seed: int, days: int | None, window: int,
+                    workers: int | None, dask: str | None, out: str | Path,
+                    overrides: Mapping[str, float] | None) -> list[str]:
+    options = ["--replicates", str(replicates), "--seed", str(seed), "--window", str(window),
+               "--workers", str(workers or os.cpu_count() or 1), "--out", str(out), "--quiet"]
+    options += ["--days", str(days)] if days is not None else []
+    options += ["--dask", dask] if dask else []
+    for key, value in (overrides or {}).items():
+        options += ["--set", f"{key}={value}"]
+    return options
+
+
+def execute(command: list[str], **options: object) -> Results:
+    """Run the command line in-process and return the folder it published."""
+    from sim.cli import main
+
+    printed, errors = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
+        code = main([*command, *command_options(**options)])
+    message = errors.getvalue().strip()
+    if code == EXIT_BAD_INPUT:
+        raise ValueError(message.removeprefix("error: "))
+    report = report_path(printed.getvalue().splitlines())
+    if report is None:
+        raise RuntimeError(message or f"the command ended with exit code {code}")
+    if message:  # some runs failed: the others are in the results, as on the command line
+        warnings.warn(message, RuntimeWarning, stacklevel=3)
+    return Results(report.parent)
+
+
+def report_path(lines: Iterable[str]) -> Path | None:
+    for line in lines:
+        if line.startswith(REPORT_LINE):
+            return Path(line.removeprefix(REPORT_LINE))
+    return None

@@ -1,0 +1,43 @@
+"""docs/metrics.md: how to read each metric, generated from sim.metrics.
+
+    python -m sim.metric_docs docs/metrics.md
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from sim.metrics import METRICS, Metric, plain_number
+
+INTRO = """\
+# Reading the metrics
+
+Generated from `sim/metrics.py` (`python -m sim.metric_docs docs/metrics.md`); every table,
+figure and sentence of a report takes its label, unit and verdict from there.
+
+A change is **material** when its 95% interval excludes no change and its mean exceeds the
+minimum meaningful difference below; only then is it called better or worse (for metrics with
+a direction), otherwise it reads "no material change". Volume counts that grow with activity
+(more reports meet more blame and more learning alike) have no direction. Primary outcomes are
+marked; every other metric is exploratory.
+
+| metric | label | unit | better | minimum meaningful difference | primary |
+|---|---|---|---|---|---|
+"""
+
+
+def threshold_text(metric: Metric) -> str:
+    if metric.relative:
+        return f"{metric.minimum_difference:.0%} of the reference"
+    return f"{plain_number(metric.minimum_difference * metric.scale, 1)} {metric.change_unit}"
+
+
+def metrics_markdown() -> str:
+    rows = [f"| `{m.name}` | {m.label} | {m.unit} | {m.better or '-'} | {threshold_text(m)} | "
+            f"{'yes' if m.primary else ''} |" for m in METRICS]
+    return INTRO + "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    Path(sys.argv[1]).write_text(metrics_markdown(), encoding="utf-8")

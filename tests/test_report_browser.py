@@ -1,0 +1,85 @@
+"""The board report read in a real browser: headless Chromium opens report.html from disk.
+
+What a recipient sees must speak in labels and units: no metric name in snake_case and no
+scientific notation in the visible text, the board's summary before the detail, a working link
+to the model description inside the report, and a print layout on A4 with no cut figures.
+Skipped only where Debian's chromium is not installed.
+"""
+
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from sim.cli import main
+from sim.metrics import METRICS
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic"]
+BASE = """\
+name: base
+description: A tiny hospital
+hospital: {wards: 2, nurses_per_ward: 6, doctors_per_ward: 2}
+run: {days: 30, burn_in: 5}
+"""
+FIX = """\
+name: fix
+extends: base.yaml
+description: Less blame, more feedback
+interventions:
+  - name: just culture
+    start: 5
+    set: {management.punitiveness: 0.05, management.feedback_probability: 0.9}
+"""
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    folder = tmp_path_factory.mktemp("report")
+    (folder / "base.yaml").write_text(BASE)
+    (folder / "fix.yaml").write_text(FIX)
+    code = main(["compare", str(folder / "base.yaml"), str(folder / "fix.yaml"),
+                 "--replicates", "3", "--window", "20", "--workers", "1", "--quiet",
+                 "--out", str(folder / "out")])
+    assert code == 0
+    return next((folder / "out").glob("*/report.html"))
+
+
+def test_report_reads_as_plain_language_in_chromium(report: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.goto(report.as_uri())
+            text = page.inner_text("body")
+            headings = page.locator("h2").all_inner_texts()
+            link = page.locator('a[href="#model-description"]')
+            assert link.count() == 1
+            link.click()
+            assert page.locator("#model-description").is_visible()
+            page.emulate_media(media="print")
+            widths = page.evaluate("""() => [...document.querySelectorAll('figure img')]
+                .map(img => img.getBoundingClientRect().right)""")
+            body_right = page.evaluate("() => document.body.getBoundingClientRect().right")
+            pdf = page.pdf(format="A4")
+        finally:
+            browser.close()
+    for metric in METRICS:
+        if "_" in metric.name:
+            assert not re.search(rf"\b{metric.name}\b", text), metric.name
+    assert not re.search(r"\d[eE][+-]\d", text), "scientific notation in the report"
+    assert headings[0] == "Summary for the board"
+    assert "Primary outcomes" in text and "exploratory" in text
+    assert "file://" not in report.read_text(encoding="utf-8")
+    assert widths and max(widths) <= body_right + 1
+    assert pdf.startswith(b"%PDF")
