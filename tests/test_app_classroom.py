@@ -142,3 +142,29 @@ def test_seed_changes_the_hospital():
     second = run(ClassroomHospital(small_settings(), seed=2), 8).hospital.daily_data()
     assert not first.equals(second)
     assert not math.isnan(first["psychological_safety"].iloc[-1])
+
+
+def test_a_lever_moved_during_a_phase_in_holds_and_the_feed_says_the_change_is_replaced():
+    settings = ClassroomSettings(scenario="high regulation")
+    settings.levers.update({"hospital.wards": 2, "run.burn_in": 5, "run.days": 130})
+    model = run(ClassroomHospital(settings, seed=2), 5 + 70)  # ten days into the 60-day ramp
+    assert 0.3 < model.live_value("regulation.admin_share") < 0.45
+    audits = model.live_value("regulation.audits_per_year")
+    model.apply_lever("regulation.admin_share", 0.0)
+    assert "replaces the running Competing regulation" in model.hospital.story[-1].text
+    assert model.held_by_teacher("regulation.admin_share")
+    run(model, 30)
+    assert model.live_value("regulation.admin_share") == 0.0
+    # the ramp's other parameters go on as planned
+    assert audits < model.live_value("regulation.audits_per_year") < 8
+    model.apply_lever("regulation.admin_share", 0.2)
+    run(model, 2)
+    assert model.live_value("regulation.admin_share") == 0.2
+
+
+def test_a_levers_schedule_in_the_scenario_reads_as_words():
+    from sim.app.classroom import schedule_of
+    plan = ClassroomSettings(scenario="high regulation").base_scenario()
+    assert schedule_of(plan, "regulation.admin_share") == [
+        "Competing regulation: 0.45 from day 60, phased in over 60 days"]
+    assert schedule_of(plan, "patients.speak_up_invitation") == []
