@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from mesa import Model
 
+from sim.app.narrator import Narrator
 from sim.app.scenario_menu import MenuEntry, load_entry, scenario_menu
 from sim.model import HospitalModel
 from sim.scenario import Intervention, Scenario, Shock, build_model
@@ -213,6 +214,7 @@ class ClassroomHospital(Model):
         self.comparison_plan = self.settings.comparison_scenario()
         self.comparison: HospitalModel | None = (
             build_model(self.comparison_plan, self.seed) if self.comparison_plan else None)
+        self.narrators = [Narrator(hospital) for hospital in self.hospitals]
         self.lever_markers: list[tuple[int, str]] = []
         self.teacher_settings: dict[str, TeacherSetting] = {}
 
@@ -228,8 +230,9 @@ class ClassroomHospital(Model):
 
     def step(self) -> None:
         with self.lock:
-            for hospital in self.hospitals:
+            for hospital, narrator in zip(self.hospitals, self.narrators, strict=True):
                 hospital.step()
+                narrator.observe()
             if self.hospital.day >= self.last_day:
                 self.running = False
                 self.hospital.tell("The run is over. Press Reset to start again.",
