@@ -36,12 +36,16 @@ class Chart:
     unit: str
     metrics: tuple[tuple[str, str], ...]  # (metric column, label)
     window: int = 14
+    per_bed_ceiling: float = 0.0  # counts: the top of the axis per bed, fixed for a hospital
 
 
 CHARTS: tuple[Chart, ...] = (
     Chart("Reporting rate", "staff reports per incident", (("reporting_rate", "reporting"),)),
     Chart("Workaround rate", "workarounds per obstacle met", (("workaround_rate", "workarounds"),)),
-    Chart("Harm", "adverse events per day", (("adverse_events", "adverse events"),)),
+    # About 7.5 adverse events per 100 admissions gives roughly one a day per 90 beds; the axis
+    # leaves room for three times that before it has to widen.
+    Chart("Harm", "adverse events per day", (("adverse_events", "adverse events"),),
+          per_bed_ceiling=1 / 30),
     Chart("Psychological safety", "mean of clinicians, 0-1",
           (("psychological_safety", "psychological safety"),)),
     Chart("Trust in management", "mean of clinicians, 0-1",
@@ -77,6 +81,7 @@ class HospitalTrace:
     series: dict[str, Series]
     first_day: int
     last_day: int
+    beds: int = 0
 
 
 def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
@@ -111,7 +116,8 @@ def hospital_trace(model: HospitalModel, label: str) -> HospitalTrace:
     days = np.arange(1, count + 1) - burn_in
     series = {name: Series(days, smoothed(columns, name, chart.window))
               for chart in CHARTS for name, _ in chart.metrics} if count else {}
-    return HospitalTrace(label, series, 1 - burn_in, model.config.run.days)
+    beds = sum(ward.beds for ward in model.wards)
+    return HospitalTrace(label, series, 1 - burn_in, model.config.run.days, beds)
 
 
 # --- scales ------------------------------------------------------------------------------------
@@ -123,20 +129,24 @@ def nice_step(span: float, ticks: int = 3) -> float:
 
 
 def value_range(traces: Sequence[HospitalTrace], chart: Chart) -> tuple[float, float]:
-    """A y range that only widens as a run goes on, so curves do not jump about."""
+    """A fixed y range from zero: shares and means of 0-1 states on 0-1, counts up to a ceiling
+    set by the hospital's size, so scenarios, seeds and animation frames compare at a glance.
+    Widened only if the data ever go beyond it."""
     values = [trace.series[name].values for trace in traces for name, _ in chart.metrics
               if name in trace.series]
     finite = np.concatenate(values) if values else np.array([])
     finite = finite[np.isfinite(finite)]
-    if not finite.size:
-        return 0.0, 1.0
-    low, high = float(finite.min()), float(finite.max())
-    if high - low < 0.02:
-        low, high = low - 0.01, high + 0.01
-    step = nice_step(high - low)
-    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
-    bounded = all(METRIC_BY_NAME[name].kind != "count" for name, _ in chart.metrics)
-    return max(0.0, low), (min(1.0, high) if bounded else high)
+    highest = float(finite.max()) if finite.size else 0.0
+    counts = any(METRIC_BY_NAME[name].kind == "count" for name, _ in chart.metrics)
+    if not counts:
+        ceiling = 1.0
+    else:
+        beds = max((trace.beds for trace in traces), default=0)
+        ceiling = chart.per_bed_ceiling * beds or 1.0
+        ceiling = math.ceil(ceiling / nice_step(ceiling)) * nice_step(ceiling)
+    if highest > ceiling:
+        ceiling = math.ceil(highest / nice_step(highest)) * nice_step(highest)
+    return 0.0, ceiling
 
 
 def day_range(traces: Sequence[HospitalTrace]) -> tuple[int, int]:
@@ -338,5 +348,18 @@ def LiveCharts(model: ClassroomHospital) -> None:
             markers += [(day, f"{label} (comparison)")
                         for day, label in model.comparison_markers()]
     markers.sort(key=lambda mark: mark[0])
+    if len(traces) == 2 and traces_coincide(*traces):
+        solara.Text("The two hospitals have the same seed and, so far, the same settings: "
+                    "their lines coincide, and the comparison's dashed line lies hidden under "
+                    "yours until they part.", classes=["lines-coincide"],
+                    style="font-size: 13px; color: #546e7a")
     solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers),
                 classes=["live-charts"], style=PAPER)
+
+
+def traces_coincide(first: HospitalTrace, second: HospitalTrace) -> bool:
+    """Whether every drawn series of the two hospitals is the same so far."""
+    return all(
+        name in second.series
+        and np.array_equal(series.values, second.series[name].values, equal_nan=True)
+        for name, series in first.series.items())

@@ -1,7 +1,10 @@
 """Side-by-side mode: the same hospital and seed under two settings, and how they differ.
 
 The difference is summarised over the last month, each metric formed as the metrics contract
-forms a period (sim.metrics.period_value), and coloured by which side is doing better.
+forms a period (sim.metrics.period_value). One run of each is one draw of chance, so a gap is
+called better or worse only when it is larger than the month-to-month variation each hospital
+shows on its own (twice the combined spread of its recent monthly values); anything smaller
+reads "within normal variation".
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ COMPARED = (
     ("open_hazards", "Open hazards"),
 )
 WINDOW_DAYS = 30
+VARIATION_MONTHS = 6  # recent months whose spread is the run's normal variation
+NOISE_MULTIPLE = 2.0  # a gap this many combined spreads wide is read as a real difference
+WITHIN_NOISE = "within normal variation"
 BETTER, WORSE, SAME = "#2e7d32", "#c62828", "#607d8b"
 NUMBER = "text-align: right; padding-left: 12px; white-space: nowrap"
 
@@ -45,16 +51,19 @@ class Difference:
     label: str
     left: float
     right: float
+    noise: float = 0.0  # the gap that normal month-to-month variation could give
 
     @property
     def gap(self) -> float:
         return self.left - self.right
 
     def verdict(self) -> str:
-        """Which side is better by this metric: 'left', 'right', or '' (no visible gap, or
-        neither direction is better)."""
+        """Which side is better by this metric: 'left', 'right', or '' (a gap within normal
+        variation, or neither direction is better)."""
         better = METRIC_BY_NAME[self.metric].better
         if not better or math.isnan(self.gap) or round(abs(self.gap), 2) == 0:
+            return ""
+        if not abs(self.gap) > self.noise:  # NaN noise (too early to tell) is not exceeded
             return ""
         return "left" if (self.gap > 0) == (better == "higher") else "right"
 
@@ -70,16 +79,43 @@ def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> 
     return period_value(definition, columns)
 
 
+def monthly_spread(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> float:
+    """Standard deviation of the metric over the hospital's recent whole months (NaN if fewer
+    than three): how much one month differs from the next by chance and drift alone."""
+    definition = METRIC_BY_NAME[metric]
+    recorded = model.datacollector.model_vars
+    names = {metric, definition.numerator, definition.denominator} - {""}
+    count = len(recorded[metric])
+    values = []
+    for month in range(min(VARIATION_MONTHS, count // days)):
+        end = count - month * days
+        value = period_value(definition, {n: recorded[n][end - days:end] for n in names})
+        if not math.isnan(value):
+            values.append(value)
+    if len(values) < 3:
+        return math.nan
+    centre = sum(values) / len(values)
+    return math.sqrt(sum((v - centre) ** 2 for v in values) / (len(values) - 1))
+
+
 def differences(left: HospitalModel, right: HospitalModel,
                 days: int = WINDOW_DAYS) -> list[Difference]:
-    return [Difference(name, label, recent_value(left, name, days),
-                       recent_value(right, name, days)) for name, label in COMPARED]
+    rows = []
+    for name, label in COMPARED:
+        spread = math.hypot(monthly_spread(left, name, days), monthly_spread(right, name, days))
+        rows.append(Difference(name, label, recent_value(left, name, days),
+                               recent_value(right, name, days), NOISE_MULTIPLE * spread))
+    return rows
 
 
-def show(value: float) -> str:
+def show(value: float, metric: str, sign: bool = False) -> str:
+    """One rounding per metric: counts in whole numbers, shares and states to two places."""
     if math.isnan(value):
         return "–"
-    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+    places = 0 if METRIC_BY_NAME[metric].kind == "count" else 2
+    if round(value, places) == 0:
+        value = 0.0  # no "-0.00"
+    return f"{value:+.{places}f}" if sign and value else f"{value:.{places}f}"
 
 
 def difference_html(rows: list[Difference], left_label: str, right_label: str,
@@ -90,12 +126,13 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
         verdict = row.verdict()
         colour = {"left": BETTER, "right": WORSE}.get(verdict, SAME)
         words = {"left": "better on the left", "right": "better on the right"}.get(verdict, "")
-        gap = ("–" if math.isnan(row.gap) else "0.00" if round(row.gap, 2) == 0
-               else f"{row.gap:+.2f}")
+        if not words and METRIC_BY_NAME[row.metric].better and not math.isnan(row.gap):
+            words = WITHIN_NOISE
+        gap = show(row.gap, row.metric, sign=True)
         body.append(
             f'<tr data-metric="{row.metric}"><td>{escape(row.label)}</td>'
-            f'<td style="{NUMBER}">{show(row.left)}</td>'
-            f'<td style="{NUMBER}">{show(row.right)}</td>'
+            f'<td style="{NUMBER}">{show(row.left, row.metric)}</td>'
+            f'<td style="{NUMBER}">{show(row.right, row.metric)}</td>'
             f'<td style="{NUMBER}; color: {colour}; font-weight: 600">{gap}</td>'
             f'<td style="padding-left: 12px; color: {colour}">{words}</td></tr>')
     return (
@@ -104,7 +141,10 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
         f"<th>Last {days} days</th><th style='{NUMBER}'>{escape(left_label)}</th>"
         f"<th style='{NUMBER}'>{escape(right_label)}</th>"
         f"<th style='{NUMBER}'>Left − right</th><th></th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>")
+        f"<tbody>{''.join(body)}</tbody></table>"
+        '<div style="color: #607d8b; font-size: 12px; margin-top: 4px">One run of each: a gap '
+        "is called better or worse only when it is more than twice the month-to-month "
+        "variation the hospitals show on their own.</div>")
 
 
 @solara.component
