@@ -46,14 +46,16 @@ CHARTS: tuple[Chart, ...] = (
     # leaves room for three times that before it has to widen.
     Chart("Harm", "adverse events per day", (("adverse_events", "adverse events"),),
           per_bed_ceiling=1 / 30),
+    Chart("Burnout", "share of clinicians burned out", (("burnout_prevalence", "burnout"),)),
     Chart("Psychological safety", "mean of clinicians, 0-1",
           (("psychological_safety", "psychological safety"),)),
     Chart("Trust in management", "mean of clinicians, 0-1",
           (("trust_in_management", "trust"),)),
-    Chart("Burnout", "share of clinicians burned out", (("burnout_prevalence", "burnout"),)),
     Chart("Compliance", "measured by audits vs true", (
         ("measured_compliance", "measured"), ("true_compliance", "true")), window=30),
 )
+# The four that tell the title's story fill one row on a projector's first screen.
+KEY_CHARTS, OTHER_CHARTS = CHARTS[:4], CHARTS[4:]
 METRIC_COLOURS = ("#1565c0", "#c62828")  # first and second metric of a two-metric panel
 HOSPITAL_COLOURS = ("#1565c0", "#ef6c00")  # your hospital, the comparison
 COMPARISON_DASH = "5,3"
@@ -292,19 +294,23 @@ def svg_key(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
     return '<g class="chart-key">' + "".join(lines) + "</g>"
 
 
-def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]]) -> str:
-    """All panels as one inline SVG that scales to its container's width."""
-    rows = math.ceil((len(CHARTS) + 1) / COLUMNS)
+def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
+               charts: Sequence[Chart] = CHARTS, with_key: bool = True) -> str:
+    """The panels (and the key, if asked) as one inline SVG that scales to its container."""
+    panels = len(charts) + (1 if with_key else 0)
+    rows = math.ceil(panels / COLUMNS)
     width, height = COLUMNS * PANEL_WIDTH, rows * PANEL_HEIGHT
+    titles = ", ".join(chart.title for chart in charts)
     parts = [f'<svg class="charts" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
-             'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Key series" '
-             'style="font-family: sans-serif">']
-    for index, chart in enumerate(CHARTS):
+             'xmlns="http://www.w3.org/2000/svg" role="img" '
+             f'aria-label="Charts: {escape(titles)}" style="font-family: sans-serif">']
+    for index, chart in enumerate(charts):
         parts.append(svg_panel(chart, traces, markers, (index % COLUMNS) * PANEL_WIDTH,
                                (index // COLUMNS) * PANEL_HEIGHT))
-    key_index = len(CHARTS)
-    parts.append(svg_key(traces, markers, (key_index % COLUMNS) * PANEL_WIDTH,
-                         (key_index // COLUMNS) * PANEL_HEIGHT))
+    if with_key:
+        key_index = len(charts)
+        parts.append(svg_key(traces, markers, (key_index % COLUMNS) * PANEL_WIDTH,
+                             (key_index // COLUMNS) * PANEL_HEIGHT))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -337,8 +343,9 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
 # --- the page component ------------------------------------------------------------------------
 
 @solara.component
-def LiveCharts(model: ClassroomHospital) -> None:
-    """Every chart for the page's hospital (and its comparison), redrawn as the model steps."""
+def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
+               css_class: str = "live-charts", with_key: bool = True) -> None:
+    """Charts for the page's hospital (and its comparison), redrawn as the model steps."""
     update_counter.get()
     with model.lock:
         traces = [hospital_trace(model.hospital, model.label)]
@@ -348,13 +355,13 @@ def LiveCharts(model: ClassroomHospital) -> None:
             markers += [(day, f"{label} (comparison)")
                         for day, label in model.comparison_markers()]
     markers.sort(key=lambda mark: mark[0])
-    if len(traces) == 2 and traces_coincide(*traces):
+    if not with_key and len(traces) == 2 and traces_coincide(*traces):
         solara.Text("The two hospitals have the same seed and, so far, the same settings: "
                     "their lines coincide, and the comparison's dashed line lies hidden under "
                     "yours until they part.", classes=["lines-coincide"],
                     style="font-size: 13px; color: #546e7a")
-    solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers),
-                classes=["live-charts"], style=PAPER)
+    solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers, charts, with_key),
+                classes=[css_class], style=PAPER)
 
 
 def traces_coincide(first: HospitalTrace, second: HospitalTrace) -> bool:

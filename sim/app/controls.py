@@ -132,7 +132,8 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
     with solara.Card("Scenario"):
         solara.Select("Scenario", value=settings.scenario, values=list(settings.menu),
                       on_value=choose_scenario)
-        solara.Text(entry.description, classes=["scenario-description"])
+        with solara.Details("About this scenario", expand=False):
+            solara.Text(entry.description, classes=["scenario-description"])
         if error:
             solara.Error(error)
     LeverCard(model.value, settings, move_lever)
@@ -141,9 +142,10 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
             solara.Checkbox(label=item.label, value=item.key in settings.toggles,
                             on_value=lambda on, key=item.key: toggle(key, on))
         day = min(settings.toggle_day, run_days)
-        solara.Text(f"Toggled interventions start on day {day}", style="font-size: 14px")
-        solara.SliderInt("", value=day, min=1, max=run_days, on_value=set_day,
-                         thumb_label=False)
+        with solara.Column(gap="0px", classes=["named-slider"]):
+            solara.Text(f"Toggled interventions start on day {day}", style="font-size: 14px")
+            solara.SliderInt("Day the toggled interventions start", value=day, min=1,
+                             max=run_days, on_value=set_day, thumb_label=False)
     with solara.Card("Side by side", subtitle="Same seed, other settings; applied at Reset"):
         solara.Select("Compare with", value=settings.comparison,
                       values=settings.comparison_choices(), on_value=compare)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from html import escape
@@ -22,8 +23,6 @@ from mesa.visualization.utils import update_counter
 from sim.app.style import PAPER
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
-
     from sim.model import HospitalModel, StoryEvent
 
 FEED_LENGTH = 15
@@ -50,6 +49,10 @@ OTHER_COLOUR = "#78909c"
 # fixes and feedback, which would flood the feed, only when asked for.
 STORY_KINDS = ("workaround", "unreported", "harm", "burnout", "manager", "audit",
                "intervention", "lever", "shock", "end")
+THE_STORY, EVERYTHING = "the story (no routine reports)", "everything"
+FILTERS: dict[str, Collection[str] | None] = {
+    THE_STORY: STORY_KINDS, EVERYTHING: None,
+    **{f"only {label}": (kind,) for kind, (label, _) in KINDS.items()}}
 
 
 @dataclass(frozen=True)
@@ -118,19 +121,18 @@ def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
               title: str = "What is happening") -> None:
     """The latest lines of the hospital's story, redrawn as the model steps."""
     update_counter.get()
-    labels = {label: kind for kind, (label, _) in KINDS.items()}
-    shown = solara.use_reactive([KINDS[kind][0] for kind in STORY_KINDS])
+    choice = solara.use_reactive(THE_STORY)
     with lock:
-        lines = latest_lines(hospital, kinds={labels[label] for label in shown.value})
+        lines = latest_lines(hospital, kinds=FILTERS[choice.value])
 
     def log() -> str:
         with lock:
             return story_csv(hospital)
 
     with solara.Column(gap="4px", classes=["story-panel"]):
-        solara.SelectMultiple("Show these kinds of event", shown, list(labels), dense=True,
-                              classes=["story-filter"])
+        solara.Select("Show", value=choice, values=list(FILTERS), dense=True,
+                      classes=["story-filter"])
         solara.HTML(tag="div", unsafe_innerHTML=story_html(lines, title),
                     style=f"{PAPER}; max-height: 560px; overflow-y: auto")
         solara.FileDownload(log, filename="hospital-story.csv",
-                            label="Download the whole story (CSV)")
+                            label="Story log (CSV)")
