@@ -145,8 +145,9 @@ def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
             page.get_by_role("option", name="just culture", exact=True).click()
             expect(page.locator(".hospital-label")).to_have_text("Your hospital: just culture")
             expect(status).to_contain_text("Warm-up day 0 of 90")
-            page.get_by_role("button", name="About this scenario").click()
+            page.get_by_role("button", name="About this scenario and its lesson").click()
             expect(page.locator(".scenario-description")).to_contain_text("blame")
+            expect(page.locator(".lesson-guide")).to_contain_text("Questions for the class")
             expect(charts.locator("g.marker title").first).to_contain_text("Day 60: Just culture")
             for day in (1, 2, 3, 4, 5):
                 step.click()

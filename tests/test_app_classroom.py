@@ -37,6 +37,8 @@ def test_menu_lists_the_bundled_scenarios_baseline_first_with_descriptions():
     assert next(iter(menu)) == BASELINE
     assert "just culture" in menu
     assert all(entry.description for entry in menu.values())
+    assert all(entry.lesson.get("notice") and entry.lesson.get("ask") and entry.lesson.get("try")
+               for entry in menu.values())  # every library scenario carries a lesson guide
 
 
 def test_default_settings_build_the_baseline_hospital_with_no_comparison():

@@ -24,7 +24,7 @@ from sim.app.classroom import (
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 
 def pending_changes(settings: ClassroomSettings, running: ClassroomSettings) -> list[str]:
@@ -87,6 +87,21 @@ def LeverCard(model: ClassroomHospital, settings: ClassroomSettings,
                         on_value=lambda value, key=lever.key: on_move(key, value))
 
 
+LESSON_HEADINGS = {"notice": "What to notice", "ask": "Questions for the class",
+                   "try": "What to try next"}
+
+
+@solara.component
+def LessonGuide(lesson: Mapping[str, list[str]]) -> None:
+    """The scenario's lesson guide, like the Info tab of a models library."""
+    with solara.Column(gap="2px", classes=["lesson-guide"]):
+        for part, heading in LESSON_HEADINGS.items():
+            if lesson.get(part):
+                solara.Text(heading, style="font-weight: 600; margin-top: 6px")
+                for line in lesson[part]:
+                    solara.Text(f"• {line}", style="font-size: 14px")
+
+
 @solara.component
 def ClassroomControls(model: solara.Reactive[ClassroomHospital],
                       settings: ClassroomSettings) -> None:
@@ -132,8 +147,9 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
     with solara.Card("Scenario"):
         solara.Select("Scenario", value=settings.scenario, values=list(settings.menu),
                       on_value=choose_scenario)
-        with solara.Details("About this scenario", expand=False):
+        with solara.Details("About this scenario and its lesson", expand=False):
             solara.Text(entry.description, classes=["scenario-description"])
+            LessonGuide(entry.lesson)
         if error:
             solara.Error(error)
     LeverCard(model.value, settings, move_lever)
