@@ -8,6 +8,7 @@ Every input is a slider, a checkbox or a choice from a fixed list: nothing typed
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import solara
@@ -73,10 +74,16 @@ def LeverSlider(lever: Lever, value: float, on_value: Callable[[float], None],
 @solara.component
 def LeverCard(model: ClassroomHospital, settings: ClassroomSettings,
               on_move: Callable[[str, float], None]) -> None:
-    """The levers at the hospital's live values, redrawn as days pass (ramps move them)."""
+    """The levers at the hospital's live values, redrawn as days pass (ramps move them).
+
+    Each slider is redrawn only when its value or note changes: Solara skips a component whose
+    arguments are unchanged, so the callbacks are made once rather than on every day.
+    """
     update_counter.get()
     scenario_values = solara.use_memo(lambda: settings.scenario_lever_values(),
                                       dependencies=[settings.scenario])
+    moves = solara.use_memo(lambda: {lever.key: partial(on_move, lever.key) for lever in LEVERS},
+                            dependencies=[on_move])
     with solara.Card("Levers", subtitle="Act on your hospital from the next day; your value "
                                         "holds"):
         for lever in LEVERS:
@@ -84,7 +91,7 @@ def LeverCard(model: ClassroomHospital, settings: ClassroomSettings,
                               schedule_of(model.plan, lever.key),
                               model.held_by_teacher(lever.key))
             LeverSlider(lever, model.live_value(lever.key), note=note,
-                        on_value=lambda value, key=lever.key: on_move(key, value))
+                        on_value=moves[lever.key])
 
 
 LESSON_HEADINGS = {"notice": "What to notice", "ask": "Questions for the class",

@@ -28,7 +28,7 @@ from sim.app.side_by_side import DifferenceTable
 from sim.app.story import StoryFeed
 
 TITLE = "Safety culture in a hospital"
-PLAY_INTERVAL_MS = 40  # pause between days on Play; a day's work and redraw come on top
+PLAY_INTERVAL_MS = 15  # pause between days on Play; a day's work and redraw (~35 ms) come on top
 RENDER_INTERVAL = 1  # days between redraws on Play (Advanced)
 SEED_SLIDER = {"type": "SliderInt", "label": "Seed: which random hospital", "value": DEFAULT_SEED,
                "min": 1, "max": 100, "step": 1}

@@ -119,11 +119,8 @@ def story_html(lines: list[StoryLine], title: str = "What is happening") -> str:
 @solara.component
 def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
               title: str = "What is happening") -> None:
-    """The latest lines of the hospital's story, redrawn as the model steps."""
-    update_counter.get()
+    """The filter, the latest lines of the hospital's story, and the log to download."""
     choice = solara.use_reactive(THE_STORY)
-    with lock:
-        lines = latest_lines(hospital, kinds=FILTERS[choice.value])
 
     def log() -> str:
         with lock:
@@ -132,7 +129,16 @@ def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
     with solara.Column(gap="4px", classes=["story-panel"]):
         solara.Select("Show", value=choice, values=list(FILTERS), dense=True,
                       classes=["story-filter"])
-        solara.HTML(tag="div", unsafe_innerHTML=story_html(lines, title),
-                    style=f"{PAPER}; max-height: 560px; overflow-y: auto")
-        solara.FileDownload(log, filename="hospital-story.csv",
-                            label="Story log (CSV)")
+        StoryLines(hospital, lock, choice.value, title)
+        solara.FileDownload(log, filename="hospital-story.csv", label="Story log (CSV)")
+
+
+@solara.component
+def StoryLines(hospital: HospitalModel, lock: AbstractContextManager, choice: str,
+               title: str) -> None:
+    """The feed itself, the only part redrawn as the model steps."""
+    update_counter.get()
+    with lock:
+        lines = latest_lines(hospital, kinds=FILTERS[choice])
+    solara.HTML(tag="div", unsafe_innerHTML=story_html(lines, title),
+                style=f"{PAPER}; max-height: 560px; overflow-y: auto")
