@@ -170,3 +170,16 @@ def test_a_levers_schedule_in_the_scenario_reads_as_words():
     assert schedule_of(plan, "regulation.admin_share") == [
         "Competing regulation: 0.45 from day 60, phased in over 60 days"]
     assert schedule_of(plan, "patients.speak_up_invitation") == []
+
+
+def test_the_settings_saved_as_a_scenario_load_back_with_levers_and_toggles():
+    from sim.scenario import Scenario
+    from sim.scenario.yaml_io import parse_yaml
+
+    settings = small_settings(toggles=["just_culture"], toggle_day=4)
+    settings.levers["regulation.admin_share"] = 0.2
+    text = settings.saved_scenario().to_yaml()
+    again = Scenario.from_dict(parse_yaml(text, "saved"))
+    assert again.name == "baseline (classroom settings)"
+    assert again.config.regulation.admin_share == 0.2
+    assert [item.start for item in again.interventions] == [4]

@@ -180,6 +180,15 @@ class ClassroomSettings:
             scenario.interventions.append(item)
         return scenario
 
+    def saved_scenario(self) -> Scenario:
+        """These settings as a scenario a policy colleague can run: the chosen scenario with
+        the teacher's lever values and toggled interventions, under a name of its own."""
+        scenario = self.hospital_scenario()
+        scenario.name = f"{scenario.name} (classroom settings)"
+        scenario.description = (f"{scenario.description} Saved from the classroom page with "
+                                "the levers and interventions chosen there.").strip()
+        return scenario
+
     def comparison_scenario(self) -> Scenario | None:
         """What the second hospital runs in side-by-side mode, if anything."""
         if self.comparison == WITHOUT_INTERVENTIONS:

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
 
+def safe_file_name(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name).strip("_") or "scenario"
+
+
 def pending_changes(settings: ClassroomSettings, running: ClassroomSettings) -> list[str]:
     """What the running hospital does not reflect yet (applied at the next Reset)."""
     pending = []
@@ -175,3 +179,6 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
     pending = pending_changes(settings, model.value.settings)
     if pending:
         solara.Warning(f"Press Reset to apply the new {' and '.join(pending)}.")
+    solara.FileDownload(lambda: settings.saved_scenario().to_yaml(),
+                        filename=f"{safe_file_name(settings.scenario)}-classroom.yaml",
+                        label="Save these settings as a scenario")
