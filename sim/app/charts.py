@@ -319,8 +319,17 @@ def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str
 
 def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
                markers: Sequence[tuple[int, str]]) -> None:
-    """One panel on matplotlib axes, as on the page."""
-    axes.clear()
+    """One panel on matplotlib axes, as on the page.
+
+    The axes are set up once; later frames only swap the lines (clearing axes rebuilds every
+    tick and was most of an animation's drawing time)."""
+    if axes.get_title(loc="left") != chart.title:
+        axes.clear()
+        axes.set_title(chart.title, fontsize=7, loc="left")
+        axes.tick_params(labelsize=5, length=2)
+        axes.grid(alpha=0.25, lw=0.4)
+    for artist in [*axes.lines, *axes.patches]:
+        artist.remove()
     first, last = day_range(traces)
     low, high = value_range(traces, chart)
     axes.set_xlim(first, last)
@@ -335,9 +344,6 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
                 series = trace.series[name]
                 axes.plot(series.days, series.values, lw=1.0, ls="--" if index else "-",
                           color=line_colour(chart, metric_index, index))
-    axes.set_title(chart.title, fontsize=7, loc="left")
-    axes.tick_params(labelsize=5, length=2)
-    axes.grid(alpha=0.25, lw=0.4)
 
 
 # --- the page component ------------------------------------------------------------------------
