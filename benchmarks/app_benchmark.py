@@ -4,8 +4,11 @@ Run with `python benchmarks/app_benchmark.py` (add `--browser` to also time it i
 Chromium). Measures, for the default hospital (the baseline scenario):
 
 - step: one day of the model alone;
-- step + redraw: one day plus re-rendering every view of the page (hospital, story, charts)
-  through Solara, as Play does after each day, for one hospital and in side-by-side mode;
+- step + redraw: one day plus re-rendering every view of the page (hospital, story, charts,
+  and the levers, which follow the live values) through Solara, as Play does after each day,
+  for one hospital and in side-by-side mode;
+- whole run: the default scenario from the first warm-up day to the last day (455 days),
+  redrawing after every day, and redrawing every 5 days (Advanced: "Redraw every ...");
 - browser (optional): a click on Step until the page shows the next day, through the served
   page in headless Chromium: the model, the redraw, the websocket and the browser's own
   drawing together.
@@ -33,6 +36,7 @@ import solara  # noqa: E402
 from mesa.visualization.utils import force_update  # noqa: E402
 
 from sim.app.classroom import WITHOUT_INTERVENTIONS, ClassroomHospital, ClassroomSettings  # noqa: E402
+from sim.app.controls import ClassroomControls  # noqa: E402
 from sim.app.page import MainView  # noqa: E402
 
 WARM_UP_DAYS = 120  # past the warm-up, so charts and story carry a realistic load
@@ -57,16 +61,35 @@ def time_steps(model: ClassroomHospital, days: int) -> list[float]:
     return samples
 
 
-def time_steps_with_redraw(model: ClassroomHospital, days: int) -> list[float]:
-    """Each day as Play runs it: step, then Mesa's update counter redraws every view."""
-    solara.render(MainView(model), handle_error=False)
+@solara.component
+def PageViews(model: ClassroomHospital) -> None:
+    """Everything on the page that redraws as days pass: the main area and the sidebar."""
+    MainView(model)
+    ClassroomControls(solara.use_reactive(model), model.settings)
+
+
+def time_steps_with_redraw(model: ClassroomHospital, days: int,
+                           every: int = 1) -> list[float]:
+    """Each day as Play runs it: step, then (every `every` days) Mesa's update counter
+    redraws every view."""
+    _, context = solara.render(PageViews(model), handle_error=False)
     samples = []
-    for _ in range(days):
-        start = time.perf_counter()
-        model.step()
-        force_update()
-        samples.append(1000 * (time.perf_counter() - start))
+    try:
+        for day in range(days):
+            start = time.perf_counter()
+            model.step()
+            if (day + 1) % every == 0:
+                force_update()
+            samples.append(1000 * (time.perf_counter() - start))
+    finally:
+        context.close()
     return samples
+
+
+def whole_run_seconds(every: int) -> float:
+    """The default scenario from warm-up to its last day, redrawn every `every` days."""
+    model = ClassroomHospital(ClassroomSettings(), seed=1)
+    return sum(time_steps_with_redraw(model, model.last_day, every)) / 1000
 
 
 def prepared(settings: ClassroomSettings) -> ClassroomHospital:
@@ -146,6 +169,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=100, help="days timed in each mode")
     parser.add_argument("--browser", action="store_true",
                         help="also time Step clicks in headless Chromium (needs playwright)")
+    parser.add_argument("--whole-run", action="store_true",
+                        help="also time a whole run of the default scenario with redraws")
     arguments = parser.parse_args()
     days = arguments.days
 
@@ -157,6 +182,10 @@ def main() -> None:
     two = ClassroomSettings(comparison=WITHOUT_INTERVENTIONS)
     both = time_steps_with_redraw(prepared(two), days)
     print(f"  side by side, step + redraw: {milliseconds(both)}")
+    if arguments.whole_run:
+        for every in (1, 5):
+            print(f"  whole run (455 days), redraw every {every} day(s): "
+                  f"{whole_run_seconds(every):5.1f} s")
     if arguments.browser:
         clicks = time_in_browser(min(days, 40))
         print(f"  browser, Step click to all views redrawn: {milliseconds(clicks)}")

@@ -7,6 +7,7 @@ Debian's chromium is not installed.
 
 import datetime as dt
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -126,7 +127,7 @@ def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
             story = page.locator(".story-feed")
             expect(story).to_contain_text("The teacher changed")
 
-            charts = page.locator("svg.charts")
+            charts = page.locator(".more-charts svg.charts")
             before = charts.inner_html()
             step = page.get_by_role("button", name="Step")
             for day in (1, 2, 3):
@@ -135,6 +136,8 @@ def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
             assert charts.inner_html() != before
             expect(charts.locator("g.marker title").first).to_contain_text(
                 "Paperwork: share of working time: 0.3 to 0.35")
+            page.locator(".story-filter").click()
+            page.get_by_role("option", name="everything", exact=True).click()
             expect(story.locator("li").first).to_contain_text("Warm-up day 3")
 
             # Switch scenario: a fresh hospital with its own description and markers.
@@ -142,7 +145,9 @@ def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
             page.get_by_role("option", name="just culture", exact=True).click()
             expect(page.locator(".hospital-label")).to_have_text("Your hospital: just culture")
             expect(status).to_contain_text("Warm-up day 0 of 90")
+            page.get_by_role("button", name="About this scenario and its lesson").click()
             expect(page.locator(".scenario-description")).to_contain_text("blame")
+            expect(page.locator(".lesson-guide")).to_contain_text("Questions for the class")
             expect(charts.locator("g.marker title").first).to_contain_text("Day 60: Just culture")
             for day in (1, 2, 3, 4, 5):
                 step.click()
@@ -150,6 +155,89 @@ def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
             expect(charts.locator("polyline.line").first).to_be_attached()
 
             shot = save_screenshot(page.screenshot(full_page=True))
+            assert shot.stat().st_size > 10_000
+        finally:
+            browser.close()
+
+
+# Every control must carry a name a screen reader can say (sliders: Vuetify's label, kept in
+# the page though hidden, because the text above each slider shows the name with its value).
+UNNAMED_CONTROLS_JS = """() => {
+  const unnamed = [];
+  const roots = document.querySelectorAll('.v-navigation-drawer, .v-main');
+  for (const root of roots) {
+    for (const el of root.querySelectorAll('input, [role=slider], button, select, textarea')) {
+      if (el.hidden || el.type === 'hidden')
+        continue;
+      if (el.matches('.v-slider input')) continue;  // the slider's value store, not a control
+      let name = el.getAttribute('aria-label') || el.title || '';
+      if (!name && el.labels) name = [...el.labels].map(l => l.textContent).join(' ');
+      if (!name && el.matches('[role=slider]')) {
+        const label = el.closest('.v-input').querySelector('label.v-label');
+        name = label ? label.textContent : '';
+      }
+      if (!name) name = el.textContent;
+      if (!name.trim()) unnamed.push(el.outerHTML.slice(0, 120));
+    }
+  }
+  return unnamed;
+}"""
+SMALLEST_HOSPITAL_TEXT_JS = """() => {
+  const svg = document.querySelector('svg.hospital-view');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')));
+  return Math.min(...sizes) * scale;
+}"""
+
+
+def test_one_projector_screen_the_lever_that_holds_and_the_workaround_story(served_page):
+    from playwright.sync_api import expect, sync_playwright
+
+    width, height = 1280, 720
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        browser = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
+            viewport={"width": width, "height": height})
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(served_page)
+            status = page.locator(".day-status")
+            expect(status).to_contain_text("Warm-up day 0 of 90", timeout=45_000)
+            expect(page.locator("svg.hospital-view")).to_be_visible()
+
+            # One screen: hospital, the four key charts, the run buttons, scenario and levers.
+            on_screen = [page.locator("svg.hospital-view"), page.locator(".live-charts svg"),
+                         page.get_by_role("button", name="Step"),
+                         page.locator(".v-select").filter(has_text="Scenario").first,
+                         page.locator(".lever").first]
+            for element in on_screen:
+                box = element.bounding_box()
+                assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+                assert box["x"] + box["width"] <= width, box
+            assert page.evaluate(SMALLEST_HOSPITAL_TEXT_JS) >= 12
+            assert page.evaluate(UNNAMED_CONTROLS_JS) == []
+            assert page.get_by_text("Play Interval").count() == 0  # Mesa's, under Advanced
+            assert page.get_by_text(re.compile(r"^Time: \d")).count() == 0  # one day counter
+
+            paperwork = page.locator(".lever").filter(has_text="Paperwork")
+            paperwork.locator("[role=slider]").focus()
+            page.keyboard.press("ArrowRight")
+            expect(paperwork).to_contain_text("working time: 0.35")
+
+            # Play until the feed tells of workarounds becoming a ward's habit.
+            page.locator(".story-filter").click()
+            page.get_by_role("option", name="only workarounds as habit").click()
+            story = page.locator(".story-feed")
+            page.get_by_role("button", name="▶").click()
+            expect(story).to_contain_text("become the ward's habit", timeout=90_000)
+            page.get_by_role("button", name="❚❚").click()  # Mesa's pause
+            expect(status).not_to_contain_text("Warm-up day 0 ")
+            day = int(status.inner_text().split(" of ")[0].split()[-1])
+            assert day >= 30
+            expect(paperwork).to_contain_text("working time: 0.35")  # the lever still holds
+
+            shot = save_screenshot(page.screenshot())
             assert shot.stat().st_size > 10_000
         finally:
             browser.close()

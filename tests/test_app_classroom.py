@@ -37,6 +37,8 @@ def test_menu_lists_the_bundled_scenarios_baseline_first_with_descriptions():
     assert next(iter(menu)) == BASELINE
     assert "just culture" in menu
     assert all(entry.description for entry in menu.values())
+    assert all(entry.lesson.get("notice") and entry.lesson.get("ask") and entry.lesson.get("try")
+               for entry in menu.values())  # every library scenario carries a lesson guide
 
 
 def test_default_settings_build_the_baseline_hospital_with_no_comparison():
@@ -142,3 +144,42 @@ def test_seed_changes_the_hospital():
     second = run(ClassroomHospital(small_settings(), seed=2), 8).hospital.daily_data()
     assert not first.equals(second)
     assert not math.isnan(first["psychological_safety"].iloc[-1])
+
+
+def test_a_lever_moved_during_a_phase_in_holds_and_the_feed_says_the_change_is_replaced():
+    settings = ClassroomSettings(scenario="high regulation")
+    settings.levers.update({"hospital.wards": 2, "run.burn_in": 5, "run.days": 130})
+    model = run(ClassroomHospital(settings, seed=2), 5 + 70)  # ten days into the 60-day ramp
+    assert 0.3 < model.live_value("regulation.admin_share") < 0.45
+    audits = model.live_value("regulation.audits_per_year")
+    model.apply_lever("regulation.admin_share", 0.0)
+    assert "replaces the running Competing regulation" in model.hospital.story[-1].text
+    assert model.held_by_teacher("regulation.admin_share")
+    run(model, 30)
+    assert model.live_value("regulation.admin_share") == 0.0
+    # the ramp's other parameters go on as planned
+    assert audits < model.live_value("regulation.audits_per_year") < 8
+    model.apply_lever("regulation.admin_share", 0.2)
+    run(model, 2)
+    assert model.live_value("regulation.admin_share") == 0.2
+
+
+def test_a_levers_schedule_in_the_scenario_reads_as_words():
+    from sim.app.classroom import schedule_of
+    plan = ClassroomSettings(scenario="high regulation").base_scenario()
+    assert schedule_of(plan, "regulation.admin_share") == [
+        "Competing regulation: 0.45 from day 60, phased in over 60 days"]
+    assert schedule_of(plan, "patients.speak_up_invitation") == []
+
+
+def test_the_settings_saved_as_a_scenario_load_back_with_levers_and_toggles():
+    from sim.scenario import Scenario
+    from sim.scenario.yaml_io import parse_yaml
+
+    settings = small_settings(toggles=["just_culture"], toggle_day=4)
+    settings.levers["regulation.admin_share"] = 0.2
+    text = settings.saved_scenario().to_yaml()
+    again = Scenario.from_dict(parse_yaml(text, "saved"))
+    assert again.name == "baseline (classroom settings)"
+    assert again.config.regulation.admin_share == 0.2
+    assert [item.start for item in again.interventions] == [4]

@@ -8,6 +8,7 @@ import solara.widgets
 from sim.app import page as app_page
 from sim.app.classroom import WITHOUT_INTERVENTIONS, ClassroomSettings
 from sim.app.controls import pending_changes
+from sim.app.story import EVERYTHING, THE_STORY
 
 
 @solara.component
@@ -88,6 +89,9 @@ def test_step_moves_the_day_and_redraws_hospital_charts_and_story(rendered):
     assert text_with_class(rendered, "day-status").startswith("Warm-up day 3 of 90")
     for name, markup in before.items():
         assert html_view(rendered, name) != markup, name
+    story_filter = select(rendered, "Show")
+    assert story_filter.v_model == THE_STORY  # routine lines only when asked for
+    story_filter.v_model = EVERYTHING
     assert "Warm-up day 3" in html_view(rendered, "story-feed")
 
 

@@ -122,6 +122,19 @@ def test_difference_verdict_follows_which_way_is_better():
     assert Difference("burnout_prevalence", "", math.nan, 0.2).verdict() == ""
 
 
+def test_a_gap_within_normal_variation_is_not_called_better_or_worse():
+    assert Difference("trust_in_management", "", 0.50, 0.51, noise=0.03).verdict() == ""
+    assert Difference("trust_in_management", "", 0.50, 0.60, noise=0.03).verdict() == "right"
+    assert Difference("trust_in_management", "", 0.5, 0.6, noise=math.nan).verdict() == ""
+    html = difference_html([Difference("trust_in_management", "Trust", 0.5, 0.51, 0.03),
+                            Difference("adverse_events", "Harm", 23, 21.3, 9.0)], "L", "R")
+    assert "within normal variation" in html and "better on" not in html
+    # Numbers as the metric definitions show them: counts whole (a small gap with one decimal),
+    # trust on its 0-100 scale, a true minus sign.
+    assert ">23<" in html and ">21<" in html and ">+1.7<" in html
+    assert ">50.0<" in html and ">−1.0<" in html
+
+
 def test_differences_over_the_last_month(hospital):
     rows = differences(hospital, hospital)
     assert all(row.gap == 0 or math.isnan(row.gap) for row in rows)
@@ -129,3 +142,15 @@ def test_differences_over_the_last_month(hospital):
         hospital.datacollector.model_vars["adverse_events"][-30:])
     html = difference_html(rows, "Left <i>", "Right")
     assert "<i>" not in html and 'data-metric="reporting_rate"' in html
+
+
+def test_chart_ranges_are_fixed_from_zero_whatever_the_data(hospital):
+    from sim.app.charts import CHARTS, hospital_trace, traces_coincide, value_range
+
+    trace = hospital_trace(hospital, "h")
+    ranges = {chart.title: value_range([trace], chart) for chart in CHARTS}
+    assert ranges["Psychological safety"] == (0.0, 1.0)
+    assert ranges["Burnout"] == (0.0, 1.0)
+    low, high = ranges["Harm"]
+    assert low == 0.0 and high >= trace.series["adverse_events"].values.max()
+    assert traces_coincide(trace, hospital_trace(hospital, "twin"))

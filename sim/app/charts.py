@@ -36,20 +36,26 @@ class Chart:
     unit: str
     metrics: tuple[tuple[str, str], ...]  # (metric column, label)
     window: int = 14
+    per_bed_ceiling: float = 0.0  # counts: the top of the axis per bed, fixed for a hospital
 
 
 CHARTS: tuple[Chart, ...] = (
     Chart("Reporting rate", "staff reports per incident", (("reporting_rate", "reporting"),)),
     Chart("Workaround rate", "workarounds per obstacle met", (("workaround_rate", "workarounds"),)),
-    Chart("Harm", "adverse events per day", (("adverse_events", "adverse events"),)),
+    # About 7.5 adverse events per 100 admissions gives roughly one a day per 90 beds; the axis
+    # leaves room for three times that before it has to widen.
+    Chart("Harm", "adverse events per day", (("adverse_events", "adverse events"),),
+          per_bed_ceiling=1 / 30),
+    Chart("Burnout", "share of clinicians burned out", (("burnout_prevalence", "burnout"),)),
     Chart("Psychological safety", "mean of clinicians, 0-1",
           (("psychological_safety", "psychological safety"),)),
     Chart("Trust in management", "mean of clinicians, 0-1",
           (("trust_in_management", "trust"),)),
-    Chart("Burnout", "share of clinicians burned out", (("burnout_prevalence", "burnout"),)),
     Chart("Compliance", "measured by audits vs true", (
         ("measured_compliance", "measured"), ("true_compliance", "true")), window=30),
 )
+# The four that tell the title's story fill one row on a projector's first screen.
+KEY_CHARTS, OTHER_CHARTS = CHARTS[:4], CHARTS[4:]
 METRIC_COLOURS = ("#1565c0", "#c62828")  # first and second metric of a two-metric panel
 HOSPITAL_COLOURS = ("#1565c0", "#ef6c00")  # your hospital, the comparison
 COMPARISON_DASH = "5,3"
@@ -77,6 +83,7 @@ class HospitalTrace:
     series: dict[str, Series]
     first_day: int
     last_day: int
+    beds: int = 0
 
 
 def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
@@ -103,7 +110,8 @@ def hospital_trace(model: HospitalModel, label: str) -> HospitalTrace:
     days = np.arange(1, count + 1) - burn_in
     series = {name: Series(days, smoothed(columns, name, chart.window))
               for chart in CHARTS for name, _ in chart.metrics} if count else {}
-    return HospitalTrace(label, series, 1 - burn_in, model.config.run.days)
+    beds = sum(ward.beds for ward in model.wards)
+    return HospitalTrace(label, series, 1 - burn_in, model.config.run.days, beds)
 
 
 # --- scales ------------------------------------------------------------------------------------
@@ -115,20 +123,24 @@ def nice_step(span: float, ticks: int = 3) -> float:
 
 
 def value_range(traces: Sequence[HospitalTrace], chart: Chart) -> tuple[float, float]:
-    """A y range that only widens as a run goes on, so curves do not jump about."""
+    """A fixed y range from zero: shares and means of 0-1 states on 0-1, counts up to a ceiling
+    set by the hospital's size, so scenarios, seeds and animation frames compare at a glance.
+    Widened only if the data ever go beyond it."""
     values = [trace.series[name].values for trace in traces for name, _ in chart.metrics
               if name in trace.series]
     finite = np.concatenate(values) if values else np.array([])
     finite = finite[np.isfinite(finite)]
-    if not finite.size:
-        return 0.0, 1.0
-    low, high = float(finite.min()), float(finite.max())
-    if high - low < 0.02:
-        low, high = low - 0.01, high + 0.01
-    step = nice_step(high - low)
-    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
-    bounded = all(METRIC_BY_NAME[name].kind != "count" for name, _ in chart.metrics)
-    return max(0.0, low), (min(1.0, high) if bounded else high)
+    highest = float(finite.max()) if finite.size else 0.0
+    counts = any(METRIC_BY_NAME[name].kind == "count" for name, _ in chart.metrics)
+    if not counts:
+        ceiling = 1.0
+    else:
+        beds = max((trace.beds for trace in traces), default=0)
+        ceiling = chart.per_bed_ceiling * beds or 1.0
+        ceiling = math.ceil(ceiling / nice_step(ceiling)) * nice_step(ceiling)
+    if highest > ceiling:
+        ceiling = math.ceil(highest / nice_step(highest)) * nice_step(highest)
+    return 0.0, ceiling
 
 
 def day_range(traces: Sequence[HospitalTrace]) -> tuple[int, int]:
@@ -274,19 +286,23 @@ def svg_key(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
     return '<g class="chart-key">' + "".join(lines) + "</g>"
 
 
-def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]]) -> str:
-    """All panels as one inline SVG that scales to its container's width."""
-    rows = math.ceil((len(CHARTS) + 1) / COLUMNS)
+def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
+               charts: Sequence[Chart] = CHARTS, with_key: bool = True) -> str:
+    """The panels (and the key, if asked) as one inline SVG that scales to its container."""
+    panels = len(charts) + (1 if with_key else 0)
+    rows = math.ceil(panels / COLUMNS)
     width, height = COLUMNS * PANEL_WIDTH, rows * PANEL_HEIGHT
+    titles = ", ".join(chart.title for chart in charts)
     parts = [f'<svg class="charts" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
-             'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Key series" '
-             'style="font-family: sans-serif">']
-    for index, chart in enumerate(CHARTS):
+             'xmlns="http://www.w3.org/2000/svg" role="img" '
+             f'aria-label="Charts: {escape(titles)}" style="font-family: sans-serif">']
+    for index, chart in enumerate(charts):
         parts.append(svg_panel(chart, traces, markers, (index % COLUMNS) * PANEL_WIDTH,
                                (index // COLUMNS) * PANEL_HEIGHT))
-    key_index = len(CHARTS)
-    parts.append(svg_key(traces, markers, (key_index % COLUMNS) * PANEL_WIDTH,
-                         (key_index // COLUMNS) * PANEL_HEIGHT))
+    if with_key:
+        key_index = len(charts)
+        parts.append(svg_key(traces, markers, (key_index % COLUMNS) * PANEL_WIDTH,
+                             (key_index // COLUMNS) * PANEL_HEIGHT))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -295,8 +311,17 @@ def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str
 
 def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
                markers: Sequence[tuple[int, str]]) -> None:
-    """One panel on matplotlib axes, as on the page."""
-    axes.clear()
+    """One panel on matplotlib axes, as on the page.
+
+    The axes are set up once; later frames only swap the lines (clearing axes rebuilds every
+    tick and was most of an animation's drawing time)."""
+    if axes.get_title(loc="left") != chart.title:
+        axes.clear()
+        axes.set_title(chart.title, fontsize=7, loc="left")
+        axes.tick_params(labelsize=5, length=2)
+        axes.grid(alpha=0.25, lw=0.4)
+    for artist in [*axes.lines, *axes.patches]:
+        artist.remove()
     first, last = day_range(traces)
     low, high = value_range(traces, chart)
     axes.set_xlim(first, last)
@@ -311,16 +336,14 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
                 series = trace.series[name]
                 axes.plot(series.days, series.values, lw=1.0, ls="--" if index else "-",
                           color=line_colour(chart, metric_index, index))
-    axes.set_title(chart.title, fontsize=7, loc="left")
-    axes.tick_params(labelsize=5, length=2)
-    axes.grid(alpha=0.25, lw=0.4)
 
 
 # --- the page component ------------------------------------------------------------------------
 
 @solara.component
-def LiveCharts(model: ClassroomHospital) -> None:
-    """Every chart for the page's hospital (and its comparison), redrawn as the model steps."""
+def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
+               css_class: str = "live-charts", with_key: bool = True) -> None:
+    """Charts for the page's hospital (and its comparison), redrawn as the model steps."""
     update_counter.get()
     with model.lock:
         traces = [hospital_trace(model.hospital, model.label)]
@@ -330,5 +353,18 @@ def LiveCharts(model: ClassroomHospital) -> None:
             markers += [(day, f"{label} (comparison)")
                         for day, label in model.comparison_markers()]
     markers.sort(key=lambda mark: mark[0])
-    solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers),
-                classes=["live-charts"], style=PAPER)
+    if not with_key and len(traces) == 2 and traces_coincide(*traces):
+        solara.Text("The two hospitals have the same seed and, so far, the same settings: "
+                    "their lines coincide, and the comparison's dashed line lies hidden under "
+                    "yours until they part.", classes=["lines-coincide"],
+                    style="font-size: 13px; color: #546e7a")
+    solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers, charts, with_key),
+                classes=[css_class], style=PAPER)
+
+
+def traces_coincide(first: HospitalTrace, second: HospitalTrace) -> bool:
+    """Whether every drawn series of the two hospitals is the same so far."""
+    return all(
+        name in second.series
+        and np.array_equal(series.values, second.series[name].values, equal_nan=True)
+        for name, series in first.series.items())

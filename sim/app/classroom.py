@@ -4,7 +4,10 @@
 the hospital built from the chosen scenario with the teacher's lever settings and intervention
 toggles, and, in side-by-side mode, a second hospital with the same seed under other settings;
 one step advances both by a day. Levers can also be moved while the run goes on: the change
-takes effect from the next day, is told in the story and marked on the charts.
+takes effect from the next day, is told in the story and marked on the charts, and the
+teacher's value holds against any of the scenario's changes already running on that parameter
+(a phase-in no longer walks it back); a change that starts later still applies, as later
+changes do over earlier ones.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from dataclasses import dataclass, field
 
 from mesa import Model
 
+from sim.app.narrator import Narrator
 from sim.app.scenario_menu import MenuEntry, load_entry, scenario_menu
 from sim.model import HospitalModel
 from sim.scenario import Intervention, Scenario, Shock, build_model
+from sim.scenario.runtime import ParameterChange, ParameterLayers
 
 NO_COMPARISON = "nothing (one hospital)"
 WITHOUT_INTERVENTIONS = "the same hospital without the toggled interventions"
@@ -92,6 +97,56 @@ TOGGLES: tuple[Toggle, ...] = (
 TOGGLE_BY_KEY = {toggle.key: toggle for toggle in TOGGLES}
 
 
+class TeacherSetting:
+    """A lever the teacher moved, laid over the scenario's changes on that parameter.
+
+    It joins the scenario's layers of changes (sim/scenario/runtime.py) as one that started on
+    the day the lever moved, so every change already in force lies beneath it and a running
+    phase-in can no longer undo it. It never ends.
+    """
+
+    position = 10**9  # after every scenario change that starts on the same day
+
+    def __init__(self, key: str, value: float, first_day: int) -> None:
+        self.item = Intervention(name="The teacher's setting", kind="change", start=first_day,
+                                 changes={key: value})
+        self.first_day = first_day
+
+    def laid_over(self, key: str, below: float) -> float:
+        return self.item.changes[key]
+
+
+def changes_in_force(hospital: HospitalModel, key: str) -> list[ParameterChange]:
+    """The scenario's changes to `key` in force now (phasing in or reached)."""
+    layers = layers_of(hospital)
+    if layers is None:
+        return []
+    return [layer for layer in layers.in_force
+            if isinstance(layer, ParameterChange) and key in layer.item.changes]
+
+
+def layers_of(hospital: HospitalModel) -> ParameterLayers | None:
+    """The hospital's layers of parameter changes, if its scenario has any."""
+    for runner in hospital.interventions:
+        if isinstance(runner, ParameterChange):
+            return runner.layers
+    return None
+
+
+def schedule_of(scenario: Scenario, key: str) -> list[str]:
+    """The scenario's planned changes to `key`, in words a class can read."""
+    plans = []
+    for item in scenario.interventions:
+        if key not in item.changes:
+            continue
+        when = (f"from day {item.start}" if item.kind == "change"
+                else f"when triggered (from day {item.start})")
+        ramp = f", phased in over {item.ramp} days" if item.ramp > 1 else ""
+        end = f", until day {item.end}" if item.end is not None else ""
+        plans.append(f"{item.name}: {item.changes[key]:g} {when}{ramp}{end}")
+    return plans
+
+
 @dataclass
 class ClassroomSettings:
     """Everything the page lets a teacher choose, apart from the seed."""
@@ -125,6 +180,15 @@ class ClassroomSettings:
             scenario.interventions.append(item)
         return scenario
 
+    def saved_scenario(self) -> Scenario:
+        """These settings as a scenario a policy colleague can run: the chosen scenario with
+        the teacher's lever values and toggled interventions, under a name of its own."""
+        scenario = self.hospital_scenario()
+        scenario.name = f"{scenario.name} (classroom settings)"
+        scenario.description = (f"{scenario.description} Saved from the classroom page with "
+                                "the levers and interventions chosen there.").strip()
+        return scenario
+
     def comparison_scenario(self) -> Scenario | None:
         """What the second hospital runs in side-by-side mode, if anything."""
         if self.comparison == WITHOUT_INTERVENTIONS:
@@ -132,6 +196,11 @@ class ClassroomSettings:
         if self.comparison in self.menu:
             return load_entry(self.menu[self.comparison])
         return None
+
+    def scenario_lever_values(self) -> dict[str, float]:
+        """Every lever's value as the scenario starts it, before the teacher moves anything."""
+        config = load_entry(self.menu[self.scenario]).config
+        return {lever.key: config.get(lever.key) for lever in LEVERS}
 
     def lever_values(self) -> dict[str, float]:
         """Every lever's value: the teacher's change, or else the scenario's starting value."""
@@ -154,7 +223,9 @@ class ClassroomHospital(Model):
         self.comparison_plan = self.settings.comparison_scenario()
         self.comparison: HospitalModel | None = (
             build_model(self.comparison_plan, self.seed) if self.comparison_plan else None)
+        self.narrators = [Narrator(hospital) for hospital in self.hospitals]
         self.lever_markers: list[tuple[int, str]] = []
+        self.teacher_settings: dict[str, TeacherSetting] = {}
 
     @property
     def hospitals(self) -> list[HospitalModel]:
@@ -168,8 +239,9 @@ class ClassroomHospital(Model):
 
     def step(self) -> None:
         with self.lock:
-            for hospital in self.hospitals:
+            for hospital, narrator in zip(self.hospitals, self.narrators, strict=True):
                 hospital.step()
+                narrator.observe()
             if self.hospital.day >= self.last_day:
                 self.running = False
                 self.hospital.tell("The run is over. Press Reset to start again.",
@@ -183,11 +255,42 @@ class ClassroomHospital(Model):
             before = self.hospital.config.get(key)
             if before == value:
                 return
-            self.hospital.set_parameter(key, value)
             day = self.hospital.scenario_day + 1
+            overridden = [layer.item.name for layer in changes_in_force(self.hospital, key)]
+            self.hold(key, value, day)
             self.lever_markers.append((day, f"{lever.label}: {before:g} to {value:g}"))
             self.hospital.tell(f"The teacher changed “{lever.label}” from {before:g} to "
                                f"{value:g}.", kind="lever")
+            if overridden:
+                self.hospital.tell(f"The teacher's “{lever.label}” replaces the running "
+                                   f"{', '.join(overridden)} on this setting: the scenario no "
+                                   "longer moves it.", kind="lever")
+
+    def hold(self, key: str, value: float, day: int) -> None:
+        """Set `key` and keep it there against the scenario's changes already in force."""
+        layers = layers_of(self.hospital)
+        if layers is None:  # no scenario change can ever touch it
+            self.hospital.set_parameter(key, value)
+            return
+        setting = self.teacher_settings.get(key)
+        if setting is None:
+            self.teacher_settings[key] = TeacherSetting(key, value, day)
+            layers.add(self.teacher_settings[key])
+            return
+        # Moved again: updated in place, on top again, so the parameter is set once (re-setting
+        # staffing twice would hire and let go clinicians for nothing).
+        setting.item.changes[key] = value
+        setting.first_day = day
+        layers.in_force.sort(key=lambda layer: (layer.first_day, layer.position))
+        layers.refresh({key: value})
+
+    def live_value(self, key: str) -> float:
+        """The lever's value in the running hospital today."""
+        with self.lock:
+            return self.hospital.config.get(key)
+
+    def held_by_teacher(self, key: str) -> bool:
+        return key in self.teacher_settings
 
     def markers(self) -> list[tuple[int, str]]:
         """(scenario day, label) of interventions and lever changes in the main hospital."""

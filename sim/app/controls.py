@@ -8,16 +8,28 @@ Every input is a slider, a checkbox or a choice from a fixed list: nothing typed
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import solara
-from mesa.visualization.utils import force_update
+from mesa.visualization.utils import force_update, update_counter
 
-from sim.app.classroom import LEVERS, TOGGLES, ClassroomHospital, ClassroomSettings, Lever
+from sim.app.classroom import (
+    LEVERS,
+    TOGGLES,
+    ClassroomHospital,
+    ClassroomSettings,
+    Lever,
+    schedule_of,
+)
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
+
+
+def safe_file_name(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name).strip("_") or "scenario"
 
 
 def pending_changes(settings: ClassroomSettings, running: ClassroomSettings) -> list[str]:
@@ -31,30 +43,82 @@ def pending_changes(settings: ClassroomSettings, running: ClassroomSettings) -> 
     return pending
 
 
+def lever_note(lever: Lever, scenario_value: float, schedule: list[str], held: bool) -> str:
+    """What the class should know about a lever besides its live value."""
+    note = f"Scenario: {format_lever(lever, scenario_value)}"
+    if schedule:
+        note += "; then " + "; ".join(schedule)
+    if held:
+        note += ". Held by you: the scenario's running changes no longer move it"
+    return note
+
+
+def format_lever(lever: Lever, value: float) -> str:
+    return f"{value:g}" if lever.whole else f"{value:.2f}"
+
+
 @solara.component
-def LeverSlider(lever: Lever, value: float, on_value: Callable[[float], None]) -> None:
-    """A lever: its name and value on one line, the slider below (the sidebar is narrow)."""
+def LeverSlider(lever: Lever, value: float, on_value: Callable[[float], None],
+                note: str = "") -> None:
+    """A lever: its name and live value on one line, the slider below (the sidebar is narrow),
+    and the scenario's own value and plan beneath."""
     low, high = lever.bounds_for(value)
-    shown = f"{value:g}" if lever.whole else f"{value:.2f}"
     with solara.Column(gap="0px", classes=["lever"]):
-        solara.Text(f"{lever.label}: {shown}", style="font-size: 14px")
+        solara.Text(f"{lever.label}: {format_lever(lever, value)}", style="font-size: 14px")
         if lever.whole:
-            solara.SliderInt("", value=int(value), min=int(low), max=int(high),
+            solara.SliderInt(lever.label, value=int(value), min=int(low), max=int(high),
                              step=int(lever.step), on_value=on_value, thumb_label=False)
         else:
-            solara.SliderFloat("", value=float(value), min=low, max=high, step=lever.step,
-                               on_value=on_value, thumb_label=False)
+            solara.SliderFloat(lever.label, value=float(value), min=low, max=high,
+                               step=lever.step, on_value=on_value, thumb_label=False)
+        if note:
+            solara.Text(note, classes=["lever-note"], style="font-size: 12px; color: #546e7a")
+
+
+@solara.component
+def LeverCard(model: ClassroomHospital, settings: ClassroomSettings,
+              on_move: Callable[[str, float], None]) -> None:
+    """The levers at the hospital's live values, redrawn as days pass (ramps move them).
+
+    Each slider is redrawn only when its value or note changes: Solara skips a component whose
+    arguments are unchanged, so the callbacks are made once rather than on every day.
+    """
+    update_counter.get()
+    scenario_values = solara.use_memo(lambda: settings.scenario_lever_values(),
+                                      dependencies=[settings.scenario])
+    moves = solara.use_memo(lambda: {lever.key: partial(on_move, lever.key) for lever in LEVERS},
+                            dependencies=[on_move])
+    with solara.Card("Levers", subtitle="Act on your hospital from the next day; your value "
+                                        "holds"):
+        for lever in LEVERS:
+            note = lever_note(lever, scenario_values[lever.key],
+                              schedule_of(model.plan, lever.key),
+                              model.held_by_teacher(lever.key))
+            LeverSlider(lever, model.live_value(lever.key), note=note,
+                        on_value=moves[lever.key])
+
+
+LESSON_HEADINGS = {"notice": "What to notice", "ask": "Questions for the class",
+                   "try": "What to try next"}
+
+
+@solara.component
+def LessonGuide(lesson: Mapping[str, list[str]]) -> None:
+    """The scenario's lesson guide, like the Info tab of a models library."""
+    with solara.Column(gap="2px", classes=["lesson-guide"]):
+        for part, heading in LESSON_HEADINGS.items():
+            if lesson.get(part):
+                solara.Text(heading, style="font-weight: 600; margin-top: 6px")
+                for line in lesson[part]:
+                    solara.Text(f"• {line}", style="font-size: 14px")
 
 
 @solara.component
 def ClassroomControls(model: solara.Reactive[ClassroomHospital],
                       settings: ClassroomSettings) -> None:
     """The sidebar card; `settings` is this browser session's, shared with Mesa's Reset."""
-    revision, set_revision = solara.use_state(0)
+    _revision, set_revision = solara.use_state(0)  # bumped to redraw after a change
     error, set_error = solara.use_state("")
-    lever_values = solara.use_memo(settings.lever_values,
-                                   dependencies=[settings.scenario, revision])
-
     def changed() -> None:
         set_revision(lambda old: old + 1)
 
@@ -94,24 +158,27 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
     with solara.Card("Scenario"):
         solara.Select("Scenario", value=settings.scenario, values=list(settings.menu),
                       on_value=choose_scenario)
-        solara.Text(entry.description, classes=["scenario-description"])
+        with solara.Details("About this scenario and its lesson", expand=False):
+            solara.Text(entry.description, classes=["scenario-description"])
+            LessonGuide(entry.lesson)
         if error:
             solara.Error(error)
-    with solara.Card("Levers", subtitle="Act on your hospital from the next day"):
-        for lever in LEVERS:
-            LeverSlider(lever, lever_values[lever.key],
-                        on_value=lambda value, key=lever.key: move_lever(key, value))
+    LeverCard(model.value, settings, move_lever)
     with solara.Card("Interventions", subtitle="Applied when you press Reset"):
         for item in TOGGLES:
             solara.Checkbox(label=item.label, value=item.key in settings.toggles,
                             on_value=lambda on, key=item.key: toggle(key, on))
         day = min(settings.toggle_day, run_days)
-        solara.Text(f"Toggled interventions start on day {day}", style="font-size: 14px")
-        solara.SliderInt("", value=day, min=1, max=run_days, on_value=set_day,
-                         thumb_label=False)
+        with solara.Column(gap="0px", classes=["named-slider"]):
+            solara.Text(f"Toggled interventions start on day {day}", style="font-size: 14px")
+            solara.SliderInt("Day the toggled interventions start", value=day, min=1,
+                             max=run_days, on_value=set_day, thumb_label=False)
     with solara.Card("Side by side", subtitle="Same seed, other settings; applied at Reset"):
         solara.Select("Compare with", value=settings.comparison,
                       values=settings.comparison_choices(), on_value=compare)
     pending = pending_changes(settings, model.value.settings)
     if pending:
         solara.Warning(f"Press Reset to apply the new {' and '.join(pending)}.")
+    solara.FileDownload(lambda: settings.saved_scenario().to_yaml(),
+                        filename=f"{safe_file_name(settings.scenario)}-classroom.yaml",
+                        label="Save these settings as a scenario")

@@ -60,7 +60,15 @@ INK, FAINT_INK, BLOCK_FILL = "#263238", "#607d8b", "#f7f9fa"
 STAFF_COLUMNS, STAFF_GAP, STAFF_RADIUS = 8, 22.0, 7.5
 BED_COLUMNS, BED_GAP, BED_RADIUS = 14, 12.5, 3.6
 HAZARDS_SHOWN, HAZARD_GAP, HAZARD_SIZE = 12, 14.0, 5.5
-PAD, HEADER, BLOCK_GAP, TOP_STRIP, LEGEND = 8.0, 30.0, 12.0, 30.0, 40.0
+# Text is sized for a projector: the picture is about 560 px wide at 1280x720 (scale ~0.68),
+# so TEXT user units show at no less than 12 px.
+TEXT = 18.0
+PAD, HEADER, BLOCK_GAP, TOP_STRIP = 8.0, 46.0, 12.0, 34.0
+LEGEND_LINES = ("● nurse  ◆ doctor  ■ manager  • patient  ▲ hazard  (hover for more)",)
+LEGEND_DETAIL = ("Nurses and doctors: faded when off duty, ringed when burned out. Managers: "
+                 "blue learns from reports, red blames. Patients: purple when harmed. "
+                 "Hazards: ringed once reported.")
+LEGEND = 14.0 + (len(LEGEND_LINES) + 1) * (TEXT + 4)
 BLOCK_WIDTH = 2 * PAD + STAFF_COLUMNS * STAFF_GAP
 
 
@@ -143,8 +151,7 @@ def hospital_picture(model: HospitalModel, colour_by: str = DEFAULT_COLOUR_STATE
 
 
 def ward_block(ward: Ward, x: float, y: float, height: float) -> Block:
-    subtitle = (f"climate {ward.safety_climate:.2f} · {len(ward.hazards)} hazard"
-                f"{'' if len(ward.hazards) == 1 else 's'}")
+    subtitle = f"climate {ward.safety_climate:.2f}"  # hazards are drawn; counts in the tooltip
     tooltip = (f"{ward.name}\nSafety climate {ward.safety_climate:.2f}\n"
                f"Open hazards {len(ward.hazards)}\nIncidents so far {ward.incidents}, "
                f"staff reports {ward.staff_reports}, adverse events {ward.adverse_events}")
@@ -205,7 +212,7 @@ def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
 
 def executive_marks(model: HospitalModel) -> list[Mark]:
     learning = COLOUR_STATES["psychological_safety"]
-    return [Mark("executive", PAD + 92 + 20 * place, PAD + 10, 7.0,
+    return [Mark("executive", PAD + 6.5 * TEXT + 20 * place, PAD + 10, 7.0,
                  colour_for(1.0 - executive.punitiveness, learning),
                  f"Executive #{executive.unique_id}\nBlames {executive.punitiveness:.0%} of "
                  "reports, learns from the rest\nWalks the wards now and then")
@@ -245,29 +252,33 @@ def svg_block(block: Block) -> str:
         f'<g class="ward"><rect x="{block.x:.1f}" y="{block.y:.1f}" width="{block.width:.1f}" '
         f'height="{block.height:.1f}" rx="6" fill="{BLOCK_FILL}" stroke="#cfd8dc">'
         f"<title>{escape(block.tooltip)}</title></rect>"
-        f'<text x="{block.x + PAD:.1f}" y="{block.y + 15:.1f}" font-size="13" '
+        f'<text x="{block.x + PAD:.1f}" y="{block.y + TEXT + 1:.1f}" font-size="{TEXT}" '
         f'font-weight="600" fill="{INK}">{escape(block.title)}</text>'
-        f'<text x="{block.x + PAD:.1f}" y="{block.y + 26:.1f}" font-size="9.5" '
+        f'<text x="{block.x + PAD:.1f}" y="{block.y + 2 * TEXT + 4:.1f}" font-size="{TEXT}" '
         f'fill="{FAINT_INK}">{escape(block.subtitle)}</text></g>')
 
 
 def svg_legend(picture: HospitalPicture, gradient_id: str) -> str:
-    y = picture.height - LEGEND + 12
+    y = picture.height - LEGEND + 14
     state = picture.colour_state
-    low, high = ("worse", "better")
     stops = "".join(
         f'<stop offset="{i / 10:.1f}" stop-color="{PALETTE[i * 10]}"/>' for i in range(11))
     ends = ("low", "high") if state.higher_is_better else ("high", "low")
-    key = ("● nurse  ◆ doctor (faded: off duty; ringed: burned out)   ■ manager (blue learns, "
-           "red blames)   • patient (purple: harmed)   ▲ hazard (ringed: reported)")
-    return (
+    label = f"{state.label}: {ends[0]}"
+    bar_x = PAD + 0.56 * TEXT * len(label) + 8
+    parts = [
         f'<defs><linearGradient id="{gradient_id}">{stops}</linearGradient></defs>'
-        f'<text x="{PAD}" y="{y + 9}" font-size="11" fill="{INK}">{escape(state.label)}: '
-        f"{ends[0]}</text>"
-        f'<rect x="{PAD + 165}" y="{y}" width="120" height="11" fill="url(#{gradient_id})"/>'
-        f'<text x="{PAD + 290}" y="{y + 9}" font-size="11" fill="{INK}">{ends[1]} '
-        f'<tspan fill="{FAINT_INK}">(red {low}, blue {high})</tspan></text>'
-        f'<text x="{PAD}" y="{y + 24}" font-size="10" fill="{FAINT_INK}">{escape(key)}</text>')
+        f'<text x="{PAD}" y="{y + TEXT - 4}" font-size="{TEXT}" fill="{INK}">{escape(label)}'
+        "</text>"
+        f'<rect x="{bar_x:.0f}" y="{y}" width="100" height="{TEXT - 4}" '
+        f'fill="url(#{gradient_id})"/>'
+        f'<text x="{bar_x + 108:.0f}" y="{y + TEXT - 4}" font-size="{TEXT}" fill="{INK}">'
+        f'{ends[1]} <tspan fill="{FAINT_INK}">(red worse, blue better)</tspan></text>']
+    for line, text in enumerate(LEGEND_LINES, start=1):
+        parts.append(f'<text x="{PAD}" y="{y + TEXT - 4 + line * (TEXT + 4)}" '
+                     f'font-size="{TEXT}" fill="{FAINT_INK}">{escape(text)}'
+                     f"<title>{escape(LEGEND_DETAIL)}</title></text>")
+    return "".join(parts)
 
 
 def picture_svg(picture: HospitalPicture, gradient_id: str = "state-scale") -> str:
@@ -277,8 +288,8 @@ def picture_svg(picture: HospitalPicture, gradient_id: str = "state-scale") -> s
         'width="100%" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{escape(picture.caption or "The hospital")}" '
         'style="font-family: sans-serif; max-height: 70vh">',
-        f'<text x="{PAD}" y="{PAD + 14}" font-size="12" fill="{INK}">Executives</text>',
-        f'<text x="{picture.width - PAD}" y="{PAD + 14}" font-size="12" fill="{INK}" '
+        f'<text x="{PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}">Executives</text>',
+        f'<text x="{picture.width - PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}" '
         f'text-anchor="end">{escape(picture.caption)}</text>',
     ]
     parts.extend(svg_block(block) for block in picture.blocks)

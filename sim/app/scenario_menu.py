@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sim.errors import UsageError
@@ -21,6 +21,7 @@ class MenuEntry:
     name: str
     description: str
     source: Path | None  # None: the built-in default hospital
+    lesson: Mapping[str, list[str]] = field(default_factory=dict)  # notice, ask, try
 
 
 def scenario_menu() -> dict[str, MenuEntry]:
@@ -33,7 +34,8 @@ def scenario_menu() -> dict[str, MenuEntry]:
             log.warning("scenario left off the menu: %s", error)
             continue
         name = scenario.name if scenario.name not in entries else path.stem
-        entries[name] = MenuEntry(name, " ".join(scenario.description.split()), path)
+        entries[name] = MenuEntry(name, " ".join(scenario.description.split()), path,
+                                  scenario.lesson)
     if not entries:
         default = Scenario.default()
         entries[default.name] = MenuEntry(default.name, default.description, None)

@@ -1,7 +1,10 @@
 """Side-by-side mode: the same hospital and seed under two settings, and how they differ.
 
 The difference is summarised over the last month, each metric formed as the metrics contract
-forms a period (sim.metrics.period_value), and coloured by which side is doing better.
+forms a period (sim.metrics.period_value). One run of each is one draw of chance, so a gap is
+called better or worse only when it is larger than the month-to-month variation each hospital
+shows on its own (twice the combined spread of its recent monthly values); anything smaller
+reads "within normal variation".
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ COMPARED = ("reporting_rate", "workaround_rate", "adverse_events", "psychologica
             "trust_in_management", "burnout_prevalence", "measured_compliance",
             "true_compliance", "open_hazards")
 WINDOW_DAYS = 30
+VARIATION_MONTHS = 6  # recent months whose spread is the run's normal variation
+NOISE_MULTIPLE = 2.0  # a gap this many combined spreads wide is read as a real difference
+WITHIN_NOISE = "within normal variation"
 BETTER, WORSE, SAME = "#2e7d32", "#c62828", "#607d8b"
 NUMBER = "text-align: right; padding-left: 12px; white-space: nowrap"
 
@@ -44,19 +50,24 @@ class Difference:
     label: str
     left: float
     right: float
+    noise: float = 0.0  # the gap that normal month-to-month variation could give
 
     @property
     def gap(self) -> float:
         return self.left - self.right
 
     def verdict(self) -> str:
-        """Which side is better by this metric: 'left', 'right', or '' (a gap smaller than
-        the metric's minimum meaningful difference, or neither direction is better)."""
+        """Which side is better by this metric: 'left', 'right', or '' (a gap smaller than the
+        metric's minimum meaningful difference or within normal variation, or neither direction
+        is better)."""
         metric = METRIC_BY_NAME[self.metric]
-        threshold = material_threshold(metric, self.right)
-        if not metric.better or math.isnan(self.gap) or not abs(self.gap) > threshold:
-            return ""
         better = metric.better
+        if not better or math.isnan(self.gap):
+            return ""
+        if not abs(self.gap) > material_threshold(metric, self.right):
+            return ""
+        if not abs(self.gap) > self.noise:  # NaN noise (too early to tell) is not exceeded
+            return ""
         return "left" if (self.gap > 0) == (better == "higher") else "right"
 
 
@@ -64,17 +75,40 @@ def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> 
     """A metric over the last `days` days (counts summed, ratios as ratios of sums)."""
     definition = METRIC_BY_NAME[metric]
     recorded = model.datacollector.model_vars
-    names = {metric, *definition.needed_columns}
+    names = {metric, definition.numerator, definition.denominator} - {""}
     columns = {name: recorded[name][-days:] for name in names}
     if not columns[metric]:
         return math.nan
     return period_value(definition, columns)
 
 
+def monthly_spread(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> float:
+    """Standard deviation of the metric over the hospital's recent whole months (NaN if fewer
+    than three): how much one month differs from the next by chance and drift alone."""
+    definition = METRIC_BY_NAME[metric]
+    recorded = model.datacollector.model_vars
+    names = {metric, definition.numerator, definition.denominator} - {""}
+    count = len(recorded[metric])
+    values = []
+    for month in range(min(VARIATION_MONTHS, count // days)):
+        end = count - month * days
+        value = period_value(definition, {n: recorded[n][end - days:end] for n in names})
+        if not math.isnan(value):
+            values.append(value)
+    if len(values) < 3:
+        return math.nan
+    centre = sum(values) / len(values)
+    return math.sqrt(sum((v - centre) ** 2 for v in values) / (len(values) - 1))
+
+
 def differences(left: HospitalModel, right: HospitalModel,
                 days: int = WINDOW_DAYS) -> list[Difference]:
-    return [Difference(name, metric_heading(name), recent_value(left, name, days),
-                       recent_value(right, name, days)) for name in COMPARED]
+    rows = []
+    for name in COMPARED:
+        spread = math.hypot(monthly_spread(left, name, days), monthly_spread(right, name, days))
+        rows.append(Difference(name, metric_heading(name), recent_value(left, name, days),
+                               recent_value(right, name, days), NOISE_MULTIPLE * spread))
+    return rows
 
 
 def metric_heading(name: str) -> str:
@@ -90,6 +124,8 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
         verdict = row.verdict()
         colour = {"left": BETTER, "right": WORSE}.get(verdict, SAME)
         words = {"left": "better on the left", "right": "better on the right"}.get(verdict, "")
+        if not words and METRIC_BY_NAME[row.metric].better and not math.isnan(row.gap):
+            words = WITHIN_NOISE
         metric = METRIC_BY_NAME[row.metric]
         gap = format_change(metric, row.gap, unit=False)
         body.append(
@@ -104,7 +140,11 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
         f"<th>Last {days} days</th><th style='{NUMBER}'>{escape(left_label)}</th>"
         f"<th style='{NUMBER}'>{escape(right_label)}</th>"
         f"<th style='{NUMBER}'>Left − right</th><th></th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>")
+        f"<tbody>{''.join(body)}</tbody></table>"
+        '<div style="color: #607d8b; font-size: 12px; margin-top: 4px">One run of each: a gap '
+        "is called better or worse only when it exceeds the metric's minimum meaningful "
+        "difference and twice the month-to-month variation the hospitals show on their own."
+        "</div>")
 
 
 @solara.component

@@ -1,4 +1,5 @@
-"""The story feed: the latest notable events in plain words, newest first.
+"""The story feed: the latest notable events in plain words, newest first, filtered by kind,
+with the whole story to download as a CSV log.
 
 The model tells its story in model time ("Day 112"); the page counts days the way scenarios and
 charts do (day 1 is the first day after the warm-up), so each line is re-dated before it is
@@ -7,6 +8,9 @@ shown. Lines are escaped: they are drawn as HTML, and nothing in them may become
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Collection
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from html import escape
@@ -22,10 +26,33 @@ if TYPE_CHECKING:
     from sim.model import HospitalModel, StoryEvent
 
 FEED_LENGTH = 15
-KIND_COLOURS = {"fix": "#2e7d32", "feedback": "#1565c0", "walkround": "#6a1b9a",
-                "blame": "#c62828", "shock": "#000000", "intervention": "#ef6c00",
-                "lever": "#ef6c00", "end": "#455a64"}
+# Every kind of line, as the filter names it, with its dot's colour.
+KINDS: dict[str, tuple[str, str]] = {
+    "workaround": ("workarounds as habit", "#8d6e63"),
+    "unreported": ("harm nobody reported", "#ad1457"),
+    "harm": ("serious harm", "#b71c1c"),
+    "burnout": ("burnout and leaving", "#5d4037"),
+    "manager": ("managers' style", "#00838f"),
+    "audit": ("audits", "#f9a825"),
+    "blame": ("blame", "#c62828"),
+    "fix": ("fixes", "#2e7d32"),
+    "feedback": ("feedback", "#1565c0"),
+    "walkround": ("walkrounds", "#6a1b9a"),
+    "intervention": ("interventions", "#ef6c00"),
+    "lever": ("teacher's changes", "#ef6c00"),
+    "shock": ("inquiries", "#000000"),
+    "end": ("end of run", "#455a64"),
+}
+KIND_COLOURS = {kind: colour for kind, (_, colour) in KINDS.items()}
 OTHER_COLOUR = "#78909c"
+# What the feed shows until the class picks: the title's story first; the routine of reports,
+# fixes and feedback, which would flood the feed, only when asked for.
+STORY_KINDS = ("workaround", "unreported", "harm", "burnout", "manager", "audit",
+               "intervention", "lever", "shock", "end")
+THE_STORY, EVERYTHING = "the story (no routine reports)", "everything"
+FILTERS: dict[str, Collection[str] | None] = {
+    THE_STORY: STORY_KINDS, EVERYTHING: None,
+    **{f"only {label}": (kind,) for kind, (label, _) in KINDS.items()}}
 
 
 @dataclass(frozen=True)
@@ -48,10 +75,25 @@ def redated(event: StoryEvent, burn_in: int) -> StoryLine:
     return StoryLine(day, event.kind, text)
 
 
-def latest_lines(model: HospitalModel, count: int = FEED_LENGTH) -> list[StoryLine]:
-    """The latest `count` story lines, newest first."""
+def latest_lines(model: HospitalModel, count: int = FEED_LENGTH,
+                 kinds: Collection[str] | None = None) -> list[StoryLine]:
+    """The latest `count` story lines of the given kinds (all if None), newest first."""
     burn_in = model.config.run.burn_in
-    return [redated(event, burn_in) for event in islice(reversed(model.story), count)]
+    events = (event for event in reversed(model.story) if kinds is None or event.kind in kinds)
+    return [redated(event, burn_in) for event in islice(events, count)]
+
+
+def story_csv(model: HospitalModel) -> str:
+    """The whole story the feed draws from, oldest first, as CSV (day as on the charts)."""
+    burn_in = model.config.run.burn_in
+    out = io.StringIO()
+    table = csv.writer(out)
+    table.writerow(["day", "kind", "ward", "text"])
+    for event in list(model.story):
+        line = redated(event, burn_in)
+        ward = "" if event.ward is None else event.ward + 1
+        table.writerow([line.day, line.kind, ward, line.text])
+    return out.getvalue()
 
 
 def story_html(lines: list[StoryLine], title: str = "What is happening") -> str:
@@ -70,16 +112,33 @@ def story_html(lines: list[StoryLine], title: str = "What is happening") -> str:
             f'<ol style="padding: 0; margin: 0; font-size: 14px; line-height: 1.35">'
             f"{items}</ol>"
             '<div style="color: #607d8b; font-size: 12px; margin-top: 6px">Days count from '
-            "the end of the warm-up; newest first. Green: fixed; blue: feedback; red: blame; "
-            "purple: walkround; orange: intervention or teacher's change.</div></div>")
+            "the end of the warm-up; newest first; the dot's colour is the kind of event."
+            "</div></div>")
 
 
 @solara.component
 def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
               title: str = "What is happening") -> None:
-    """The latest lines of the hospital's story, redrawn as the model steps."""
+    """The filter, the latest lines of the hospital's story, and the log to download."""
+    choice = solara.use_reactive(THE_STORY)
+
+    def log() -> str:
+        with lock:
+            return story_csv(hospital)
+
+    with solara.Column(gap="4px", classes=["story-panel"]):
+        solara.Select("Show", value=choice, values=list(FILTERS), dense=True,
+                      classes=["story-filter"])
+        StoryLines(hospital, lock, choice.value, title)
+        solara.FileDownload(log, filename="hospital-story.csv", label="Story log (CSV)")
+
+
+@solara.component
+def StoryLines(hospital: HospitalModel, lock: AbstractContextManager, choice: str,
+               title: str) -> None:
+    """The feed itself, the only part redrawn as the model steps."""
     update_counter.get()
     with lock:
-        lines = latest_lines(hospital)
+        lines = latest_lines(hospital, kinds=FILTERS[choice])
     solara.HTML(tag="div", unsafe_innerHTML=story_html(lines, title),
                 style=f"{PAPER}; max-height: 560px; overflow-y: auto")

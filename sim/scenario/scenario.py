@@ -28,6 +28,8 @@ from sim.scenario.interventions import (
 )
 from sim.scenario.schema import (
     GROUPS,
+    LESSON_PARTS,
+    TEXT_KEYS,
     build_config,
     check_group,
     check_parameter,
@@ -55,6 +57,7 @@ class Scenario:
     name: str
     description: str = ""
     evidence: list[str] = field(default_factory=list)
+    lesson: dict[str, list[str]] = field(default_factory=dict)  # see schema.LESSON_PARTS
     config: ModelConfig = field(default_factory=ModelConfig)
     interventions: list[Intervention] = field(default_factory=list)
     source: Path | None = None
@@ -91,6 +94,8 @@ class Scenario:
         """Every parameter with its value, the story and the interventions; no `extends`."""
         data: dict[str, Any] = {"name": self.name, "description": self.description,
                                 "evidence": list(self.evidence)}
+        if self.lesson:
+            data["lesson"] = {part: list(lines) for part, lines in self.lesson.items()}
         data.update(self.config.to_dict())
         data["interventions"] = [item.to_dict() for item in self.interventions]
         return data
@@ -237,8 +242,7 @@ def kind_of(value: Any) -> str:
 def check_document(data: Mapping[Any, Any], where: str) -> None:
     """Check every key and value one file sets (on its own, before any merge)."""
     for key, value in data.items():
-        if key not in GROUPS and key not in ("name", "description", "evidence", "extends",
-                                             "interventions"):
+        if key not in GROUPS and key not in (*TEXT_KEYS, "interventions"):
             raise unknown_top_level_key(key, where)
         if key in GROUPS:
             check_group(key, value, where)
@@ -248,6 +252,8 @@ def check_document(data: Mapping[Any, Any], where: str) -> None:
             check_text(value, where, "description")
         elif key == "evidence":
             check_evidence(value, where)
+        elif key == "lesson":
+            check_lesson(value, where)
         elif key == "extends":
             check_text(value, where, "extends", limit=1000)
             if not value.strip():
@@ -266,6 +272,26 @@ def check_evidence(value: Any, where: str) -> list[str]:
     for index, item in enumerate(value):
         check_text(item, where, f"evidence[{index}]", limit=2000)
     return list(value)
+
+
+def check_lesson(value: Any, where: str) -> dict[str, list[str]]:
+    """A lesson guide: `notice`, `ask` and `try`, each a text or a list of texts."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise fail(where, "lesson", f"expected notice, ask and try, got {show(value)}")
+    lesson = {}
+    for part, lines in value.items():
+        if part not in LESSON_PARTS:
+            raise fail(where, f"lesson.{part}",
+                       f"unknown part of a lesson; expected one of {', '.join(LESSON_PARTS)}")
+        lines = [lines] if isinstance(lines, str) else lines
+        if not isinstance(lines, list):
+            raise fail(where, f"lesson.{part}", f"expected a list of texts, got {show(lines)}")
+        for index, line in enumerate(lines):
+            check_text(line, where, f"lesson.{part}[{index}]", limit=2000)
+        lesson[part] = [" ".join(line.split()) for line in lines]
+    return lesson
 
 
 def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -304,7 +330,8 @@ def scenario_from_data(data: Mapping[str, Any], where: str, source: Path | None)
                      for index, item in enumerate(raw_items)]
     return Scenario(name=check_name(data["name"], where, "name"),
                     description=data.get("description") or "",
-                    evidence=check_evidence(data.get("evidence"), where), config=config,
+                    evidence=check_evidence(data.get("evidence"), where),
+                    lesson=check_lesson(data.get("lesson"), where), config=config,
                     interventions=interventions, source=source)
 
 

@@ -22,8 +22,10 @@ for _key in PARAMETERS:
     _group, _name = _key.split(".", 1)
     GROUPS.setdefault(_group, []).append(_name)
 
-TEXT_KEYS = ("name", "description", "evidence", "extends")
+TEXT_KEYS = ("name", "description", "evidence", "extends", "lesson")
 TOP_LEVEL_KEYS = (*TEXT_KEYS, *GROUPS, "interventions")
+# A lesson guide for the classroom page: what to notice, questions for the class, what to try.
+LESSON_PARTS = ("notice", "ask", "try")
 
 # Refuse runs whose size would exhaust memory or run for hours: agents held at once, and
 # agent-days (agents times simulated days), which sets both run time and collected data.
