@@ -15,15 +15,16 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.browser import CHROMIUM, chromium_page
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic"]
 START_TIMEOUT_S = 90  # the first start may fetch the page's browser files once
 
 pytestmark = pytest.mark.browser
@@ -103,61 +104,62 @@ def save_screenshot(image: bytes) -> Path:
         os.unlink(partial.name)
 
 
+@contextmanager
+def classroom_page(url: str, width: int, height: int) -> Iterator[Any]:
+    """The classroom page in Chromium at this window size, once its hospital is built."""
+    from playwright.sync_api import expect
+
+    with chromium_page(url, {"width": width, "height": height}, timeout_ms=20_000) as page:
+        expect(page.locator(".day-status")).to_contain_text("Warm-up day 0 of 90",
+                                                             timeout=45_000)
+        yield page
+
+
 def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        browser = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1500, "height": 1100})
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(served_page)
-            status = page.locator(".day-status")
-            expect(status).to_contain_text("Warm-up day 0 of 90", timeout=45_000)
-            nurse = page.locator("svg.hospital-view circle.nurse").first
-            expect(nurse.locator("title")).to_contain_text("Nurse #")  # its tooltip
+    with classroom_page(served_page, 1500, 1100) as page:
+        status = page.locator(".day-status")
+        nurse = page.locator("svg.hospital-view circle.nurse").first
+        expect(nurse.locator("title")).to_contain_text("Nurse #")  # its tooltip
 
-            # Turn up the paperwork: focus the lever's slider and press the right arrow.
-            paperwork = page.locator(".lever").filter(has_text="Paperwork")
-            paperwork.locator("[role=slider]").focus()
-            page.keyboard.press("ArrowRight")
-            expect(paperwork).to_contain_text("working time: 0.35")
-            story = page.locator(".story-feed")
-            expect(story).to_contain_text("The teacher changed")
+        # Turn up the paperwork: focus the lever's slider and press the right arrow.
+        paperwork = page.locator(".lever").filter(has_text="Paperwork")
+        paperwork.locator("[role=slider]").focus()
+        page.keyboard.press("ArrowRight")
+        expect(paperwork).to_contain_text("working time: 0.35")
+        story = page.locator(".story-feed")
+        expect(story).to_contain_text("The teacher changed")
 
-            charts = page.locator(".more-charts svg.charts")
-            before = charts.inner_html()
-            step = page.get_by_role("button", name="Step")
-            for day in (1, 2, 3):
-                step.click()
-                expect(status).to_contain_text(f"Warm-up day {day} of 90")
-            assert charts.inner_html() != before
-            expect(charts.locator("g.marker title").first).to_contain_text(
-                "Paperwork: share of working time: 0.3 to 0.35")
-            page.locator(".story-filter").click()
-            page.get_by_role("option", name="everything", exact=True).click()
-            expect(story.locator("li").first).to_contain_text("Warm-up day 3")
+        charts = page.locator(".more-charts svg.charts")
+        before = charts.inner_html()
+        step = page.get_by_role("button", name="Step")
+        for day in (1, 2, 3):
+            step.click()
+            expect(status).to_contain_text(f"Warm-up day {day} of 90")
+        assert charts.inner_html() != before
+        expect(charts.locator("g.marker title").first).to_contain_text(
+            "Paperwork: share of working time: 0.3 to 0.35")
+        page.locator(".story-filter").click()
+        page.get_by_role("option", name="everything", exact=True).click()
+        expect(story.locator("li").first).to_contain_text("Warm-up day 3")
 
-            # Switch scenario: a fresh hospital with its own description and markers.
-            page.locator(".v-select").filter(has_text="Scenario").first.click()
-            page.get_by_role("option", name="just culture", exact=True).click()
-            expect(page.locator(".hospital-label")).to_have_text("Your hospital: just culture")
-            expect(status).to_contain_text("Warm-up day 0 of 90")
-            page.get_by_role("button", name="About this scenario and its lesson").click()
-            expect(page.locator(".scenario-description")).to_contain_text("blame")
-            expect(page.locator(".lesson-guide")).to_contain_text("Questions for the class")
-            expect(charts.locator("g.marker title").first).to_contain_text("Day 60: Just culture")
-            for day in (1, 2, 3, 4, 5):
-                step.click()
-                expect(status).to_contain_text(f"Warm-up day {day} of 90")
-            expect(charts.locator("polyline.line").first).to_be_attached()
+        # Switch scenario: a fresh hospital with its own description and markers.
+        page.locator(".v-select").filter(has_text="Scenario").first.click()
+        page.get_by_role("option", name="just culture", exact=True).click()
+        expect(page.locator(".hospital-label")).to_have_text("Your hospital: just culture")
+        expect(status).to_contain_text("Warm-up day 0 of 90")
+        page.get_by_role("button", name="About this scenario and its lesson").click()
+        expect(page.locator(".scenario-description")).to_contain_text("blame")
+        expect(page.locator(".lesson-guide")).to_contain_text("Questions for the class")
+        expect(charts.locator("g.marker title").first).to_contain_text("Day 60: Just culture")
+        for day in (1, 2, 3, 4, 5):
+            step.click()
+            expect(status).to_contain_text(f"Warm-up day {day} of 90")
+        expect(charts.locator("polyline.line").first).to_be_attached()
 
-            shot = save_screenshot(page.screenshot(full_page=True))
-            assert shot.stat().st_size > 10_000
-        finally:
-            browser.close()
+        shot = save_screenshot(page.screenshot(full_page=True))
+        assert shot.stat().st_size > 10_000
 
 
 # Every control must carry a name a screen reader can say (sliders: Vuetify's label, kept in
@@ -191,53 +193,43 @@ SMALLEST_HOSPITAL_TEXT_JS = """() => {
 
 
 def test_one_projector_screen_the_lever_that_holds_and_the_workaround_story(served_page):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     width, height = 1280, 720
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        browser = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": width, "height": height})
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(20_000)
-            page.goto(served_page)
-            status = page.locator(".day-status")
-            expect(status).to_contain_text("Warm-up day 0 of 90", timeout=45_000)
-            expect(page.locator("svg.hospital-view")).to_be_visible()
+    with classroom_page(served_page, width, height) as page:
+        status = page.locator(".day-status")
+        expect(page.locator("svg.hospital-view")).to_be_visible()
 
-            # One screen: hospital, the four key charts, the run buttons, scenario and levers.
-            on_screen = [page.locator("svg.hospital-view"), page.locator(".live-charts svg"),
-                         page.get_by_role("button", name="Step"),
-                         page.locator(".v-select").filter(has_text="Scenario").first,
-                         page.locator(".lever").first]
-            for element in on_screen:
-                box = element.bounding_box()
-                assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, box
-                assert box["x"] + box["width"] <= width, box
-            assert page.evaluate(SMALLEST_HOSPITAL_TEXT_JS) >= 12
-            assert page.evaluate(UNNAMED_CONTROLS_JS) == []
-            assert page.get_by_text("Play Interval").count() == 0  # Mesa's, under Advanced
-            assert page.get_by_text(re.compile(r"^Time: \d")).count() == 0  # one day counter
+        # One screen: hospital, the four key charts, the run buttons, scenario and levers.
+        on_screen = [page.locator("svg.hospital-view"), page.locator(".live-charts svg"),
+                     page.get_by_role("button", name="Step"),
+                     page.locator(".v-select").filter(has_text="Scenario").first,
+                     page.locator(".lever").first]
+        for element in on_screen:
+            box = element.bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+            assert box["x"] + box["width"] <= width, box
+        assert page.evaluate(SMALLEST_HOSPITAL_TEXT_JS) >= 12
+        assert page.evaluate(UNNAMED_CONTROLS_JS) == []
+        assert page.get_by_text("Play Interval").count() == 0  # Mesa's, under Advanced
+        assert page.get_by_text(re.compile(r"^Time: \d")).count() == 0  # one day counter
 
-            paperwork = page.locator(".lever").filter(has_text="Paperwork")
-            paperwork.locator("[role=slider]").focus()
-            page.keyboard.press("ArrowRight")
-            expect(paperwork).to_contain_text("working time: 0.35")
+        paperwork = page.locator(".lever").filter(has_text="Paperwork")
+        paperwork.locator("[role=slider]").focus()
+        page.keyboard.press("ArrowRight")
+        expect(paperwork).to_contain_text("working time: 0.35")
 
-            # Play until the feed tells of workarounds becoming a ward's habit.
-            page.locator(".story-filter").click()
-            page.get_by_role("option", name="only workarounds as habit").click()
-            story = page.locator(".story-feed")
-            page.get_by_role("button", name="▶").click()
-            expect(story).to_contain_text("become the ward's habit", timeout=90_000)
-            page.get_by_role("button", name="❚❚").click()  # Mesa's pause
-            expect(status).not_to_contain_text("Warm-up day 0 ")
-            day = int(status.inner_text().split(" of ")[0].split()[-1])
-            assert day >= 30
-            expect(paperwork).to_contain_text("working time: 0.35")  # the lever still holds
+        # Play until the feed tells of workarounds becoming a ward's habit.
+        page.locator(".story-filter").click()
+        page.get_by_role("option", name="only workarounds as habit").click()
+        story = page.locator(".story-feed")
+        page.get_by_role("button", name="▶").click()
+        expect(story).to_contain_text("become the ward's habit", timeout=90_000)
+        page.get_by_role("button", name="❚❚").click()  # Mesa's pause
+        expect(status).not_to_contain_text("Warm-up day 0 ")
+        day = int(status.inner_text().split(" of ")[0].split()[-1])
+        assert day >= 30
+        expect(paperwork).to_contain_text("working time: 0.35")  # the lever still holds
 
-            shot = save_screenshot(page.screenshot())
-            assert shot.stat().st_size > 10_000
-        finally:
-            browser.close()
+        shot = save_screenshot(page.screenshot())
+        assert shot.stat().st_size > 10_000

@@ -7,18 +7,14 @@ Skipped only where Debian's chromium is not installed.
 """
 
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from sim.cli import main
 from sim.metrics import METRICS
+from tests.browser import CHROMIUM, chromium_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-quic"]
 BASE = """\
 name: base
 description: A tiny hospital
@@ -53,27 +49,18 @@ def report(tmp_path_factory) -> Path:
 
 
 def test_report_reads_as_plain_language_in_chromium(report: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        browser = playwright.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            page.goto(report.as_uri())
-            text = page.inner_text("body")
-            headings = page.locator("h2").all_inner_texts()
-            link = page.locator('a[href="#model-description"]')
-            assert link.count() == 1
-            link.click()
-            assert page.locator("#model-description").is_visible()
-            page.emulate_media(media="print")
-            widths = page.evaluate("""() => [...document.querySelectorAll('figure img')]
-                .map(img => img.getBoundingClientRect().right)""")
-            body_right = page.evaluate("() => document.body.getBoundingClientRect().right")
-            pdf = page.pdf(format="A4")
-        finally:
-            browser.close()
+    with chromium_page(report.as_uri()) as page:
+        text = page.inner_text("body")
+        headings = page.locator("h2").all_inner_texts()
+        link = page.locator('a[href="#model-description"]')
+        assert link.count() == 1
+        link.click()
+        assert page.locator("#model-description").is_visible()
+        page.emulate_media(media="print")
+        widths = page.evaluate("""() => [...document.querySelectorAll('figure img')]
+            .map(img => img.getBoundingClientRect().right)""")
+        body_right = page.evaluate("() => document.body.getBoundingClientRect().right")
+        pdf = page.pdf(format="A4")
     for metric in METRICS:
         if "_" in metric.name:
             assert not re.search(rf"\b{metric.name}\b", text), metric.name
