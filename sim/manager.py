@@ -61,6 +61,11 @@ class Manager(Agent):
         return 1.0 - self.punitiveness
 
     @property
+    def attention_to_fixing(self) -> float:
+        """Share of follow-up capacity and fixing effort left after compliance targets (M12)."""
+        return 1.0 - self.model.config.managers.compliance_capacity_cost * self.compliance_focus
+
+    @property
     def compliance_focus(self) -> float:
         config = self.model.config
         return rules.manager_compliance_focus(config.management.compliance_focus, self.pressure,
@@ -83,8 +88,7 @@ class Manager(Agent):
         model = self.model
         config = model.config
         behaviour = config.managers
-        capacity = config.management.follow_up_capacity * (
-            1.0 - behaviour.compliance_capacity_cost * self.compliance_focus)
+        capacity = config.management.follow_up_capacity * self.attention_to_fixing
         if self.ward is not None and self.ward.audited_today:
             capacity *= behaviour.audit_day_capacity  # M12: an audit day is spent on the audit
         self.follow_up_credit = min(self.follow_up_credit + capacity,
@@ -117,8 +121,7 @@ class Manager(Agent):
             self.reveal_outcome(report, feedback=False)
             return
         fixed = False
-        fix_chance = management.fix_probability * (
-            1.0 - model.config.managers.compliance_capacity_cost * self.compliance_focus)
+        fix_chance = management.fix_probability * self.attention_to_fixing
         if report.hazard is not None and draw.random() < fix_chance:
             fixed = self.set_about_fixing(report)
         feedback = draw.random() < management.feedback_probability
@@ -138,9 +141,13 @@ class Manager(Agent):
         if not model.fix_on_ward(hazard, model.streams.management):
             model.escalate(hazard)
             return False
-        self.learned = min(self.learned + model.config.managers.learning_gain,
-                           model.config.managers.learning_cap)
+        self.learn_from_fix()
         return True
+
+    def learn_from_fix(self) -> None:
+        """A response that fixed something makes blame a little less likely (7.9)."""
+        behaviour = self.model.config.managers
+        self.learned = min(self.learned + behaviour.learning_gain, behaviour.learning_cap)
 
     def act_on_patient_concern(self, report: Report) -> None:
         """M10 Lawton 2017: patients' reports and concerns help only when they lead to action."""
@@ -203,8 +210,7 @@ class Manager(Agent):
             if solved:
                 resolved += 1
                 if model.fix_on_ward(hazard, draw):
-                    self.learned = min(self.learned + config.managers.learning_gain,
-                                       config.managers.learning_cap)
+                    self.learn_from_fix()
                 else:
                     model.escalate(hazard)
             for witness in ward.on_duty:

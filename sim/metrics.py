@@ -221,13 +221,6 @@ class DailyTally:
     def reset(self) -> None:
         self.counts = dict.fromkeys(TALLIED, 0)
 
-    def add(self, name: str, amount: int = 1) -> None:
-        """Count `amount` more of `name`; an unknown name fails loudly (KeyError)."""
-        counts = self.counts
-        if name not in counts:
-            raise KeyError(f"{name!r} is not a tallied count of sim.metrics.TALLIED")
-        counts[name] += amount
-
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
 

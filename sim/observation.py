@@ -7,6 +7,7 @@ Column meanings are in `sim.metrics.METRICS` and docs/ODD.md, section 8.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -64,10 +65,7 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
 
 def spread(values: list[float]) -> float:
     """Population standard deviation (NaN for an empty list)."""
-    if not values:
-        return math.nan
-    centre = sum(values) / len(values)
-    return math.sqrt(sum((v - centre) ** 2 for v in values) / len(values))
+    return statistics.pstdev(values) if values else math.nan
 
 
 def mean(values: Iterable[float]) -> float:

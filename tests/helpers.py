@@ -8,9 +8,8 @@ from functools import cache
 import pandas as pd
 
 from sim.config import ModelConfig
-from sim.evidence.effects import evaluate_all, interval, run_variants
+from sim.evidence.effects import evaluate_all, interval, period_values, run_variants
 from sim.experiment.jobs import replicate_seeds
-from sim.metrics import METRIC_BY_NAME, period_value
 from sim.model import HospitalModel
 
 SEEDS = (11, 12, 13, 14, 15)
@@ -56,11 +55,7 @@ def changed_after_burn_in(changes: tuple[tuple[str, float], ...],
 def pooled(frames: tuple[pd.DataFrame, ...], metric: str, first: int, last: int) -> float:
     """A metric over days first..last of every run pooled (ratios as ratios of sums)."""
     window = pd.concat([f[(f.day >= first) & (f.day <= last)] for f in frames])
-    return window_value(window, metric)
-
-
-def window_value(frame: pd.DataFrame, metric: str) -> float:
-    return period_value(METRIC_BY_NAME[metric], {c: frame[c].tolist() for c in frame.columns})
+    return period_values(window, [metric])[metric]
 
 
 @cache

@@ -84,20 +84,33 @@ def interval(values: Sequence[float]) -> tuple[float, float, float]:
     return centre, centre - half, centre + half
 
 
-def window_summary(scenario: str, overrides: tuple[tuple[str, float], ...], seed: int,
-                   days: int | None = None) -> dict[str, float]:
-    """One run: every metric over the last 180 days (ratios as ratios of sums)."""
-    from sim.metrics import METRICS, period_value
+def simulate_daily(scenario: str, overrides: tuple[tuple[str, float], ...], seed: int,
+                   days: int | None = None) -> Any:
+    """The daily data of one run of a (bundled or file) scenario, as a pandas DataFrame."""
     from sim.scenario import build_model, load_scenario
 
     spec = load_scenario(scenario, dict(overrides))
     if days is not None:
         spec.config.run.days = days
-    daily = build_model(spec, seed, storytelling=False).run().daily_data()
-    last = spec.config.run.days
-    window = daily[daily.day > last - WINDOW_DAYS]
-    columns = {name: window[name].tolist() for name in window.columns}
-    return {metric.name: period_value(metric, columns) for metric in METRICS}
+    return build_model(spec, seed, storytelling=False).run().daily_data()
+
+
+def period_values(rows: Any, metrics: Iterable[str]) -> dict[str, float]:
+    """Each metric over the days in `rows` (counts summed, ratios as ratios of sums)."""
+    from sim.metrics import METRIC_BY_NAME, period_value
+
+    columns = {name: rows[name].tolist() for name in rows.columns}
+    return {name: period_value(METRIC_BY_NAME[name], columns) for name in metrics}
+
+
+def window_summary(scenario: str, overrides: tuple[tuple[str, float], ...], seed: int,
+                   days: int | None = None) -> dict[str, float]:
+    """One run: every metric over the last 180 days (ratios as ratios of sums)."""
+    from sim.metrics import METRICS
+
+    daily = simulate_daily(scenario, overrides, seed, days)
+    last = int(daily.day.max())
+    return period_values(daily[daily.day > last - WINDOW_DAYS], [m.name for m in METRICS])
 
 
 def evaluate_all(function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]],
@@ -156,18 +169,9 @@ def measure_bands(bands: Sequence[Band], seeds: Sequence[int],
 
 def yearly_means(seed: int, years: int, metrics: Sequence[str]) -> list[dict[str, float]]:
     """Baseline run for `years` years: each metric per year (ratios as ratios of sums)."""
-    from sim.metrics import METRIC_BY_NAME, period_value
-    from sim.scenario import build_model, load_scenario
-
-    spec = load_scenario("baseline")
-    spec.config.run.days = 365 * years
-    daily = build_model(spec, seed, storytelling=False).run().daily_data()
-    out = []
-    for year in range(years):
-        rows = daily[(daily.day > 365 * year) & (daily.day <= 365 * (year + 1))]
-        columns = {name: rows[name].tolist() for name in rows.columns}
-        out.append({m: period_value(METRIC_BY_NAME[m], columns) for m in metrics})
-    return out
+    daily = simulate_daily("baseline", (), seed, 365 * years)
+    return [period_values(daily[(daily.day > 365 * year) & (daily.day <= 365 * (year + 1))],
+                          metrics) for year in range(years)]
 
 
 @dataclass(frozen=True)
