@@ -220,10 +220,12 @@ class HospitalModel(Model):
         patients = self.config.patients
         arrivals_per_bed = patients.target_occupancy / patients.mean_length_of_stay
         for ward in self.wards:
-            leaving = [p for p in ward.patients if p.discharge_day <= day]
-            for patient in leaving:
-                ward.patients.remove(patient)
-                patient.remove()
+            staying = [p for p in ward.patients if p.discharge_day > day]
+            if len(staying) < len(ward.patients):
+                for patient in ward.patients:
+                    if patient.discharge_day <= day:
+                        patient.remove()
+                ward.patients = staying
             for _ in range(poisson(self.streams.arrivals, ward.beds * arrivals_per_bed)):
                 stay = max(1, round(self.length_of_stay()))
                 if ward.free_beds > 0:
