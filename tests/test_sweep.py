@@ -108,6 +108,10 @@ def test_all_parameters_screens_every_numeric_parameter_but_the_structural_ones(
     for factor in loaded.factors:
         meta = fields[factor.key].metadata
         assert meta["low"] <= factor.low < factor.high <= meta["high"]
+        base = loaded.base.config.get(factor.key)
+        assert factor.low <= base <= factor.high  # around the base, negative values too
+        if base and meta["low"] < base * 0.5 and base * 1.5 < meta["high"]:
+            assert factor.high - factor.low == pytest.approx(abs(base), rel=1e-9)
 
 
 @pytest.mark.parametrize("path", sorted(SWEEPS.glob("*.yaml")), ids=lambda path: path.stem)

@@ -287,17 +287,13 @@ def check_exclude(value: Any, where: str) -> set[str]:
 
 
 def around_base(key: str, sweep: Sweep) -> Factor:
-    """The base value give or take `span` of itself, within the documented range; a
+    """The base value give or take `span` of its size, within the documented range; a
     parameter at 0 (a policy not in use) spans `span` of its documented range from 0."""
     meta = PARAMETERS[key].metadata
     low, high = meta["low"], meta["high"]
     value = float(sweep.base.config.get(key))
-    lower, upper = value * (1 - sweep.span), value * (1 + sweep.span)
-    if value == 0:
-        lower, upper = low, low + sweep.span * (high - low)
-    lower, upper = max(low, lower), min(high, upper)
-    if upper <= lower:  # the base sits on a bound: span the other way
-        lower, upper = (low, value) if value >= high else (value, high)
+    reach = abs(value) * sweep.span if value else sweep.span * (high - low)
+    lower, upper = max(low, value - reach), min(high, value + reach)
     return Factor(key, round(lower, 12), round(upper, 12))
 
 
