@@ -11,26 +11,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 
-from sim.cli.checks import (
-    MAX_REPLICATES,
-    MAX_WORKERS,
-    check_overrides,
-    seed_number,
-    whole_number,
-)
+from sim.cli.checks import MAX_REPLICATES, check_overrides, seed_number, whole_number
 from sim.cli.error_log import one_line, write_error_log
-from sim.cli.experiment import OUTPUTS, print_error
+from sim.cli.experiment import add_session_options, print_error
 from sim.cli.experiment_session import RunNotKept, Session
 from sim.errors import UsageError
 from sim.experiment.run_store import DECISIVE
 from sim.experiment.runner import RunRecord, run_jobs
 from sim.results_folder import reason
-from sim.scenario.arguments import SET_HELP
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -46,24 +38,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="days simulated after burn-in (default: the file's)")
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=None,
                         help="evaluation window: the last N days (default: the file's, or 180)")
-    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
-                        default=os.cpu_count() or 1,
-                        help="local worker processes (default: number of cores; results do "
-                             "not depend on it)")
     parser.add_argument("--backend", choices=("local", "dask"), default="local",
                         help="local processes, or an existing Dask cluster (--scheduler)")
     parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
                         help="Dask scheduler address for --backend dask, e.g. tcp://host:8786")
-    parser.add_argument("--out", type=Path, default=OUTPUTS,
-                        help="parent folder of the results folder (default outputs/)")
-    parser.add_argument("--resume", type=Path, metavar="FOLDER", default=None,
-                        help="finish an interrupted sweep: the unfinished results folder it "
-                             "named (same file and seed; --out is ignored)")
-    parser.add_argument("--set", dest="overrides", metavar="KEY=VALUE", action="append",
-                        default=[], help=SET_HELP + "; applies to the base scenario")
     parser.add_argument("--daily", action="store_true",
                         help="also keep every run's daily metrics (timeseries.parquet)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    add_session_options(parser, "the base scenario")
     parser.set_defaults(func=sweep_command)
 
 

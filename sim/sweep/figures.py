@@ -49,12 +49,16 @@ def index_figures(sweep: Sweep, indices: pd.DataFrame, folder: Path) -> list[Fig
             if len(rows) < len(design_keys(indices, outcome)) else ""
         axis.set_title(f"{outcome_label(outcome)}: {index} by parameter{shown}", fontsize=10)
         axis.grid(axis="x", alpha=0.3)
-        figure.tight_layout()
-        stem = f"indices-{outcome}"
-        save(figure, folder, stem)
-        figures.append(Figure(stem, f"Parameters ranked by {index}: {outcome_label(outcome)}",
-                              f"{index} with its 95% confidence interval, strongest first."))
+        figures.append(saved(figure, folder, f"indices-{outcome}",
+                             f"Parameters ranked by {index}: {outcome_label(outcome)}",
+                             f"{index} with its 95% confidence interval, strongest first."))
     return figures
+
+
+def saved(figure: plt.Figure, folder: Path, stem: str, title: str, caption: str) -> Figure:
+    figure.tight_layout()
+    save(figure, folder, stem)
+    return Figure(stem, title, caption)
 
 
 def design_keys(indices: pd.DataFrame, outcome: str) -> pd.Series:
@@ -84,9 +88,7 @@ def phase_diagrams(sweep: Sweep, means: pd.DataFrame, folder: Path) -> list[Figu
         axis.set_ylabel(up.key)
         axis.set_title(f"{outcome_label(outcome)}: mean of {sweep.replicates} replicate(s)",
                        fontsize=10)
-        figure.tight_layout()
-        stem = f"phase-{outcome}"
-        save(figure, folder, stem)
-        figures.append(Figure(stem, f"Phase diagram: {outcome_label(outcome)}",
-                              f"Replicate mean over {across.key} and {up.key}, with contours."))
+        figures.append(saved(figure, folder, f"phase-{outcome}",
+                             f"Phase diagram: {outcome_label(outcome)}",
+                             f"Replicate mean over {across.key} and {up.key}, with contours."))
     return figures
