@@ -161,9 +161,12 @@ def test_dask_backend_needs_a_scheduler(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_grid_writes_runs_and_phase_diagrams(tmp_path: Path) -> None:
     path = sweep_file(tmp_path, "{method: grid, levels: 2}", replicates=2)
-    assert sweep(path, tmp_path / "out", "--workers", "1") == 0
+    assert sweep(path, tmp_path / "out", "--workers", "1", "--daily") == 0
     folder = only_folder(tmp_path / "out")
     runs = pd.read_parquet(folder / "runs.parquet")
+    daily = pd.read_parquet(folder / "timeseries.parquet")
+    assert sorted(daily["run"].unique()) == list(range(8))
+    assert daily["day"].min() < 1 and daily["day"].max() == 20  # burn-in days count from -4
     assert list(runs.columns) == ["run", "point", "replicate", "seed", "regulation.admin_share",
                                   "transparency.report_visibility", "reporting_rate",
                                   "workaround_rate", "preventable_adverse_events"]
