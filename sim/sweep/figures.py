@@ -45,9 +45,9 @@ def index_figures(sweep: Sweep, indices: pd.DataFrame, folder: Path) -> list[Fig
             axis.legend(loc="lower right", frameon=False)
         axis.set_yticks(positions, rows["parameter"], fontsize=8)
         axis.set_xlabel(index)
-        shown = f" (strongest {len(rows)} of {len(design_keys(indices, outcome))})" \
-            if len(rows) < len(design_keys(indices, outcome)) else ""
-        axis.set_title(f"{outcome_label(outcome)}: {index} by parameter{shown}", fontsize=10)
+        total = len(design_keys(indices, outcome))
+        shown = f", the strongest {len(rows)} of {total}" if len(rows) < total else ""
+        axis.set_title(f"{outcome_label(outcome)}\n{index} by parameter{shown}", fontsize=10)
         axis.grid(axis="x", alpha=0.3)
         figures.append(saved(figure, folder, f"indices-{outcome}",
                              f"Parameters ranked by {index}: {outcome_label(outcome)}",
