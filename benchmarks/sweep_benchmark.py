@@ -12,6 +12,7 @@ design. It says so in its output. `--full` runs every point instead. A script, n
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -70,6 +71,8 @@ def main() -> None:
     parser.add_argument("--sweep", choices=SWEEPS, action="append",
                         help="only this sweep (repeatable; default both)")
     args = parser.parse_args()
+    # Other work on the machine slows the runs: say how busy it was.
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for name in args.sweep or SWEEPS:
         time_sweep(name, None if args.full else max(2, args.sample), args.workers)
 

@@ -105,16 +105,16 @@ def run_jobs(function: Callable[..., Any], jobs: Sequence[Job],
     """
     finished = finished or {}
     records = [RunRecord(job, finished.get(job.index)) for job in jobs]
-    waiting = [job for job in jobs if job.index not in finished]
+    waiting = [position for position, job in enumerate(jobs) if job.index not in finished]
     with contextlib.ExitStack() as stack:
         if not evaluator.is_open:
             stack.enter_context(evaluator)
         progress = stack.enter_context(tqdm(
             total=len(jobs), initial=len(jobs) - len(waiting), unit="run", desc="simulating",
             disable=quiet, file=sys.stderr, dynamic_ncols=True))
-        calls = [arguments(job) for job in waiting]
+        calls = [arguments(jobs[position]) for position in waiting]
         for outcome in evaluator.evaluate(function, calls):
-            record = records[waiting[outcome.index].index]
+            record = records[waiting[outcome.index]]
             record.output, record.error, record.details = (outcome.value, outcome.error,
                                                            outcome.details)
             if outcome.error is not None:
