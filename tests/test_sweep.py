@@ -14,6 +14,7 @@ import pytest
 
 import sim.sweep.runner as sweep_runner
 from sim.cli import main
+from sim.cli.unfinished import describe as describe_unfinished
 from sim.config import parameter_fields
 from sim.sweep.design import make_design, point_count
 from sim.sweep.spec import NOT_IN_ALL, load_sweep
@@ -254,6 +255,7 @@ def test_workers_and_resume_give_identical_files(tmp_path: Path,
     assert sweep(path, out, "--workers", "1") == 130
     unfinished, = out.glob(".incomplete-*")
     assert len(list((unfinished / "runs").glob("chunk-*.npz"))) == 3  # 2 + 2 + 1 runs kept
+    assert describe_unfinished(unfinished).startswith("5 of 12 runs done")
     monkeypatch.setattr(sweep_runner, "summarise_job", real)
     assert sweep(path, out, "--seed", "6", "--resume", str(unfinished)) == 2  # another plan
     assert sweep(path, out, "--workers", "2", "--resume", str(unfinished)) == 0
