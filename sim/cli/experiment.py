@@ -47,20 +47,25 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                         help="days simulated after burn-in, for every scenario")
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
                         help="evaluation window: the last N days of each run (default 180)")
+    parser.add_argument("--dask", metavar="ADDRESS", default=None,
+                        help="run on an existing Dask distributed scheduler instead, e.g. "
+                             "tcp://host:8786 (workers need this package installed)")
+    add_session_options(parser, "every scenario")
+
+
+def add_session_options(parser: argparse.ArgumentParser, changed: str) -> None:
+    """Options of every command that runs replicates into a results folder."""
     parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
                         default=os.cpu_count() or 1,
                         help="local worker processes (default: number of cores; results do "
                              "not depend on it)")
-    parser.add_argument("--dask", metavar="ADDRESS", default=None,
-                        help="run on an existing Dask distributed scheduler instead, e.g. "
-                             "tcp://host:8786 (workers need this package installed)")
     parser.add_argument("--out", type=Path, default=OUTPUTS,
                         help="parent folder of the results folder (default outputs/)")
     parser.add_argument("--resume", type=Path, metavar="FOLDER", default=None,
                         help="finish an interrupted command: the unfinished results folder it "
                              "named (runs already done are not run again; --out is ignored)")
     parser.add_argument("--set", dest="overrides", metavar="KEY=VALUE", action="append",
-                        default=[], help=SET_HELP + "; applies to every scenario")
+                        default=[], help=SET_HELP + f"; applies to {changed}")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
 

@@ -19,7 +19,7 @@ from sim.cli.experiment import print_error, resume_hint
 from sim.errors import UsageError
 from sim.experiment.evaluators import Evaluator, make_evaluator
 from sim.experiment.jobs import Job, RunOutput, make_jobs, replicate_seeds
-from sim.experiment.run_store import RunStore, plan_difference
+from sim.experiment.run_store import DECISIVE, RunStore, plan_difference
 from sim.experiment.runner import ExperimentResults, run_experiment
 from sim.results_folder import UnfinishedFolder, check_output_folder, reason
 
@@ -33,6 +33,9 @@ class RunNotKept(Exception):
 
 class Session:
     """Claims (or reopens) the results folder, runs what is left, writes and publishes."""
+
+    store_class: type[RunStore] = RunStore
+    decisive: tuple[str, ...] = DECISIVE
 
     def __init__(self, scenarios: list[Any], plan: dict[str, Any], args: argparse.Namespace,
                  *, label: str) -> None:
@@ -70,7 +73,7 @@ class Session:
             make_evaluator(args.workers, args.dask, jobs=waiting))
         if args.resume is None:
             self.folder = self.stack.enter_context(UnfinishedFolder.claim(args.out, self.label))
-            self.store = RunStore(self.folder.path)
+            self.store = self.store_class(self.folder.path)
             try:
                 self.store.write_plan(self.plan)
             except OSError as error:
@@ -83,9 +86,9 @@ class Session:
 
     def reopen(self, path: Path) -> None:
         self.folder = self.stack.enter_context(UnfinishedFolder.reopen(path))
-        self.store = RunStore(self.folder.path)
+        self.store = self.store_class(self.folder.path)
         stored = self.store.read_plan()
-        difference = plan_difference(stored, self.plan)
+        difference = plan_difference(stored, self.plan, self.decisive)
         if difference:
             started_by = " ".join(map(str, stored.get("command") or [])) or "unknown"
             raise UsageError(f"--resume {self.folder.path}: this command would give different "
@@ -104,16 +107,10 @@ class Session:
             raise RunNotKept(error) from error
 
     def run(self) -> int:
-        args = self.args
-        note_stale_folders(self.folder.path.parent, quiet=args.quiet)
+        note_stale_folders(self.folder.path.parent, quiet=self.args.quiet)
         self.announce()
         try:
-            results = run_experiment(self.scenarios, replicates=args.replicates,
-                                     root_seed=args.seed, window=args.window,
-                                     evaluator=self.evaluator, quiet=args.quiet,
-                                     finished=self.finished, keep=self.keep)
-            results.started = self.plan["started"]
-            return self.finish(results)
+            return self.execute()
         except KeyboardInterrupt:
             print(f"interrupted: {self.store.count()} of {len(self.jobs)} runs are kept in "
                   f"{self.folder.path}; to finish them: {self.resume_hint}", file=sys.stderr)
@@ -123,6 +120,16 @@ class Session:
                         f"{self.store.count()} runs finished so far are kept there: free some "
                         f"space, then: {self.resume_hint}")
             return 1
+
+    def execute(self) -> int:
+        """Run what is left, then write and publish the results."""
+        args = self.args
+        results = run_experiment(self.scenarios, replicates=args.replicates,
+                                 root_seed=args.seed, window=args.window,
+                                 evaluator=self.evaluator, quiet=args.quiet,
+                                 finished=self.finished, keep=self.keep)
+        results.started = self.plan["started"]
+        return self.finish(results)
 
     def announce(self) -> None:
         if self.args.quiet:

@@ -32,16 +32,18 @@ def describe(path: Path) -> str:
 
     from sim.cli.experiment import resume_hint
     from sim.experiment.run_store import PLAN_FILE, RunStore
+    from sim.sweep.runner import SweepStore
 
     if not path.is_dir():
         return "a partial file, nothing to resume"
     try:
         plan = json.loads((path / PLAN_FILE).read_text(encoding="utf-8"))
-        total = len(plan["scenarios"]) * int(plan["replicates"])
+        total = int(plan.get("runs") or len(plan["scenarios"]) * int(plan["replicates"]))
         command = [str(part) for part in plan["command"]]
     except (OSError, ValueError, KeyError, TypeError):
         return "nothing resumable"
-    return (f"{RunStore(path).count()} of {total} runs done; to finish: "
+    store = SweepStore(path) if plan.get("kind") == "sweep" else RunStore(path)
+    return (f"{store.count()} of {total} runs done; to finish: "
             f"{resume_hint(command, path)}")
 
 

@@ -42,17 +42,20 @@ def experiment_plan(scenarios: list[Any], labels: list[str], *, compare: bool, r
     return json.loads(json.dumps(plan))  # as it will read back (tuples become lists)
 
 
-def plan_difference(stored: dict[str, Any], wanted: dict[str, Any]) -> str | None:
+def plan_difference(stored: dict[str, Any], wanted: dict[str, Any],
+                    decisive: tuple[str, ...] = DECISIVE) -> str | None:
     """What differs between a stored plan and this command's, in words; None if nothing."""
-    for key in DECISIVE:
+    for key in decisive:
         if stored.get(key) == wanted.get(key):
             continue
         if key == "scenarios":
             return "the scenarios (resolved parameters or interventions) differ"
         if key == "format":
             return "the folder was written by another version of this program"
+        if key == "sweep":
+            return "the sweep (design, parameters, outcomes or run length) differs"
         option = {"root_seed": "--seed", "replicates": "--replicates",
-                  "window": "--window"}.get(key)
+                  "window": "--window", "daily": "--daily"}.get(key)
         if option:
             return f"{option} was {stored.get(key)}, now {wanted.get(key)}"
         return f"the {key.replace('_', ' ')} differ"

@@ -78,33 +78,51 @@ def run_experiment(scenarios: Sequence[Any], *, replicates: int, root_seed: int,
     """
     seeds = replicate_seeds(root_seed, replicates)
     jobs = make_jobs(len(scenarios), seeds)
-    finished = finished or {}
     documents = [scenario.to_dict() for scenario in scenarios]
-    records = [RunRecord(job, finished.get(job.index)) for job in jobs]
-    waiting = [job for job in jobs if job.index not in finished]
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     clock = time.perf_counter()
+    records = run_jobs(simulate_job, jobs, lambda job: (documents[job.scenario], job.seed),
+                       evaluator=evaluator, quiet=quiet, finished=finished, keep=keep,
+                       describe=lambda record: describe(record, scenarios))
+    labels = scenario_labels([scenario.name for scenario in scenarios])
+    return ExperimentResults(list(scenarios), labels, root_seed, seeds, window, records,
+                             evaluator.description, evaluator.workers, started,
+                             time.perf_counter() - clock,
+                             reused=sum(1 for job in jobs if job.index in (finished or {})))
+
+
+def run_jobs(function: Callable[..., Any], jobs: Sequence[Job],
+             arguments: Callable[[Job], tuple[Any, ...]], *, evaluator: Evaluator,
+             quiet: bool = False, finished: Mapping[int, Any] | None = None,
+             keep: Callable[[Job, Any], None] | None = None,
+             describe: Callable[[RunRecord], str] = lambda record: f"run {record.job.index}"
+             ) -> list[RunRecord]:
+    """Call `function(*arguments(job))` for every job not already `finished`, on `evaluator`,
+    with a progress bar; records in job order whatever order the calls finish in.
+
+    `keep` is called with each successful run as it finishes; if it raises, the runs stop
+    and the error propagates (a failed call is only reported and recorded).
+    """
+    finished = finished or {}
+    records = [RunRecord(job, finished.get(job.index)) for job in jobs]
+    waiting = [position for position, job in enumerate(jobs) if job.index not in finished]
     with contextlib.ExitStack() as stack:
         if not evaluator.is_open:
             stack.enter_context(evaluator)
         progress = stack.enter_context(tqdm(
             total=len(jobs), initial=len(jobs) - len(waiting), unit="run", desc="simulating",
             disable=quiet, file=sys.stderr, dynamic_ncols=True))
-        arguments = [(documents[job.scenario], job.seed) for job in waiting]
-        for outcome in evaluator.evaluate(simulate_job, arguments):
-            record = records[waiting[outcome.index].index]
+        calls = [arguments(jobs[position]) for position in waiting]
+        for outcome in evaluator.evaluate(function, calls):
+            record = records[waiting[outcome.index]]
             record.output, record.error, record.details = (outcome.value, outcome.error,
                                                            outcome.details)
             if outcome.error is not None:
-                tqdm.write(f"run failed: {describe(record, scenarios)}: {outcome.error}",
-                           file=sys.stderr)
+                tqdm.write(f"run failed: {describe(record)}: {outcome.error}", file=sys.stderr)
             elif keep is not None:
                 keep(record.job, record.output)
             progress.update()
-    labels = scenario_labels([scenario.name for scenario in scenarios])
-    return ExperimentResults(list(scenarios), labels, root_seed, seeds, window, records,
-                             evaluator.description, evaluator.workers, started,
-                             time.perf_counter() - clock, reused=len(jobs) - len(waiting))
+    return records
 
 
 def describe(record: RunRecord, scenarios: Sequence[Any]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.experiment.jobs import METRIC_NAMES
+from sim.experiment.jobs import METRIC_NAMES, RunOutput
 from sim.experiment.runner import ExperimentResults
 from sim.metrics import METRICS, period_value
 
@@ -15,22 +15,28 @@ def evaluation_window(run_days: int, window: int) -> tuple[int, int]:
     return max(1, run_days - window + 1), run_days
 
 
-def summary_table(results: ExperimentResults) -> pd.DataFrame:
-    """One row per successful run: scenario, replicate, seed, then every metric over the window.
+def window_summary(output: RunOutput, run_days: int, window: int) -> dict[str, float]:
+    """Every metric of one run over its evaluation window (the numbers of summary.csv).
 
     Counts are summed, ratios are ratios of sums and states are averaged over the window
     (sim.metrics.period_value), never means of daily ratios.
     """
+    columns = output.window(*evaluation_window(run_days, window))
+    return {metric.name: period_value(metric, columns) for metric in METRICS}
+
+
+def summary_table(results: ExperimentResults) -> pd.DataFrame:
+    """One row per successful run: scenario, replicate, seed, then every metric over the window
+    (`window_summary`)."""
     rows = []
     for record in results.records:
         if record.output is None:
             continue
         job = record.job
         run_days = results.scenarios[job.scenario].config.run.days
-        columns = record.output.window(*evaluation_window(run_days, results.window))
         rows.append({"scenario": results.label_of(job), "replicate": job.replicate,
-                     "seed": job.seed,
-                     **{metric.name: period_value(metric, columns) for metric in METRICS}})
+                     "seed": job.seed, **window_summary(record.output, run_days,
+                                                        results.window)})
     return pd.DataFrame(rows, columns=["scenario", "replicate", "seed", *METRIC_NAMES])
 
 
