@@ -27,7 +27,7 @@ from sim.sweep.design import make_design  # noqa: E402
 from sim.sweep.runner import point_documents, summarise_job  # noqa: E402
 from sim.sweep.spec import load_sweep  # noqa: E402
 
-SWEEPS = ("morris_screen", "sobol_influential")
+SWEEPS = ("morris_sections", "morris_screen", "sobol_influential")
 TARGET_MINUTES = 10.0
 
 

@@ -123,6 +123,7 @@ def test_shipped_sweeps_load(path: Path) -> None:
         assert 1500 <= runs <= 2600
     if loaded.design == "morris":
         assert loaded.all_parameters and loaded.trajectories == 10
+        assert runs == (210 if loaded.groups == "sections" else 1710)
     assert loaded.base.config.run.days == 365
 
 
@@ -139,6 +140,8 @@ def test_shipped_sweeps_load(path: Path) -> None:
      "design.method: unknown design text 'factorial'; expected one of grid, latin, sobol"),
     ("{method: sobol, samples: 10}", TWO, "reporting_rate",
      "design.samples: expected a power of 2"),
+    ("{method: morris, groups: wards}", TWO, "reporting_rate",
+     "design.groups: expected one of parameters, sections"),
 ])
 def test_bad_sweep_files_exit_2_naming_the_file_and_key(
         design: str, parameters: str, outcome: str, expected: str, tmp_path: Path,
@@ -213,6 +216,20 @@ def test_morris_ranks_a_known_toy_response(tmp_path: Path,
     assert one.loc["management.punitiveness", "mu_star"] == pytest.approx(1 * 0.6)
     assert one.loc["transparency.report_visibility", "mu_star"] == pytest.approx(0, abs=1e-9)
     assert (folder / "indices-reporting_rate.png").exists()
+
+
+def test_grouped_morris_ranks_configuration_sections(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sections move together: g + 1 runs per trajectory, one row of indices per section."""
+    monkeypatch.setattr(sweep_runner, "summarise_job", toy_response)
+    path = sweep_file(tmp_path, "{method: morris, trajectories: 6, groups: sections}", THREE)
+    assert point_count(load_sweep(path)) == 6 * (3 + 1)
+    assert sweep(path, tmp_path / "out", "--workers", "1") == 0
+    indices = pd.read_csv(only_folder(tmp_path / "out") / "indices.csv")
+    one = indices[indices["outcome"] == "workaround_rate"].set_index("parameter")
+    assert sorted(one.index) == ["management", "regulation", "transparency"]
+    assert one.loc["regulation", "mu_star"] == pytest.approx(10 * 0.5)
+    assert one.loc["transparency", "mu_star"] == pytest.approx(0, abs=1e-9)
 
 
 def test_sobol_indices_of_a_known_toy_response(tmp_path: Path,

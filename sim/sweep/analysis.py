@@ -64,8 +64,9 @@ def indices_table(sweep: Sweep, design: Design, means: pd.DataFrame) -> pd.DataF
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")  # constant outputs: NaN indices, said in README
             found = analyse(sweep, design, values, seed)
-        for index, key in enumerate(design.keys):
-            rows.append({"outcome": outcome, "parameter": key,
+        # A grouped Morris screen ranks the groups (configuration sections), not parameters.
+        for index, key in enumerate(found.get("names", design.keys)):
+            rows.append({"outcome": outcome, "parameter": str(key),
                          **{name: float(np.asarray(found[name])[index])
                             for name in INDEX_COLUMNS[sweep.design]}})
     return pd.DataFrame(rows, columns=["outcome", "parameter", *INDEX_COLUMNS[sweep.design]])
@@ -73,7 +74,9 @@ def indices_table(sweep: Sweep, design: Design, means: pd.DataFrame) -> pd.DataF
 
 def analyse(sweep: Sweep, design: Design, values: np.ndarray, seed: int) -> dict:
     if not np.isfinite(values).all():
-        return {name: np.full(len(design.keys), np.nan) for name in INDEX_COLUMNS[sweep.design]}
+        names = list(dict.fromkeys(design.problem.get("groups", design.keys)))
+        return {"names": names,
+                **{name: np.full(len(names), np.nan) for name in INDEX_COLUMNS[sweep.design]}}
     if sweep.design == "morris":
         from SALib.analyze import morris
 

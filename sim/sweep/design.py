@@ -49,8 +49,16 @@ def derived_seed(root_seed: int, purpose: str) -> int:
 
 
 def salib_problem(sweep: Sweep) -> dict[str, Any]:
-    return {"num_vars": len(sweep.factors), "names": list(sweep.keys),
-            "bounds": [[factor.low, factor.high] for factor in sweep.factors]}
+    problem = {"num_vars": len(sweep.factors), "names": list(sweep.keys),
+               "bounds": [[factor.low, factor.high] for factor in sweep.factors]}
+    if sweep.design == "morris" and sweep.groups == "sections":
+        problem["groups"] = [section(key) for key in sweep.keys]
+    return problem
+
+
+def section(key: str) -> str:
+    """The configuration section of a parameter (`workarounds.intercept` -> `workarounds`)."""
+    return key.split(".", 1)[0]
 
 
 def point_count(sweep: Sweep) -> int:
@@ -62,6 +70,8 @@ def point_count(sweep: Sweep) -> int:
         return sweep.samples
     if sweep.design == "sobol":
         return sweep.samples * (2 * factors + 2 if sweep.second_order else factors + 2)
+    if sweep.groups == "sections":
+        factors = len({section(key) for key in sweep.keys})
     return sweep.trajectories * (factors + 1)
 
 

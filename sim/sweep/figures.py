@@ -47,7 +47,8 @@ def index_figures(sweep: Sweep, indices: pd.DataFrame, folder: Path) -> list[Fig
         axis.set_xlabel(index)
         total = len(design_keys(indices, outcome))
         shown = f", the strongest {len(rows)} of {total}" if len(rows) < total else ""
-        axis.set_title(f"{outcome_label(outcome)}\n{index} by parameter{shown}", fontsize=10)
+        factor = "section" if sweep.groups == "sections" else "parameter"
+        axis.set_title(f"{outcome_label(outcome)}\n{index} by {factor}{shown}", fontsize=10)
         axis.grid(axis="x", alpha=0.3)
         figures.append(saved(figure, folder, f"indices-{outcome}",
                              f"Parameters ranked by {index}: {outcome_label(outcome)}",

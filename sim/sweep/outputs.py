@@ -171,4 +171,7 @@ def design_text(sweep: Sweep) -> str:
             "sobol": f"Saltelli/Sobol' design, N = {sweep.samples}"
                      + (" with second-order terms" if sweep.second_order else ""),
             "morris": f"Morris, {sweep.trajectories} trajectories on {sweep.levels} levels"
+                      + (", parameters moved together by configuration section (grouped "
+                         "screening: rows of indices.csv are sections)"
+                         if sweep.groups == "sections" else "")
             }[sweep.design]

@@ -37,7 +37,10 @@ KEYS = ("name", "description", "base", "design", "parameters", "exclude", "span"
         "replicates", "seed", "days", "burn_in", "window", "set")
 DESIGN_KEYS = {"grid": ("method", "levels"), "latin": ("method", "samples"),
                "sobol": ("method", "samples", "second_order"),
-               "morris": ("method", "trajectories", "levels")}
+               "morris": ("method", "trajectories", "levels", "groups")}
+# Morris factors: each parameter alone, or the parameters of each configuration section moved
+# together (grouped screening, Campolongo et al. 2007: k + 1 runs per trajectory become g + 1).
+MORRIS_GROUPS = ("parameters", "sections")
 # `parameters: all` leaves out what fixes the size of the hospital or the run: a screen over
 # them would mostly measure a bigger or longer simulation (and run for hours), not a policy.
 NOT_IN_ALL = STRUCTURAL_PARAMETERS | {"hospital.nurses_per_ward", "hospital.doctors_per_ward"}
@@ -94,6 +97,7 @@ class Sweep:
     samples: int = 0  # latin: points; sobol: base samples N
     trajectories: int = 0  # morris
     levels: int = 4  # morris levels, or the grid's default number of levels
+    groups: str = "parameters"  # morris: "sections" moves each section's parameters together
     second_order: bool = False  # sobol
     all_parameters: bool = False
     span: float = DEFAULT_SPAN
@@ -106,7 +110,8 @@ class Sweep:
     def design_dict(self) -> dict[str, Any]:
         options = {"grid": {}, "latin": {"samples": self.samples},
                    "sobol": {"samples": self.samples, "second_order": self.second_order},
-                   "morris": {"trajectories": self.trajectories, "levels": self.levels}}
+                   "morris": {"trajectories": self.trajectories, "levels": self.levels,
+                              "groups": self.groups}}
         return {"method": self.design, **options[self.design]}
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,6 +196,12 @@ def check_design(value: Any, where: str) -> tuple[str, dict[str, Any]]:
         options["trajectories"] = int(check_number(mapping.get("trajectories", 10), where,
                                                    "design.trajectories", whole=True, low=2,
                                                    high=10_000))
+    if method == "morris":
+        groups = mapping.get("groups", "parameters")
+        if groups not in MORRIS_GROUPS:
+            raise fail(where, "design.groups", f"expected one of {', '.join(MORRIS_GROUPS)}, "
+                                               f"got {show(groups)}")
+        options["groups"] = groups
     if method in ("morris", "grid"):
         levels = int(check_number(mapping.get("levels", 4 if method == "morris" else 5), where,
                                   "design.levels", whole=True, low=2, high=1000))
