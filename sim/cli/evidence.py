@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="also write the report to FILE (docs/VALIDATION.md)")
     check.set_defaults(func=check_model_command)
     register_decompose(subparsers)
+    register_calibrate(subparsers)
 
 
 def command_line(arguments: argparse.Namespace) -> str:
@@ -193,3 +194,66 @@ def write_decomposition(folder: Path, scenario, parts, variants, rows,
     (folder / "report.md").write_text(
         report(scenario.name, source, parts, f"{arguments.parts}", rows, PRIMARY_METRICS,
                arguments.seed, arguments.replicates, arguments.window), encoding="utf-8")
+
+
+# --- calibrate ------------------------------------------------------------------------------
+
+MAX_TRIALS = 10_000
+
+
+def register_calibrate(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "calibrate", help="fit parameters to level targets and effect bands",
+        description="Fit the parameters a calibration file names to its targets (levels of "
+                    "the default hospital, effect bands of library scenarios) with Optuna's "
+                    "TPE sampler, every candidate over the same paired replicates.")
+    parser.add_argument("calibration", metavar="CALIBRATION.yaml")
+    parser.add_argument("--trials", type=whole_number("--trials", 1, MAX_TRIALS), default=40,
+                        help="candidates to try (default 40)")
+    parser.add_argument("--replicates", type=whole_number("--replicates", 1, MAX_REPLICATES),
+                        default=6, help="paired replicates per candidate (default 6)")
+    parser.add_argument("--seed", type=seed_number(), default=1,
+                        help="seeds both the sampler and the replicates (default 1)")
+    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
+                        default=os.cpu_count() or 1)
+    parser.add_argument("--out", type=Path, default=OUTPUTS,
+                        help="parent folder of the results folder (default outputs/)")
+    parser.set_defaults(func=calibrate_command)
+
+
+def calibrate_command(arguments: argparse.Namespace) -> int:
+    from sim.cli.checks import note_stale_folders
+    from sim.evidence.calibrate import fit
+    from sim.evidence.calibration_file import read_calibration
+    from sim.evidence.calibration_report import write_fit
+    from sim.experiment.jobs import replicate_seeds
+    from sim.results_folder import UnfinishedFolder, check_output_folder, safe_name
+
+    calibration = read_calibration(arguments.calibration)
+    check_output_folder(arguments.out)
+    seeds = replicate_seeds(arguments.seed, arguments.replicates)
+    command = shlex.join(["python", "run.py", "calibrate", str(arguments.calibration),
+                          "--trials", str(arguments.trials), "--replicates",
+                          str(arguments.replicates), "--seed", str(arguments.seed)])
+
+    def progress(trial: int, loss: float, best: float) -> None:
+        print(f"trial {trial + 1}/{arguments.trials}: loss {loss:.4g} (best {best:.4g})",
+              file=sys.stderr)
+
+    with UnfinishedFolder.claim(arguments.out,
+                                f"calibrate-{safe_name(calibration.name)}") as folder:
+        note_stale_folders(arguments.out)
+        try:
+            result = fit(calibration, arguments.trials, seeds, arguments.seed,
+                         arguments.workers, progress)
+            write_fit(folder.path, result, command)
+        except BaseException:
+            folder.discard()  # a fit without its best candidate is not worth keeping
+            raise
+        destination = folder.publish()
+    met = sum(item.inside for item in result.best_achieved)
+    print(f"Best loss {result.best_loss:.4g}: {met} of {len(result.best_achieved)} targets met.")
+    for key, value in result.best_values.items():
+        print(f"  {key} = {value:.6g}")
+    print(f"Results: {destination}")
+    return 0

@@ -78,3 +78,22 @@ def fit_figure(rows: Sequence[dict], folder: Path, stem: str = "fit") -> None:
                     fontsize=10)
     figure.tight_layout()
     save(figure, folder, stem)
+
+
+def history_figure(history: Sequence[dict], folder: Path, stem: str = "history") -> None:
+    """Each trial's loss and the best so far (a log scale when losses span decades)."""
+    figure, axis = plt.subplots(figsize=(7, 3.5))
+    trials = [row["trial"] for row in history]
+    losses = [row["loss"] if math.isfinite(row["loss"]) else math.nan for row in history]
+    axis.plot(trials, losses, "o", color=colour(1), markersize=4, label="trial")
+    axis.step(trials, [row["best_loss"] for row in history], where="post", color=colour(0),
+              label="best so far")
+    positive = [v for v in losses if v == v and v > 0]
+    if positive and max(positive) > 100 * min(positive):
+        axis.set_yscale("log")
+    axis.set_xlabel("trial")
+    axis.set_ylabel("loss (0: every target met)")
+    axis.legend(fontsize=8)
+    axis.grid(alpha=0.3)
+    figure.tight_layout()
+    save(figure, folder, stem)
