@@ -92,6 +92,11 @@ def read_calibration(path: str | Path) -> Calibration:
         settings=check_settings(data.get("settings"), where), source=where)
 
 
+def named(value: Any) -> str:
+    """A name as written: 'harm_capture' in quotes, anything else described."""
+    return repr(value) if isinstance(value, str) else show(value)
+
+
 def check_parameters(value: Any, where: str) -> tuple[FittedParameter, ...]:
     from sim.config import STRUCTURAL_PARAMETERS, parameter_fields
 
@@ -113,7 +118,10 @@ def check_parameters(value: Any, where: str) -> tuple[FittedParameter, ...]:
                 raise fail(where, path, f"missing '{key}' (a parameter to fit needs name, low "
                            "and high)")
         name = item["name"]
-        check_parameter_key(name, where, f"{path}.name", mid_run=False)
+        if not isinstance(name, str) or name not in fields:
+            raise fail(where, f"{path}.name", f"unknown parameter {named(name)}"
+                       f"{suggestion(name, fields)} (parameters are named group.name, as in "
+                       "docs/ODD.md)")
         if name in STRUCTURAL_PARAMETERS or name.startswith("run."):
             raise fail(where, f"{path}.name", f"{name} sets the size or length of the run; "
                        "expected a parameter of the hospital's behaviour")
@@ -163,7 +171,7 @@ def check_levels(value: Any, where: str) -> tuple[LevelTarget, ...]:
         else:
             quantity, item = item, {}
         if quantity not in LEVEL_BY_QUANTITY:
-            raise fail(where, path, f"unknown level target {show(quantity)}"
+            raise fail(where, path, f"unknown level target {named(quantity)}"
                        f"{suggestion(quantity, LEVEL_BY_QUANTITY)}; expected one of "
                        f"{', '.join(LEVEL_BY_QUANTITY)}")
         target = LEVEL_BY_QUANTITY[quantity]
