@@ -20,7 +20,7 @@ from tests.helpers import summaries, values
 def test_baseline_lands_in_published_range(target):
     (result,) = judge_levels([target], summaries())
     assert result.passed, (f"{target.quantity}: expected {target.expected} ({target.source}), "
-                           f"measured {result.mean:.3f} ({result.low:.3f} to {result.high:.3f})")
+                           f"measured {result.shown()}")
 
 
 def test_a_level_outside_its_range_fails():

@@ -31,8 +31,7 @@ def fact_results():
 def test_fact_holds_as_a_paired_effect(band, fact_results):
     """F1 punitive management, F4 audits, F5 burden, F6 second-order solving and rule relief."""
     result = fact_results[band]
-    assert result.passed, (f"{band.name} {band.metric}: expected {band.expected}, measured "
-                           f"{result.mean:.3f} ({result.low:.3f} to {result.high:.3f})")
+    assert result.passed, result.failure()
 
 
 def test_a_fact_band_fails_outside_its_range():

@@ -25,6 +25,24 @@ from sim.errors import UsageError
 OUTPUTS = Path("outputs")
 
 
+def add_run_options(parser: argparse.ArgumentParser, *, replicates: int, fewest: int,
+                    each: str, seeds: str = "the replicates") -> None:
+    """--replicates, --seed, --workers and --out, as the decompose and calibrate commands
+    take them."""
+    parser.add_argument("--replicates", type=whole_number("--replicates", fewest,
+                                                          MAX_REPLICATES),
+                        default=replicates,
+                        help=f"paired replicates per {each} (default {replicates})")
+    parser.add_argument("--seed", type=seed_number(), default=1,
+                        help=f"root seed of {seeds} (default 1)")
+    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
+                        default=os.cpu_count() or 1,
+                        help="local processes (default: number of cores; results do not "
+                             "depend on it)")
+    parser.add_argument("--out", type=Path, default=OUTPUTS,
+                        help="parent folder of the results folder (default outputs/)")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     check = subparsers.add_parser(
         "check-model", help="check the model against every target, fact and band",
@@ -111,15 +129,9 @@ def register_decompose(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("scenario", metavar="SCENARIO.yaml", help="the bundle to decompose")
     parser.add_argument("--parts", choices=SPLITS, default="group",
                         help="what a part is: a parameter group (default) or an intervention")
-    parser.add_argument("--replicates", type=whole_number("--replicates", 2, MAX_REPLICATES),
-                        default=20, help="paired replicates per variant (default 20)")
-    parser.add_argument("--seed", type=seed_number(), default=1)
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
                         help="outcomes over the last N days of each run (default 180)")
-    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
-                        default=os.cpu_count() or 1)
-    parser.add_argument("--out", type=Path, default=OUTPUTS,
-                        help="parent folder of the results folder (default outputs/)")
+    add_run_options(parser, replicates=20, fewest=2, each="variant")
     parser.set_defaults(func=decompose_command)
 
 
@@ -210,14 +222,8 @@ def register_calibrate(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("calibration", metavar="CALIBRATION.yaml")
     parser.add_argument("--trials", type=whole_number("--trials", 1, MAX_TRIALS), default=40,
                         help="candidates to try (default 40)")
-    parser.add_argument("--replicates", type=whole_number("--replicates", 1, MAX_REPLICATES),
-                        default=6, help="paired replicates per candidate (default 6)")
-    parser.add_argument("--seed", type=seed_number(), default=1,
-                        help="seeds both the sampler and the replicates (default 1)")
-    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
-                        default=os.cpu_count() or 1)
-    parser.add_argument("--out", type=Path, default=OUTPUTS,
-                        help="parent folder of the results folder (default outputs/)")
+    add_run_options(parser, replicates=6, fewest=1, each="candidate",
+                    seeds="both the sampler and the replicates")
     parser.set_defaults(func=calibrate_command)
 
 

@@ -131,9 +131,7 @@ def check_parameters(value: Any, where: str) -> tuple[FittedParameter, ...]:
             fields[name].default, bool)
         low = check_parameter(name, item["low"], where, f"{path}.low")
         high = check_parameter(name, item["high"], where, f"{path}.high")
-        if not low < high:
-            raise fail(where, f"{path}.high", f"expected a value above low ({low!r}), got "
-                       f"{high!r}")
+        check_order(low, high, where, path)
         fitted.append(FittedParameter(name, low, high, whole))
     return tuple(fitted)
 
@@ -152,14 +150,28 @@ def check_targets(value: Any, where: str) -> tuple[tuple[LevelTarget, ...], tupl
     return levels, bands
 
 
-def check_levels(value: Any, where: str) -> tuple[LevelTarget, ...]:
+def all_or_list(value: Any, where: str, path: str, everything: tuple, what: str
+                ) -> tuple | list:
+    """Nothing for a missing key, every target for `all`, else the list as written."""
     if value is None:
         return ()
     if value == "all":
-        return LEVEL_TARGETS
+        return everything
     if not isinstance(value, list):
-        raise fail(where, "targets.levels", f"expected 'all' or a list of quantities, got "
-                   f"{show(value)}")
+        raise fail(where, path, f"expected 'all' or a list of {what}, got {show(value)}")
+    return value
+
+
+def check_order(low: float, high: float, where: str, path: str) -> None:
+    if not low < high:
+        raise fail(where, f"{path}.high", f"expected a value above low ({low!r}), got "
+                   f"{high!r}")
+
+
+def check_levels(value: Any, where: str) -> tuple[LevelTarget, ...]:
+    value = all_or_list(value, where, "targets.levels", LEVEL_TARGETS, "quantities")
+    if isinstance(value, tuple):
+        return value
     levels = []
     for index, item in enumerate(value):
         path = f"targets.levels[{index}]"
@@ -177,21 +189,16 @@ def check_levels(value: Any, where: str) -> tuple[LevelTarget, ...]:
         target = LEVEL_BY_QUANTITY[quantity]
         low = check_number(item.get("low", target.low), where, f"{path}.low")
         high = check_number(item.get("high", target.high), where, f"{path}.high")
-        if not low < high:
-            raise fail(where, f"{path}.high", f"expected a value above low ({low!r}), got "
-                       f"{high!r}")
+        check_order(low, high, where, path)
         levels.append(dataclasses.replace(target, low=float(low), high=float(high)))
     return tuple(levels)
 
 
 def check_bands(value: Any, where: str) -> tuple[Band, ...]:
-    if value is None:
-        return ()
-    if value == "all":
-        return BANDS
-    if not isinstance(value, list):
-        raise fail(where, "targets.bands", f"expected 'all' or a list of scenarios (or "
-                   f"scenario:metric), got {show(value)}")
+    value = all_or_list(value, where, "targets.bands", BANDS,
+                        "scenarios (or scenario:metric)")
+    if isinstance(value, tuple):
+        return value
     scenarios = tuple(dict.fromkeys(band.scenario for band in BANDS))
     chosen: list[Band] = []
     for index, item in enumerate(value):

@@ -41,16 +41,29 @@ Variant = tuple[str, tuple[tuple[str, float], ...]]
 
 
 @dataclass(frozen=True)
-class BandResult:
-    band: Band
+class Estimate:
+    """A mean over paired replicates with its 95% interval."""
+
     replicates: int
     mean: float
     low: float
     high: float
 
+    def shown(self, digits: int = 3) -> str:
+        return f"{self.mean:.{digits}f} ({self.low:.{digits}f} to {self.high:.{digits}f})"
+
+
+@dataclass(frozen=True)
+class BandResult(Estimate):
+    band: Band
+
     @property
     def passed(self) -> bool:
         return judge(self.band, self.mean, self.low, self.high)
+
+    def failure(self) -> str:
+        return (f"{self.band.name} {self.band.metric}: expected {self.band.expected}, "
+                f"measured {self.shown()}")
 
 
 def judge(band: Band, mean: float, low: float, high: float) -> bool:
@@ -174,8 +187,8 @@ def judge_bands(bands: Sequence[Band], runs: dict[Variant, list[dict[str, float]
     for band in bands:
         pairs = zip(runs[with_common((band.scenario, band.overrides), common)], baseline,
                     strict=True)
-        mean, low, high = interval([effect(band, s, b) for s, b in pairs])
-        results.append(BandResult(band, len(baseline), mean, low, high))
+        results.append(BandResult(len(baseline), *interval([effect(band, s, b)
+                                                            for s, b in pairs]), band=band))
     return results
 
 

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sim.evidence.effects import interval, run_variants, with_common
+from sim.evidence.effects import Estimate, interval, run_variants, with_common
 
 Summary = Mapping[str, float]
 
@@ -78,12 +78,8 @@ LEVEL_BY_QUANTITY = {target.quantity: target for target in LEVEL_TARGETS}
 
 
 @dataclass(frozen=True)
-class LevelResult:
+class LevelResult(Estimate):
     target: LevelTarget
-    replicates: int
-    mean: float
-    low: float
-    high: float
 
     @property
     def passed(self) -> bool:
@@ -93,7 +89,7 @@ class LevelResult:
 def judge_levels(targets: Sequence[LevelTarget],
                  runs: Sequence[Summary]) -> list[LevelResult]:
     """Each target's mean and 95% interval over the baseline runs given."""
-    return [LevelResult(target, len(runs), *interval([target.value(run) for run in runs]))
+    return [LevelResult(len(runs), *interval([target.value(run) for run in runs]), target=target)
             for target in targets]
 
 
