@@ -137,3 +137,15 @@ def test_a_tiny_calibration_writes_its_fit_and_is_reproducible(tmp_path, capsys)
         sum(float(row["loss"]) for row in report))
     again = calibrate(tmp_path, 1, "again")
     assert (again / "history.csv").read_text() == (folder / "history.csv").read_text()
+
+
+def test_a_band_whose_scenario_sets_a_fitted_parameter_itself_is_refused(tmp_path):
+    from sim.evidence.calibration_file import FittedParameter, check_no_clash
+
+    scenario = tmp_path / "own.yaml"
+    scenario.write_text("name: own\nmanagement:\n  punitiveness: 0.2\n", encoding="utf-8")
+    band = Band(str(scenario), "reporting_rate", "ratio", 1.2, 2.0, "")
+    fitted = (FittedParameter("management.punitiveness", 0.3, 0.7),)
+    with pytest.raises(UsageError, match=r"sets management\.punitiveness from its start"):
+        check_no_clash(fitted, (band,), "cal.yaml")
+    check_no_clash((FittedParameter("reporting.intercept", -5.0, -3.4),), (band,), "cal.yaml")

@@ -84,6 +84,7 @@ def read_calibration(path: str | Path) -> Calibration:
                    "with name, low and high")
     parameters = check_parameters(data["parameters"], where)
     levels, bands = check_targets(data.get("targets"), where)
+    check_no_clash(parameters, bands, where)
     return Calibration(
         name=check_text(data.get("name", Path(path).stem), where, "name", limit=120,
                         one_line=True),
@@ -218,6 +219,21 @@ def check_bands(value: Any, where: str) -> tuple[Band, ...]:
                        f"{', '.join(metrics)}")
         chosen += [band for band in found if band not in chosen]
     return tuple(chosen)
+
+
+def check_no_clash(parameters: tuple[FittedParameter, ...], bands: tuple[Band, ...],
+                   where: str) -> None:
+    """A fitted value is a starting value of every run; a band's scenario that sets the same
+    parameter from the start would silently lose its own value, so it is refused."""
+    from sim.scenario import load_scenario
+
+    fitted = {parameter.key for parameter in parameters}
+    for scenario in dict.fromkeys(band.scenario for band in bands):
+        clash = sorted(fitted & set(load_scenario(scenario).changed_parameters()))
+        if clash:
+            raise fail(where, "targets.bands", f"scenario {scenario} sets {', '.join(clash)} "
+                       "from its start; a fitted value would replace it (fit it without that "
+                       "band, or change the scenario through an intervention)")
 
 
 def check_settings(value: Any, where: str) -> tuple[tuple[str, float], ...]:
