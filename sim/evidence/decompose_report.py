@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.evidence.decompose import Contribution, Part
-from sim.metrics import METRIC_BY_NAME, format_change, format_relative
+from sim.metrics import METRIC_BY_NAME, format_change, format_relative, format_value
 
 COLUMNS = ("outcome", "part", "quantity", "baseline_mean", "mean_difference", "ci_low",
            "ci_high", "relative_mean", "relative_ci_low", "relative_ci_high", "replicates")
@@ -55,7 +55,8 @@ def report(scenario_name: str, source: str, parts: Sequence[Part], split: str,
         metric = METRIC_BY_NAME[outcome]
         mine = {(row.part, row.quantity): row for row in rows if row.outcome == outcome}
         lines += [f"## {metric.label} (`{outcome}`)", "",
-                  f"Baseline mean {mine[('', 'full')].baseline_mean:.4g}; full bundle "
+                  f"Baseline mean {format_value(metric, mine[('', 'full')].baseline_mean)}; "
+                  f"full bundle "
                   f"{shown(mine[('', 'full')])}.", "",
                   "| part | alone | removed from the bundle |", "|---|---|---|"]
         lines += [f"| {part.name} | {shown(mine[(part.name, 'alone')])} | "
