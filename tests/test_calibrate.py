@@ -127,6 +127,7 @@ def test_a_tiny_calibration_writes_its_fit_and_is_reproducible(tmp_path, capsys)
         history = list(csv.DictReader(handle))
     assert len(history) == 3
     assert all(-5.0 <= float(row["reporting.intercept"]) <= -3.4 for row in history)
+    assert float(history[0]["reporting.intercept"]) == -4.2  # the current default comes first
     with open(folder / "fitted_parameters.csv", encoding="utf-8") as handle:
         (fitted,) = list(csv.DictReader(handle))
     fitted_yaml = (folder / "fitted.yaml").read_text(encoding="utf-8")

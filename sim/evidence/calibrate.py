@@ -108,6 +108,16 @@ class Fit:
     best_achieved: list[Achieved] = field(default_factory=list)
 
 
+def current_values(calibration: Calibration) -> dict[str, float] | None:
+    """The parameters' current defaults, if every one lies within its search bounds."""
+    from sim.config import parameter_fields
+
+    fields = parameter_fields()
+    values = {p.key: fields[p.key].default for p in calibration.parameters}
+    inside = all(p.low <= values[p.key] <= p.high for p in calibration.parameters)
+    return values if inside else None
+
+
 def fit(calibration: Calibration, trials: int, seeds: Sequence[int], seed: int,
         workers: int | None = None,
         progress: Callable[[int, float, float], None] | None = None) -> Fit:
@@ -119,6 +129,11 @@ def fit(calibration: Calibration, trials: int, seeds: Sequence[int], seed: int,
     study = optuna.create_study(direction="minimize",
                                 sampler=optuna.samplers.TPESampler(seed=seed))
     result = Fit(calibration, seed, len(seeds))
+    start = current_values(calibration)
+    if start is not None:
+        # The first candidate is the model as it stands: the history then shows how the
+        # current values do, and the fit never proposes anything worse.
+        study.enqueue_trial(start)
     for number in range(trials):
         trial = study.ask()
         values = {p.key: (trial.suggest_int(p.key, int(p.low), int(p.high)) if p.whole

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -71,7 +72,9 @@ def fitted_scenario(result: Fit, command: str, git: str) -> str:
     header = [f"# Fitted on {when} by `{command}` (git commit {git}):",
               f"# {len(result.history)} trials of Optuna's TPE sampler (seed {result.seed}), "
               f"{result.replicates} paired replicates per candidate, loss {result.best_loss:.4g}.",
-              "# Fitted: " + ", ".join(f"{key}={value:g}" for key, value in values.items()) + "."]
+              *textwrap.wrap("Fitted: " + ", ".join(f"{key}={value:g}"
+                                                    for key, value in values.items()) + ".",
+                             width=98, initial_indent="# ", subsequent_indent="#   ")]
     if result.calibration.settings:
         header.append("# Fitted with the settings " + ", ".join(
             f"{k}={v:g}" for k, v in result.calibration.settings) + " (not written below).")
