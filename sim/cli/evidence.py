@@ -17,10 +17,16 @@ import os
 import shlex
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.cli.checks import MAX_REPLICATES, MAX_WORKERS, seed_number, whole_number
 from sim.errors import UsageError
+
+if TYPE_CHECKING:
+    from sim.evidence.decompose import Contribution, Part, Variant
+    from sim.scenario import Scenario
 
 OUTPUTS = Path("outputs")
 
@@ -169,7 +175,8 @@ def decompose_command(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def run_paired(scenarios: list, arguments: argparse.Namespace) -> list[list[dict]] | None:
+def run_paired(scenarios: Sequence[Scenario],
+               arguments: argparse.Namespace) -> list[list[dict[str, float]]] | None:
     """Every scenario over the same replicate seeds; per scenario, one window summary per
     replicate in seed order. None (after saying why) if any run failed."""
     from sim.experiment.evaluators import make_evaluator
@@ -189,7 +196,8 @@ def run_paired(scenarios: list, arguments: argparse.Namespace) -> list[list[dict
             .to_dict("records") for label in results.labels]
 
 
-def write_decomposition(folder: Path, scenario, parts, variants, rows,
+def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
+                        variants: Sequence[Variant], rows: Sequence[Contribution],
                         arguments: argparse.Namespace) -> None:
     from sim.evidence.decompose_report import report, write_table
     from sim.evidence.figures import decomposition_figure
