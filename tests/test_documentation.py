@@ -39,3 +39,17 @@ def test_importing_errors_or_validating_scenarios_does_not_load_the_model():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_validation_report_is_generated_evidence():
+    """docs/VALIDATION.md is written by `run.py check-model`; it is linked as such, and when
+    it exists it states the seed, replicates, versions, commit and date of its run."""
+    from sim.evidence.validation import header_problems
+
+    root = ODD.parents[1]
+    for document in (root / "README.md", ODD):
+        text = document.read_text(encoding="utf-8")
+        assert "VALIDATION.md" in text and "run.py check-model" in text, document.name
+    report = root / "docs" / "VALIDATION.md"
+    if report.exists():
+        assert header_problems(report.read_text(encoding="utf-8")) == []

@@ -23,8 +23,7 @@ def band_results():
 @pytest.mark.parametrize("band", BANDS, ids=[f"{b.name}-{b.metric}" for b in BANDS])
 def test_scenario_lands_in_its_published_band(band, band_results):
     result = band_results[band]
-    assert result.passed, (f"{band.name} {band.metric}: expected {band.expected}, measured "
-                           f"{result.mean:.3f} ({result.low:.3f} to {result.high:.3f})")
+    assert result.passed, result.failure()
 
 
 def test_judging_a_band_can_fail_in_both_directions():

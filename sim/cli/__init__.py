@@ -3,7 +3,8 @@
 Exit codes:
     0    success
     1    the work could not be completed: some runs failed, results could not be written, or an
-         internal error (one line on screen, the traceback in a log file it names)
+         internal error (one line on screen, the traceback in a log file it names); for
+         check-model, a check of the model failed
     2    bad input or usage (one clear line, nothing simulated or written)
     130  interrupted (Ctrl-C); finished runs are kept for --resume
 """
@@ -18,7 +19,7 @@ from sim.errors import UsageError
 
 # Each module defines `register(subparsers)`, adding its subcommands with `func=` defaults.
 COMMAND_MODULES = ("sim.cli.simulate", "sim.cli.validate", "sim.cli.experiment", "sim.cli.sweep",
-                   "sim.cli.app", "sim.cli.unfinished")
+                   "sim.cli.evidence", "sim.cli.app", "sim.cli.unfinished")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
@@ -34,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Hospital safety-culture simulation. With no command, runs the main job on built-in "
         "defaults."), epilog=(
         "exit codes: 0 success; 1 runs failed, results could not be written or an internal "
-        "error (see the log named); 2 bad input; 130 interrupted"))
+        "error (see the log named), or a check-model check failed; 2 bad input; "
+        "130 interrupted"))
     subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

@@ -41,16 +41,29 @@ Variant = tuple[str, tuple[tuple[str, float], ...]]
 
 
 @dataclass(frozen=True)
-class BandResult:
-    band: Band
+class Estimate:
+    """A mean over paired replicates with its 95% interval."""
+
     replicates: int
     mean: float
     low: float
     high: float
 
+    def shown(self, digits: int = 3) -> str:
+        return f"{self.mean:.{digits}f} ({self.low:.{digits}f} to {self.high:.{digits}f})"
+
+
+@dataclass(frozen=True)
+class BandResult(Estimate):
+    band: Band
+
     @property
     def passed(self) -> bool:
         return judge(self.band, self.mean, self.low, self.high)
+
+    def failure(self) -> str:
+        return (f"{self.band.name} {self.band.metric}: expected {self.band.expected}, "
+                f"measured {self.shown()}")
 
 
 def judge(band: Band, mean: float, low: float, high: float) -> bool:
@@ -153,23 +166,43 @@ def effect(band: Band, scenario: dict[str, float], baseline: dict[str, float]) -
     return value
 
 
-def measure_bands(bands: Sequence[Band], seeds: Sequence[int],
-                  workers: int | None = None) -> list[BandResult]:
-    """Run what the bands need over paired seeds and measure each band."""
-    baseline: Variant = ("baseline", ())
-    variants = [baseline] + [(band.scenario, band.overrides) for band in bands]
-    runs = run_variants(variants, seeds, workers)
+def with_common(variant: Variant, common: tuple[tuple[str, float], ...]) -> Variant:
+    """The variant with changes made to every run (a candidate's parameters, a smaller
+    hospital); the variant's own changes come last, so they win where both set a key."""
+    return (variant[0], (*common, *variant[1])) if common else variant
+
+
+def band_variants(bands: Sequence[Band],
+                  common: tuple[tuple[str, float], ...] = ()) -> list[Variant]:
+    """The runs the bands need: the baseline and each band's scenario."""
+    return [with_common(("baseline", ()), common),
+            *(with_common((band.scenario, band.overrides), common) for band in bands)]
+
+
+def judge_bands(bands: Sequence[Band], runs: dict[Variant, list[dict[str, float]]],
+                common: tuple[tuple[str, float], ...] = ()) -> list[BandResult]:
+    """Each band's effect per replicate pair, from runs made by `run_variants`."""
+    baseline = runs[with_common(("baseline", ()), common)]
     results = []
     for band in bands:
-        pairs = zip(runs[(band.scenario, band.overrides)], runs[baseline], strict=True)
-        mean, low, high = interval([effect(band, s, b) for s, b in pairs])
-        results.append(BandResult(band, len(seeds), mean, low, high))
+        pairs = zip(runs[with_common((band.scenario, band.overrides), common)], baseline,
+                    strict=True)
+        results.append(BandResult(len(baseline), *interval([effect(band, s, b)
+                                                            for s, b in pairs]), band=band))
     return results
 
 
-def yearly_means(seed: int, years: int, metrics: Sequence[str]) -> list[dict[str, float]]:
+def measure_bands(bands: Sequence[Band], seeds: Sequence[int], workers: int | None = None,
+                  common: tuple[tuple[str, float], ...] = ()) -> list[BandResult]:
+    """Run what the bands need over paired seeds and measure each band."""
+    runs = run_variants(band_variants(bands, common), seeds, workers)
+    return judge_bands(bands, runs, common)
+
+
+def yearly_means(seed: int, years: int, metrics: Sequence[str],
+                 common: tuple[tuple[str, float], ...] = ()) -> list[dict[str, float]]:
     """Baseline run for `years` years: each metric per year (ratios as ratios of sums)."""
-    daily = simulate_daily("baseline", (), seed, 365 * years)
+    daily = simulate_daily("baseline", common, seed, 365 * years)
     return [period_values(daily[(daily.day > 365 * year) & (daily.day <= 365 * (year + 1))],
                           metrics) for year in range(years)]
 
@@ -202,11 +235,11 @@ def yearly_trend(values: Sequence[float]) -> float:
     return slope / centre if centre else math.nan
 
 
-def measure_stationarity(seeds: Sequence[int], years: int = 4,
-                         workers: int | None = None) -> list[StationarityResult]:
+def measure_stationarity(seeds: Sequence[int], years: int = 4, workers: int | None = None,
+                         common: tuple[tuple[str, float], ...] = ()) -> list[StationarityResult]:
     """The baseline over `years` years, per metric: is it stationary on average (M6)?"""
-    runs = evaluate_all(yearly_means, [(seed, years, STATIONARY_METRICS) for seed in seeds],
-                        workers)
+    runs = evaluate_all(yearly_means, [(seed, years, STATIONARY_METRICS, common)
+                                       for seed in seeds], workers)
     results = []
     for metric in STATIONARY_METRICS:
         changes = tuple(interval([run[year][metric] / run[0][metric] - 1.0 for run in runs])

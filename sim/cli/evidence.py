@@ -1,0 +1,273 @@
+"""`run.py check-model`, `run.py decompose` and `run.py calibrate`: evidence about the model.
+
+- check-model: every level target, behaviour fact and effect band, over paired replicates;
+  exit 0 if all pass, 1 if any fails; `--write FILE` writes the report (docs/VALIDATION.md).
+- decompose: a bundle of interventions split into its parts, each part alone and the bundle
+  without each part, against the baseline.
+- calibrate: fit chosen parameters to level targets and effect bands with Optuna.
+
+All three check their input first (exit 2 with one line on a bad file or option) and write
+results folders under outputs/ that appear only when complete (`sim.results_folder`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.cli.checks import MAX_REPLICATES, MAX_WORKERS, seed_number, whole_number
+from sim.errors import UsageError
+
+if TYPE_CHECKING:
+    from sim.evidence.decompose import Contribution, Part, Variant
+    from sim.scenario import Scenario
+
+OUTPUTS = Path("outputs")
+
+
+def add_run_options(parser: argparse.ArgumentParser, *, replicates: int, fewest: int,
+                    each: str, seeds: str = "the replicates") -> None:
+    """--replicates, --seed, --workers and --out, as the decompose and calibrate commands
+    take them."""
+    parser.add_argument("--replicates", type=whole_number("--replicates", fewest,
+                                                          MAX_REPLICATES),
+                        default=replicates,
+                        help=f"paired replicates per {each} (default {replicates})")
+    parser.add_argument("--seed", type=seed_number(), default=1,
+                        help=f"root seed of {seeds} (default 1)")
+    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
+                        default=os.cpu_count() or 1,
+                        help="local processes (default: number of cores; results do not "
+                             "depend on it)")
+    parser.add_argument("--out", type=Path, default=OUTPUTS,
+                        help="parent folder of the results folder (default outputs/)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    check = subparsers.add_parser(
+        "check-model", help="check the model against every target, fact and band",
+        description="Run every level target (brief section 5), behaviour fact F1-F6 "
+                    "(section 6) and effect band (section 8) over paired replicates and print "
+                    "a table. Exit 0 if all pass, 1 if any fails.")
+    check.add_argument("--replicates", type=whole_number("--replicates", 2, MAX_REPLICATES),
+                       help="paired replicates for every check (default: 12 for levels and "
+                            "facts, 20 for bands; 3 with --quick)")
+    check.add_argument("--seed", type=seed_number(), default=1)
+    check.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS))
+    check.add_argument("--quick", action="store_true",
+                       help="reduced size (two wards, short runs, 3 replicates): checks that "
+                            "everything runs, not that it passes")
+    check.add_argument("--write", type=Path, metavar="FILE",
+                       help="also write the report to FILE (docs/VALIDATION.md)")
+    check.set_defaults(func=check_model_command)
+    register_decompose(subparsers)
+    register_calibrate(subparsers)
+
+
+def command_line(arguments: argparse.Namespace) -> str:
+    """The command as a reader would type it again."""
+    words = ["python", "run.py", "check-model", "--seed", str(arguments.seed)]
+    if arguments.replicates is not None:
+        words += ["--replicates", str(arguments.replicates)]
+    if arguments.quick:
+        words.append("--quick")
+    if arguments.write is not None:
+        words += ["--write", str(arguments.write)]
+    return shlex.join(words)
+
+
+def check_write_target(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"--write {path}: is a folder; expected a markdown file name")
+    if not folder.is_dir():
+        raise UsageError(f"--write {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--write {path}: cannot write in {folder} (permission denied)")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace the file in one step: a reader never sees half a report."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def check_model_command(arguments: argparse.Namespace) -> int:
+    from sim.evidence.validation import check_model, report, tables
+
+    if arguments.write is not None:
+        check_write_target(arguments.write)
+    validation = check_model(arguments.seed, arguments.replicates, arguments.quick,
+                             arguments.workers)
+    print("\n".join(tables(validation)))
+    if arguments.write is not None:
+        write_atomically(arguments.write, report(validation, command_line(arguments)) + "\n")
+        print(f"Report: {arguments.write}")
+    if validation.passed:
+        print("All checks pass.")
+        return 0
+    print(f"{validation.failures} check(s) fail.", file=sys.stderr)
+    return 1
+
+
+# --- decompose ------------------------------------------------------------------------------
+
+def register_decompose(subparsers: argparse._SubParsersAction) -> None:
+    from sim.evidence.decompose import SPLITS
+
+    parser = subparsers.add_parser(
+        "decompose", help="which part of a bundle of interventions does the work",
+        description="Split a scenario's bundle of changes into parts (parameter groups, or "
+                    "interventions) and run, over paired replicates, the baseline, the full "
+                    "bundle, each part alone and the bundle without each part.")
+    parser.add_argument("scenario", metavar="SCENARIO.yaml", help="the bundle to decompose")
+    parser.add_argument("--parts", choices=SPLITS, default="group",
+                        help="what a part is: a parameter group (default) or an intervention")
+    parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
+                        help="outcomes over the last N days of each run (default 180)")
+    add_run_options(parser, replicates=20, fewest=2, each="variant")
+    parser.set_defaults(func=decompose_command)
+
+
+def decompose_command(arguments: argparse.Namespace) -> int:
+    from sim.cli.checks import check_experiment_size, note_stale_folders
+    from sim.evidence.decompose import contributions, decomposition_variants, split_parts
+    from sim.results_folder import UnfinishedFolder, check_output_folder
+    from sim.scenario import load_scenario
+
+    scenario = load_scenario(arguments.scenario)
+    parts = split_parts(scenario, arguments.parts)
+    variants = decomposition_variants(scenario, parts)
+    days = scenario.config.run.days + scenario.config.run.burn_in
+    check_experiment_size(len(variants) * arguments.replicates, days)
+    check_output_folder(arguments.out)
+    with UnfinishedFolder.claim(arguments.out, f"decompose-{scenario.slug}") as folder:
+        note_stale_folders(arguments.out)
+        try:
+            runs = run_paired([v.scenario for v in variants], arguments)
+        except BaseException:
+            folder.discard()  # nothing finished is worth keeping without its partners
+            raise
+        if runs is None:
+            folder.discard()
+            return 1
+        labelled = {variant.label: runs[index] for index, variant in enumerate(variants)}
+        from sim.experiment.figures import PRIMARY_METRICS
+
+        rows = contributions(PRIMARY_METRICS, parts, labelled)
+        write_decomposition(folder.path, scenario, parts, variants, rows, arguments)
+        destination = folder.publish()
+    print(f"Decomposition of {scenario.name}: {len(parts)} parts, {len(variants)} variants x "
+          f"{arguments.replicates} paired replicates.")
+    print(f"Results: {destination}")
+    return 0
+
+
+def run_paired(scenarios: Sequence[Scenario],
+               arguments: argparse.Namespace) -> list[list[dict[str, float]]] | None:
+    """Every scenario over the same replicate seeds; per scenario, one window summary per
+    replicate in seed order. None (after saying why) if any run failed."""
+    from sim.experiment.evaluators import make_evaluator
+    from sim.experiment.runner import run_experiment
+    from sim.experiment.tables import summary_table
+
+    evaluator = make_evaluator(arguments.workers, jobs=len(scenarios) * arguments.replicates)
+    results = run_experiment(scenarios, replicates=arguments.replicates,
+                             root_seed=arguments.seed, window=arguments.window,
+                             evaluator=evaluator, quiet=getattr(arguments, "quiet", False))
+    if results.failures:
+        print(f"error: {len(results.failures)} run(s) failed; no results written",
+              file=sys.stderr)
+        return None
+    table = summary_table(results).sort_values(["scenario", "replicate"], kind="stable")
+    return [table[table["scenario"] == label].drop(columns=["scenario", "replicate", "seed"])
+            .to_dict("records") for label in results.labels]
+
+
+def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
+                        variants: Sequence[Variant], rows: Sequence[Contribution],
+                        arguments: argparse.Namespace) -> None:
+    from sim.evidence.decompose_report import report, write_table
+    from sim.evidence.figures import decomposition_figure
+    from sim.experiment.figures import PRIMARY_METRICS
+    from sim.results_folder import safe_name
+
+    write_table(rows, folder / "decomposition.csv")
+    decomposition_figure(rows, [part.name for part in parts], PRIMARY_METRICS, folder)
+    (folder / "scenarios").mkdir()
+    for number, variant in enumerate(variants):
+        name = f"{number:02d}-{safe_name(variant.label)}.yaml"
+        (folder / "scenarios" / name).write_text(variant.scenario.to_yaml(), encoding="utf-8")
+    source = str(scenario.source or arguments.scenario)
+    (folder / "report.md").write_text(
+        report(scenario.name, source, parts, f"{arguments.parts}", rows, PRIMARY_METRICS,
+               arguments.seed, arguments.replicates, arguments.window), encoding="utf-8")
+
+
+# --- calibrate ------------------------------------------------------------------------------
+
+MAX_TRIALS = 10_000
+
+
+def register_calibrate(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "calibrate", help="fit parameters to level targets and effect bands",
+        description="Fit the parameters a calibration file names to its targets (levels of "
+                    "the default hospital, effect bands of library scenarios) with Optuna's "
+                    "TPE sampler, every candidate over the same paired replicates.")
+    parser.add_argument("calibration", metavar="CALIBRATION.yaml")
+    parser.add_argument("--trials", type=whole_number("--trials", 1, MAX_TRIALS), default=40,
+                        help="candidates to try (default 40)")
+    add_run_options(parser, replicates=6, fewest=1, each="candidate",
+                    seeds="both the sampler and the replicates")
+    parser.set_defaults(func=calibrate_command)
+
+
+def calibrate_command(arguments: argparse.Namespace) -> int:
+    from sim.cli.checks import note_stale_folders
+    from sim.evidence.calibrate import fit
+    from sim.evidence.calibration_file import read_calibration
+    from sim.evidence.calibration_report import write_fit
+    from sim.experiment.jobs import replicate_seeds
+    from sim.results_folder import UnfinishedFolder, check_output_folder, safe_name
+
+    calibration = read_calibration(arguments.calibration)
+    check_output_folder(arguments.out)
+    seeds = replicate_seeds(arguments.seed, arguments.replicates)
+    command = shlex.join(["python", "run.py", "calibrate", str(arguments.calibration),
+                          "--trials", str(arguments.trials), "--replicates",
+                          str(arguments.replicates), "--seed", str(arguments.seed)])
+
+    def progress(trial: int, loss: float, best: float) -> None:
+        print(f"trial {trial + 1}/{arguments.trials}: loss {loss:.4g} (best {best:.4g})",
+              file=sys.stderr)
+
+    with UnfinishedFolder.claim(arguments.out,
+                                f"calibrate-{safe_name(calibration.name)}") as folder:
+        note_stale_folders(arguments.out)
+        try:
+            result = fit(calibration, arguments.trials, seeds, arguments.seed,
+                         arguments.workers, progress)
+            write_fit(folder.path, result, command)
+        except BaseException:
+            folder.discard()  # a fit without its best candidate is not worth keeping
+            raise
+        destination = folder.publish()
+    met = sum(item.inside for item in result.best_achieved)
+    print(f"Best loss {result.best_loss:.4g}: {met} of {len(result.best_achieved)} targets met.")
+    for key, value in result.best_values.items():
+        print(f"  {key} = {value:.6g}")
+    print(f"Results: {destination}")
+    return 0
