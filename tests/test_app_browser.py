@@ -8,13 +8,7 @@ Debian's chromium is not installed.
 import datetime as dt
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,64 +16,19 @@ from typing import Any
 
 import pytest
 
-from tests.browser import CHROMIUM, chromium_page
+from tests.browser import CHROMIUM, chromium_page, served_app
 
 ROOT = Path(__file__).resolve().parents[1]
-START_TIMEOUT_S = 90  # the first start may fetch the page's browser files once
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_served(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the page server stopped early (exit code "
-                                 f"{server.returncode}):\n{tail(log)}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"the page did not answer at {url} within {START_TIMEOUT_S} s:\n"
-                         f"{tail(log)}")
-
-
-def tail(log: Path, lines: int = 20) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 @pytest.fixture
 def served_page(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    port = free_port()
-    log = tmp_path / "server.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "run.py", "app", "--port", str(port)], cwd=ROOT, stdout=output,
-            stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_until_served(url, server, log)
+    with served_app(tmp_path / "server.log") as url:
         yield url
-    finally:
-        # The command and the Solara server it started share a process group of their own.
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        except ProcessLookupError:
-            pass
 
 
 def save_screenshot(image: bytes) -> Path:
