@@ -36,7 +36,7 @@ from mesa.visualization.utils import force_update, update_counter  # noqa: E402
 from sim.app.classroom import WITHOUT_INTERVENTIONS, ClassroomHospital, ClassroomSettings  # noqa: E402
 from sim.app.controls import ClassroomControls, lever_state  # noqa: E402
 from sim.app.page import MainView  # noqa: E402
-from tests.browser import chromium_page, served_app  # noqa: E402
+from tests.browser import chromium_page, play_for, served_app  # noqa: E402
 
 WARM_UP_DAYS = 120  # past the warm-up, so charts and story carry a realistic load
 # Targets in the browser, at the page's default play settings.
@@ -122,35 +122,6 @@ STEP_AND_WAIT = """() => new Promise(resolve => {
 })"""
 
 
-# Click Play and resolve when the day counter shows `days` more days, with how many times the
-# counter was redrawn on the way (Play redraws every few days: Advanced, "Redraw every ...").
-PLAY_AND_WAIT = """days => new Promise(resolve => {
-  const status = document.querySelector('.day-status');
-  const burnIn = Number((status.textContent.match(/^Warm-up day \\d+ of (\\d+)/) || [])[1] || 0);
-  const dayOf = text => {
-    const warm = text.match(/^Warm-up day (\\d+)/);
-    return warm ? Number(warm[1]) : burnIn + Number((text.match(/^Day (\\d+)/) || [0, 0])[1]);
-  };
-  const first = dayOf(status.textContent);
-  const buttons = () => [...document.querySelectorAll('.run-bar button')];
-  const play = buttons().find(b => b.getAttribute('aria-label') === 'Play');
-  let redraws = 0;
-  const start = performance.now();
-  const observer = new MutationObserver(() => {
-    redraws += 1;
-    if (dayOf(status.textContent) >= first + days) {
-      const seconds = (performance.now() - start) / 1000;
-      observer.disconnect();
-      buttons().find(b => b.getAttribute('aria-label') === 'Pause').click();
-      resolve({seconds, redraws, days: dayOf(status.textContent) - first});
-    }
-  });
-  observer.observe(status, {subtree: true, childList: true, characterData: true});
-  setTimeout(() => { observer.disconnect(); resolve(null); }, 120000);
-  play.click();
-})"""
-
-
 @dataclass(frozen=True)
 class BrowserTimes:
     """What the class sees in the browser: Play over many days, and single Steps."""
@@ -172,9 +143,7 @@ def time_in_browser(play_days: int, steps: int) -> BrowserTimes:
         page.get_by_role("button", name="Step").wait_for()
         for view in (".hospital-view-box", ".live-charts"):
             page.locator(view).first.wait_for()
-        played = page.evaluate(PLAY_AND_WAIT, play_days)
-        if played is None:
-            raise RuntimeError(f"Play did not reach {play_days} days within 2 minutes")
+        played = play_for(page, play_days)
         expect(page.get_by_role("button", name="Step")).to_be_enabled()  # paused
         samples = [page.evaluate(STEP_AND_WAIT) for _ in range(steps)]
         if any(sample != sample for sample in samples):  # NaN: a view never updated

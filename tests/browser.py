@@ -95,3 +95,42 @@ def served_app(log: Path) -> Iterator[str]:
             server.wait()
         except ProcessLookupError:
             pass
+
+
+# Click Play and resolve when the day counter shows `days` more days, with how many times the
+# counter was redrawn on the way (Play redraws every few days: Advanced, "Redraw every ...").
+PLAY_AND_WAIT = """([days, timeoutMs]) => new Promise(resolve => {
+  const status = document.querySelector('.day-status');
+  const burnIn = Number((status.textContent.match(/^Warm-up day \\d+ of (\\d+)/) || [])[1] || 0);
+  const dayOf = text => {
+    const warm = text.match(/^Warm-up day (\\d+)/);
+    return warm ? Number(warm[1]) : burnIn + Number((text.match(/^Day (\\d+)/) || [0, 0])[1]);
+  };
+  const first = dayOf(status.textContent);
+  const buttons = () => [...document.querySelectorAll('.run-bar button')];
+  const play = buttons().find(b => b.getAttribute('aria-label') === 'Play');
+  let redraws = 0;
+  const start = performance.now();
+  const observer = new MutationObserver(() => {
+    redraws += 1;
+    if (dayOf(status.textContent) >= first + days) {
+      const seconds = (performance.now() - start) / 1000;
+      observer.disconnect();
+      buttons().find(b => b.getAttribute('aria-label') === 'Pause').click();
+      resolve({seconds, redraws, days: dayOf(status.textContent) - first});
+    }
+  });
+  observer.observe(status, {subtree: true, childList: true, characterData: true});
+  setTimeout(() => { observer.disconnect(); resolve(null); }, timeoutMs);
+  play.click();
+})"""
+PLAY_TIMEOUT_S = 120
+
+
+def play_for(page: Any, days: int) -> dict[str, float]:
+    """Press Play on the classroom page, pause once it shows `days` more days; return the
+    seconds taken, the days played and the redraws of the day counter on the way."""
+    played = page.evaluate(PLAY_AND_WAIT, [days, PLAY_TIMEOUT_S * 1000])
+    if played is None:
+        raise AssertionError(f"Play did not reach {days} days within {PLAY_TIMEOUT_S} s")
+    return played
