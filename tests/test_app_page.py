@@ -8,6 +8,7 @@ import solara.widgets
 from sim.app import page as app_page
 from sim.app.classroom import WITHOUT_INTERVENTIONS, ClassroomSettings
 from sim.app.controls import pending_changes
+from sim.app.run_buttons import PlayRedraws
 from sim.app.story import EVERYTHING, THE_STORY
 
 
@@ -60,6 +61,19 @@ def checkbox(context, label: str) -> v.Checkbox:
 def step(context, days: int = 1) -> None:
     for _ in range(days):
         button(context, "Step").click()
+
+
+def test_run_buttons_have_spoken_names_and_step_is_one_day_though_play_skips_redraws(rendered):
+    names = {button(rendered, label).attributes["aria-label"] for label in ("Reset", "▶", "Step")}
+    assert names == {"Reset", "Play", "Step one day"}
+    step(rendered, 2)
+    assert text_with_class(rendered, "day-status").startswith("Warm-up day 2 of 90")
+    button(rendered, "▶").click()
+    try:
+        assert button(rendered, "❚❚").attributes["aria-label"] == "Pause"
+    finally:
+        button(rendered, "❚❚").click()
+    assert button(rendered, "▶").attributes["aria-label"] == "Play"
 
 
 def test_page_has_mesa_controls_the_teacher_controls_and_every_view(rendered):
@@ -158,3 +172,10 @@ def test_pending_changes_name_what_waits_for_reset():
     chosen = ClassroomSettings(toggles=["feedback"], comparison=WITHOUT_INTERVENTIONS)
     assert pending_changes(chosen, running) == ["interventions", "comparison"]
     assert pending_changes(running, ClassroomSettings()) == []
+
+
+def test_play_redraws_every_few_days_and_step_takes_one():
+    redraws = PlayRedraws(solara.reactive(app_page.RENDER_INTERVAL))
+    assert redraws.value == 1  # Step, or Play not running
+    redraws.playing = True
+    assert redraws.value == app_page.RENDER_INTERVAL > 1

@@ -1,57 +1,49 @@
-"""An animated GIF of a scenario for slides: the hospital view above, the key charts below.
+"""An animation of a scenario for slides, as a GIF and, where ffmpeg is installed, an MP4 video:
+the hospital view above, the key charts below.
 
 For teachers who cannot run the page live. The frames show what the page shows (same layout of
-the hospital, same smoothed series, same intervention markers), drawn with matplotlib and
-written with its PillowWriter. The file is written under a temporary name beside its final one
-and linked into place when complete, so a finished-looking file is always whole, and an
-existing file is never overwritten.
+the hospital, same smoothed series, same intervention markers), drawn once each with matplotlib
+and handed to every file being written (sim.app.video). Each file is written under a temporary
+name beside its final one and linked into place when complete, so a finished-looking file is
+always whole, and an existing file is never overwritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.animation import PillowWriter
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from sim.app.charts import CHARTS, draw_chart, hospital_trace
 from sim.app.hospital_view import DEFAULT_COLOUR_STATE, draw_picture, hospital_picture
+from sim.app.video import GIF, MP4, FrameSink, GifSink, Mp4Sink
 from sim.errors import UsageError
 from sim.model import HospitalModel
 from sim.results_folder import safe_name
 from sim.scenario import Scenario, build_model
 
 DPI = 80
-FIGURE_SIZE = (12.0, 9.5)  # inches: 960 x 760 pixels at DPI
+FIGURE_SIZE = (12.0, 9.5)  # inches: 960 x 760 pixels at DPI (even sizes, as H.264 needs)
 
 
-class CompactPillowWriter(PillowWriter):
-    """PillowWriter that keeps each frame as a 256-colour image, not full RGB, in memory."""
-
-    def grab_frame(self, **savefig_kwargs) -> None:
-        super().grab_frame(**savefig_kwargs)
-        # Fast octree quantising: the median cut Pillow uses by default for RGB took as long
-        # as drawing the frame, for no difference a viewer of flat chart colours can see.
-        self._frames[-1] = self._frames[-1].convert("RGB").quantize(
-            256, method=Image.Quantize.FASTOCTREE)
-
-
-def new_animation_path(parent: Path, label: str) -> Path:
-    """A fresh file name under `parent`: `<timestamp>-<label>.gif`."""
+def new_animation_path(parent: Path, label: str, suffixes: Sequence[str] = (".gif",)) -> Path:
+    """A fresh file name under `parent`, `<timestamp>-<label>` with the first suffix, such that
+    no file of that name exists with any of the suffixes."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    base = f"{stamp}-{safe_name(label)}"
-    candidate, number = parent / f"{base}.gif", 1
-    while candidate.exists():
+    base, number = f"{stamp}-{safe_name(label)}", 1
+    name = base
+    while any((parent / f"{name}{suffix}").exists() for suffix in suffixes):
         number += 1
-        candidate = parent / f"{base}-{number}.gif"
-    return candidate
+        name = f"{base}-{number}"
+    return parent / f"{name}{suffixes[0]}"
 
 
 def publish(partial: Path, destination: Path) -> Path:
@@ -61,7 +53,8 @@ def publish(partial: Path, destination: Path) -> Path:
             os.link(partial, destination)
             return destination
         except FileExistsError:  # another export took the name meanwhile
-            destination = new_animation_path(destination.parent, destination.stem)
+            destination = new_animation_path(destination.parent, destination.stem,
+                                             (destination.suffix,))
 
 
 def frame_days(total: int, every: int) -> list[int]:
@@ -101,33 +94,54 @@ def draw_frame(figure_parts: tuple[object, list[object], object], model: Hospita
                   transform=key_axes.transAxes)
 
 
+def frame_sink(kind: str, path: Path, fps: int, size: tuple[int, int]) -> FrameSink:
+    return GifSink(path, fps) if kind == GIF else Mp4Sink(path, fps, *size)
+
+
 def animate_scenario(scenario: Scenario, seed: int, parent: Path, *, every: int = 5,
                      fps: int = 10, colour_by: str = DEFAULT_COLOUR_STATE,
-                     progress: Callable[[int, int], None] | None = None) -> Path:
-    """Run `scenario` and write a GIF of it to a new file under `parent`; return its path."""
+                     formats: Sequence[str] = (GIF,),
+                     progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Run `scenario` and write it, in each of `formats` (gif, mp4), to new files under
+    `parent` that share one name; return their paths."""
     if every < 1:
         raise UsageError("--every must be at least 1 day")
     if not 1 <= fps <= 50:
         raise UsageError("--fps must be between 1 and 50")
+    if not formats or set(formats) - {GIF, MP4}:
+        raise UsageError(f"formats: expected {GIF} and/or {MP4}, got {list(formats)}")
     model = build_model(scenario, seed)
     total = model.config.run.burn_in + model.config.run.days
     parent.mkdir(parents=True, exist_ok=True)
-    destination = new_animation_path(parent, scenario.name)
-    partial = destination.with_name(f".incomplete-{destination.name}")
+    first = new_animation_path(parent, scenario.name, [f".{kind}" for kind in formats])
+    targets = {kind: first.with_suffix(f".{kind}") for kind in formats}
+    partials = {kind: path.with_name(f".incomplete-{path.name}")
+                for kind, path in targets.items()}
     figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
     parts = layout(figure)
-    writer = CompactPillowWriter(fps=fps)
+    sinks: list[FrameSink] = []
     days = frame_days(total, every)
     try:
-        with writer.saving(figure, str(partial), dpi=DPI):
-            for number, day in enumerate(days):
-                if day > model.day:
-                    model.run_for(day - model.day)
-                draw_frame(parts, model, scenario, colour_by)
-                writer.grab_frame()
-                if progress is not None:
-                    progress(number + 1, len(days))
-        destination = publish(partial, destination)
+        for kind in formats:
+            sinks.append(frame_sink(kind, partials[kind], fps, canvas.get_width_height()))
+        for number, day in enumerate(days):
+            if day > model.day:
+                model.run_for(day - model.day)
+            draw_frame(parts, model, scenario, colour_by)
+            canvas.draw()
+            frame = np.asarray(canvas.buffer_rgba())
+            for sink in sinks:
+                sink.add(frame)
+            if progress is not None:
+                progress(number + 1, len(days))
+        for sink in sinks:
+            sink.finish()
+        return [publish(partials[kind], targets[kind]) for kind in formats]
+    except BaseException:
+        for sink in sinks:
+            sink.abort()
+        raise
     finally:
-        partial.unlink(missing_ok=True)
-    return destination
+        for partial in partials.values():
+            partial.unlink(missing_ok=True)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import solara
-from mesa.visualization.utils import update_counter
 
 from sim.app.style import PAPER
 from sim.metrics import METRIC_BY_NAME, rolling_value, trailing_sums
@@ -342,9 +341,9 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
 
 @solara.component
 def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
-               css_class: str = "live-charts", with_key: bool = True) -> None:
-    """Charts for the page's hospital (and its comparison), redrawn as the model steps."""
-    update_counter.get()
+               css_class: str = "live-charts", with_key: bool = True, tick: int = 0) -> None:
+    """Charts for the page's hospital (and its comparison), redrawn as the model steps (a new
+    `tick`)."""
     with model.lock:
         traces = [hospital_trace(model.hospital, model.label)]
         markers = model.markers()

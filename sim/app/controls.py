@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import solara
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import force_update
 
 from sim.app.classroom import (
     LEVERS,
@@ -53,6 +53,15 @@ def lever_note(lever: Lever, scenario_value: float, schedule: list[str], held: b
     return note
 
 
+LeverState = tuple[tuple[float, bool], ...]  # each lever's live value and whether it is held
+
+
+def lever_state(model: ClassroomHospital) -> LeverState:
+    """Each lever's value in the running hospital today, and whether the teacher holds it."""
+    return tuple((model.live_value(lever.key), model.held_by_teacher(lever.key))
+                 for lever in LEVERS)
+
+
 def format_lever(lever: Lever, value: float) -> str:
     return f"{value:g}" if lever.whole else f"{value:.2f}"
 
@@ -77,25 +86,22 @@ def LeverSlider(lever: Lever, value: float, on_value: Callable[[float], None],
 
 @solara.component
 def LeverCard(model: ClassroomHospital, settings: ClassroomSettings,
-              on_move: Callable[[str, float], None]) -> None:
-    """The levers at the hospital's live values, redrawn as days pass (ramps move them).
+              on_move: Callable[[str, float], None], levers: LeverState) -> None:
+    """The levers at the hospital's live values (`levers`: ramps move them as days pass).
 
     Each slider is redrawn only when its value or note changes: Solara skips a component whose
     arguments are unchanged, so the callbacks are made once rather than on every day.
     """
-    update_counter.get()
     scenario_values = solara.use_memo(lambda: settings.scenario_lever_values(),
                                       dependencies=[settings.scenario])
     moves = solara.use_memo(lambda: {lever.key: partial(on_move, lever.key) for lever in LEVERS},
                             dependencies=[on_move])
     with solara.Card("Levers", subtitle="Act on your hospital from the next day; your value "
                                         "holds"):
-        for lever in LEVERS:
+        for lever, (value, held) in zip(LEVERS, levers, strict=True):
             note = lever_note(lever, scenario_values[lever.key],
-                              schedule_of(model.plan, lever.key),
-                              model.held_by_teacher(lever.key))
-            LeverSlider(lever, model.live_value(lever.key), note=note,
-                        on_value=moves[lever.key])
+                              schedule_of(model.plan, lever.key), held)
+            LeverSlider(lever, value, note=note, on_value=moves[lever.key])
 
 
 LESSON_HEADINGS = {"notice": "What to notice", "ask": "Questions for the class",
@@ -115,8 +121,9 @@ def LessonGuide(lesson: Mapping[str, list[str]]) -> None:
 
 @solara.component
 def ClassroomControls(model: solara.Reactive[ClassroomHospital],
-                      settings: ClassroomSettings) -> None:
-    """The sidebar card; `settings` is this browser session's, shared with Mesa's Reset."""
+                      settings: ClassroomSettings, levers: LeverState) -> None:
+    """The sidebar card; `settings` is this browser session's, shared with Mesa's Reset;
+    `levers` are the running hospital's live lever values (see `lever_state`)."""
     _revision, set_revision = solara.use_state(0)  # bumped to redraw after a change
     error, set_error = solara.use_state("")
     def changed() -> None:
@@ -134,11 +141,15 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
         changed()
         force_update()
 
-    def move_lever(key: str, value: float) -> None:
+    def moved_lever(key: str, value: float) -> None:
         settings.levers[key] = value
         model.value.apply_lever(key, value)
         changed()
         force_update()
+
+    # One callback for the session (it only reaches stable objects): the levers redraw every
+    # day, and a new callback each time would redraw every slider, not just those that moved.
+    move_lever = solara.use_memo(lambda: moved_lever, dependencies=[])
 
     def toggle(key: str, on: bool) -> None:
         chosen = [k for k in settings.toggles if k != key]
@@ -163,7 +174,7 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
             LessonGuide(entry.lesson)
         if error:
             solara.Error(error)
-    LeverCard(model.value, settings, move_lever)
+    LeverCard(model.value, settings, move_lever, levers)
     with solara.Card("Interventions", subtitle="Applied when you press Reset"):
         for item in TOGGLES:
             solara.Checkbox(label=item.label, value=item.key in settings.toggles,

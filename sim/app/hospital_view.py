@@ -18,7 +18,6 @@ import solara
 from matplotlib import colormaps
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
-from mesa.visualization.utils import update_counter
 
 from sim.app.style import PAPER
 from sim.clinician import DOCTOR
@@ -342,9 +341,8 @@ def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
 
 @solara.component
 def HospitalView(hospital: HospitalModel, lock: AbstractContextManager, colour_by: str,
-                 caption: str = "", gradient_id: str = "state-scale") -> None:
-    """The hospital, redrawn whenever the page's model steps (Mesa's update counter)."""
-    update_counter.get()
+                 caption: str = "", gradient_id: str = "state-scale", tick: int = 0) -> None:
+    """The hospital, redrawn whenever the page's model steps (a new `tick`)."""
     with lock:
         svg = picture_svg(hospital_picture(hospital, colour_by, caption), gradient_id)
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["hospital-view-box"], style=PAPER)

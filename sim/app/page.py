@@ -22,14 +22,19 @@ from mesa.visualization.utils import update_counter
 
 from sim.app.charts import KEY_CHARTS, OTHER_CHARTS, LiveCharts
 from sim.app.classroom import DEFAULT_SEED, ClassroomHospital, ClassroomSettings
-from sim.app.controls import ClassroomControls
+from sim.app.controls import ClassroomControls, lever_state
 from sim.app.hospital_view import COLOUR_STATES, DEFAULT_COLOUR_STATE, HospitalView
+from sim.app.run_buttons import PlayRedraws, follow_run_buttons
 from sim.app.side_by_side import DifferenceTable
 from sim.app.story import StoryFeed
 
 TITLE = "Safety culture in a hospital"
-PLAY_INTERVAL_MS = 15  # pause between days on Play; a day's work and redraw (~35 ms) come on top
-RENDER_INTERVAL = 1  # days between redraws on Play (Advanced)
+# On Play, Mesa steps RENDER_INTERVAL days, redraws, then pauses PLAY_INTERVAL_MS (Step is one
+# day). A redraw costs ~20 ms and a day ~4 ms, so 100 days play in about 3 s. The pause must
+# stay well above a redraw: a click redraws the page while Play goes on, and a Play that
+# changes the page during every one of those redraws makes Solara give up ("Too many renders").
+PLAY_INTERVAL_MS = 40
+RENDER_INTERVAL = 3  # days between redraws on Play (Advanced)
 SEED_SLIDER = {"type": "SliderInt", "label": "Seed: which random hospital", "value": DEFAULT_SEED,
                "min": 1, "max": 100, "step": 1}
 
@@ -55,8 +60,7 @@ def day_status(model: ClassroomHospital) -> str:
 
 
 @solara.component
-def StatusLine(model: ClassroomHospital) -> None:
-    update_counter.get()
+def StatusLine(model: ClassroomHospital, tick: int) -> None:
     with model.lock:
         status = day_status(model)
     with solara.Row(style="align-items: baseline; flex-wrap: wrap"):
@@ -68,17 +72,18 @@ def StatusLine(model: ClassroomHospital) -> None:
 
 @solara.component
 def RunBar(model: solara.Reactive[ClassroomHospital], parameters: solara.Reactive[dict],
-           speed: RunSpeed) -> None:
+           speed: RunSpeed, tick: int) -> None:
     """Reset, Play and Step beside the day counter, where the class is looking."""
     with solara.Row(style="align-items: center; flex-wrap: nowrap; gap: 16px",
                     classes=["run-bar"]):
-        with solara.Div(style="flex: 0 0 auto"):
+        with solara.Div(style="flex: 0 0 auto") as buttons:
             ModelController(model, model_parameters=parameters,
                             play_interval=speed.play_interval,
-                            render_interval=speed.render_interval,
+                            render_interval=speed.redraws,
                             use_threads=speed.use_threads)
         with solara.Div(style="flex: 1 1 auto"):
-            StatusLine(model.value)
+            StatusLine(model.value, tick)
+    solara.use_effect(lambda: follow_run_buttons(solara.get_widget(buttons), speed.redraws), [])
 
 
 @solara.component
@@ -90,38 +95,39 @@ def ColourPicker(colour_by: solara.Reactive[str]) -> None:
 
 
 @solara.component
-def HospitalTab(model: ClassroomHospital, colour_by: solara.Reactive[str]) -> None:
+def HospitalTab(model: ClassroomHospital, colour_by: solara.Reactive[str], tick: int) -> None:
     with solara.Columns([2, 1], gutters_dense=True):
-        HospitalView(model.hospital, model.lock, colour_by.value)
-        StoryFeed(model.hospital, model.lock)
-    LiveCharts(model, KEY_CHARTS, "live-charts", with_key=False)
-    LiveCharts(model, OTHER_CHARTS, "more-charts")
+        HospitalView(model.hospital, model.lock, colour_by.value, tick=tick)
+        StoryFeed(model.hospital, model.lock, tick=tick)
+    LiveCharts(model, KEY_CHARTS, "live-charts", with_key=False, tick=tick)
+    LiveCharts(model, OTHER_CHARTS, "more-charts", tick=tick)
 
 
 @solara.component
-def SideBySideTab(model: ClassroomHospital, colour_by: solara.Reactive[str]) -> None:
+def SideBySideTab(model: ClassroomHospital, colour_by: solara.Reactive[str], tick: int) -> None:
     if model.comparison is None:
         solara.Info("Choose what to compare with under “Side by side” in the sidebar, then "
                     "press Reset: the same hospital, with the same seed, runs under both "
                     "settings and steps in time with yours.")
         return
     with solara.Columns([1, 1]):
-        HospitalView(model.hospital, model.lock, colour_by.value, model.label, "scale-left")
+        HospitalView(model.hospital, model.lock, colour_by.value, model.label, "scale-left",
+                     tick)
         HospitalView(model.comparison, model.lock, colour_by.value, model.comparison_label,
-                     "scale-right")
-    DifferenceTable(model)
-    LiveCharts(model, KEY_CHARTS, "live-charts", with_key=False)
-    LiveCharts(model, OTHER_CHARTS, "more-charts")
+                     "scale-right", tick)
+    DifferenceTable(model, tick)
+    LiveCharts(model, KEY_CHARTS, "live-charts", with_key=False, tick=tick)
+    LiveCharts(model, OTHER_CHARTS, "more-charts", tick=tick)
     with solara.Columns([1, 1]):
-        StoryFeed(model.hospital, model.lock, model.label)
-        StoryFeed(model.comparison, model.lock, model.comparison_label)
+        StoryFeed(model.hospital, model.lock, model.label, tick)
+        StoryFeed(model.comparison, model.lock, model.comparison_label, tick)
 
 
 VIEWS = ("Hospital", "Side by side")
 
 
 @solara.component
-def MainView(model: ClassroomHospital) -> None:
+def MainView(model: ClassroomHospital, tick: int = 0) -> None:
     # A plain switch rather than tabs: only the chosen view is drawn on each step.
     view = solara.use_reactive(VIEWS[0])
     colour_by = solara.use_reactive(DEFAULT_COLOUR_STATE)
@@ -131,18 +137,20 @@ def MainView(model: ClassroomHospital) -> None:
         solara.Text("Colour clinicians by")
         ColourPicker(colour_by)
     if view.value == VIEWS[0]:
-        HospitalTab(model, colour_by)
+        HospitalTab(model, colour_by, tick)
     else:
-        SideBySideTab(model, colour_by)
+        SideBySideTab(model, colour_by, tick)
 
 
 class RunSpeed:
-    """Mesa's play settings, shared by the run buttons and the Advanced panel."""
+    """Mesa's play settings, shared by the run buttons and the Advanced panel; made once per
+    session (see `Page`), so the panel is not redrawn as days pass."""
 
     def __init__(self) -> None:
-        self.play_interval = solara.use_reactive(PLAY_INTERVAL_MS)
-        self.render_interval = solara.use_reactive(RENDER_INTERVAL)
-        self.use_threads = solara.use_reactive(False)
+        self.play_interval = solara.reactive(PLAY_INTERVAL_MS)
+        self.render_interval = solara.reactive(RENDER_INTERVAL)
+        self.redraws = PlayRedraws(self.render_interval)
+        self.use_threads = solara.reactive(False)
 
 
 @solara.component
@@ -158,18 +166,26 @@ def AdvancedControls(speed: RunSpeed) -> None:
 
 @solara.component
 def Page() -> None:
-    """One browser session: its own settings, its own hospital."""
+    """One browser session: its own settings, its own hospital.
+
+    Page is the one reader of Mesa's update counter: the views that follow the days get it as
+    an argument, so a day is redrawn in one pass (Solara walks the whole page once per reader).
+    The sidebar is Solara's portal, and any change to what it holds is one more pass; it gets
+    the levers' live values, not the counter, so it changes only on days a lever moves.
+    """
     settings = solara.use_memo(ClassroomSettings, dependencies=[])
     first = solara.use_memo(lambda: ClassroomHospital(settings, DEFAULT_SEED), dependencies=[])
     model = solara.use_reactive(first)
     parameters = solara.use_reactive({})
-    speed = RunSpeed()
+    speed = solara.use_memo(RunSpeed, dependencies=[])
+    tick = update_counter.get()
+    levers = lever_state(model.value)
     solara.Title(TITLE)
     solara.Style(PAGE_CSS)
     with solara.AppBar():
         solara.AppBarTitle(TITLE)
     with solara.Sidebar(), solara.Column(gap="8px"):
-        ClassroomControls(model, settings)
+        ClassroomControls(model, settings, levers)
         with solara.Card("Random hospital", subtitle="Applied when you press Reset"):
             # Mesa's Reset rebuilds the model from these: the seed slider, and this session's
             # settings object (a fixed parameter, passed by reference, so it always carries
@@ -177,5 +193,5 @@ def Page() -> None:
             ModelCreator(model, {"seed": SEED_SLIDER, "settings": settings},
                          model_parameters=parameters)
         AdvancedControls(speed)
-    RunBar(model, parameters, speed)
-    MainView(model.value)
+    RunBar(model, parameters, speed, tick)
+    MainView(model.value, tick)

@@ -15,7 +15,6 @@ from html import escape
 from typing import TYPE_CHECKING
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from sim.app.style import PAPER
 from sim.metrics import (
@@ -148,9 +147,9 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
 
 
 @solara.component
-def DifferenceTable(model: ClassroomHospital) -> None:
-    """Both hospitals over the last month, with the gap coloured by which side is better."""
-    update_counter.get()
+def DifferenceTable(model: ClassroomHospital, tick: int = 0) -> None:
+    """Both hospitals over the last month, with the gap coloured by which side is better;
+    redrawn as the model steps (a new `tick`)."""
     if model.comparison is None:
         return
     with model.lock:

@@ -18,7 +18,6 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 import solara
-from mesa.visualization.utils import update_counter
 
 from sim.app.style import PAPER
 
@@ -118,7 +117,7 @@ def story_html(lines: list[StoryLine], title: str = "What is happening") -> str:
 
 @solara.component
 def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
-              title: str = "What is happening") -> None:
+              title: str = "What is happening", tick: int = 0) -> None:
     """The filter, the latest lines of the hospital's story, and the log to download."""
     choice = solara.use_reactive(THE_STORY)
 
@@ -129,15 +128,14 @@ def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
     with solara.Column(gap="4px", classes=["story-panel"]):
         solara.Select("Show", value=choice, values=list(FILTERS), dense=True,
                       classes=["story-filter"])
-        StoryLines(hospital, lock, choice.value, title)
+        StoryLines(hospital, lock, choice.value, title, tick)
         solara.FileDownload(log, filename="hospital-story.csv", label="Story log (CSV)")
 
 
 @solara.component
 def StoryLines(hospital: HospitalModel, lock: AbstractContextManager, choice: str,
-               title: str) -> None:
-    """The feed itself, the only part redrawn as the model steps."""
-    update_counter.get()
+               title: str, tick: int) -> None:
+    """The feed itself, the only part redrawn as the model steps (a new `tick`)."""
     with lock:
         lines = latest_lines(hospital, kinds=FILTERS[choice])
     solara.HTML(tag="div", unsafe_innerHTML=story_html(lines, title),

@@ -1,8 +1,10 @@
-"""`python run.py app` serves the interactive page; `python run.py animate` exports a GIF.
+"""`python run.py app` serves the interactive page; `python run.py animate` exports a GIF and,
+where ffmpeg is installed, an MP4 video.
 
 The page is served by Solara in production mode (no auto-reload, no development tools) on
 127.0.0.1 unless `--host` says otherwise, e.g. `--host 0.0.0.0` to share it with a classroom
-network. Solara's usage statistics are switched off: a classroom page reports to no one.
+network. Solara's usage statistics are switched off: a classroom page reports to no one. Its
+banner is hidden and its theme fixed to light.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from sim.app.video import FORMAT_CHOICES
 from sim.cli.checks import note_stale_folders, seed_number, whole_number
 from sim.errors import UsageError
 
@@ -60,7 +63,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     app.set_defaults(func=serve)
 
     animate = subparsers.add_parser(
-        "animate", help="write an animated GIF of a scenario (hospital view and key charts)")
+        "animate", help="write an animated GIF and an MP4 video of a scenario (hospital view "
+                        "and key charts)")
     add_scenario_arguments(animate, positional=True)
     animate.add_argument("--seed", type=seed_number(), default=1)
     animate.add_argument("--every", type=positive_days, default=5,
@@ -70,8 +74,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     animate.add_argument("--colour-by", default="psychological_safety", metavar="STATE",
                          help="clinician state the markers show: psychological_safety "
                               "(default), workaround_habit or burnout")
+    animate.add_argument("--format", choices=FORMAT_CHOICES, default=None,
+                         help="gif, mp4 (needs ffmpeg) or both (default: both where ffmpeg "
+                              "is installed, otherwise gif)")
     animate.add_argument("--out", type=Path, default=OUTPUTS,
-                         help="folder for the GIF (default outputs/)")
+                         help="folder for the files (default outputs/)")
     animate.set_defaults(func=export_animation)
 
 
@@ -85,6 +92,10 @@ def server_environment() -> dict[str, str]:
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT), environment.get("PYTHONPATH", "")]))
     environment["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
+    # Solara's "This website runs on Solara" banner sits over the charts' corner on a projector;
+    # the light theme is fixed (the views are drawn for a light page; no dark mode to switch).
+    environment["SOLARA_THEME_SHOW_BANNER"] = "false"
+    environment["SOLARA_THEME_VARIANT"] = "light"
     return environment
 
 
@@ -151,12 +162,19 @@ def export_animation(arguments: argparse.Namespace) -> int:
 
     from sim.app.animate import animate_scenario
     from sim.app.hospital_view import COLOUR_STATES
+    from sim.app.video import MP4, chosen_formats, ffmpeg_path
     from sim.results_folder import make_output_folder, reason
     from sim.scenario import scenario_from_arguments
 
     if arguments.colour_by not in COLOUR_STATES:
         raise UsageError(f"--colour-by: expected one of {', '.join(COLOUR_STATES)}, got "
                          f"{arguments.colour_by!r}")
+    formats = chosen_formats(arguments.format)
+    if MP4 in formats and ffmpeg_path() is None:
+        raise UsageError(f"--format {arguments.format}: the MP4 video needs ffmpeg, which is not "
+                         "installed (e.g. apt-get install ffmpeg); --format gif needs nothing")
+    if arguments.format is None and MP4 not in formats:
+        print("Note: ffmpeg is not installed, so only the GIF is written (no MP4 video).")
     scenario = scenario_from_arguments(arguments)
     make_output_folder(arguments.out)
     note_stale_folders(arguments.out)
@@ -174,12 +192,14 @@ def export_animation(arguments: argparse.Namespace) -> int:
             # A name in a script the font lacks is drawn as boxes; one warning per glyph and
             # frame would bury the progress lines.
             warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            path = animate_scenario(scenario, arguments.seed, arguments.out,
-                                    every=arguments.every, fps=arguments.fps,
-                                    colour_by=arguments.colour_by, progress=progress)
+            paths = animate_scenario(scenario, arguments.seed, arguments.out,
+                                     every=arguments.every, fps=arguments.fps,
+                                     colour_by=arguments.colour_by, formats=formats,
+                                     progress=progress)
     except OSError as error:
         print(f"error: cannot write the animation in {arguments.out} ({reason(error)})",
               file=sys.stderr)
         return 1
-    print(f"Animation: {path}")
+    for path in paths:
+        print(f"Animation: {path}")
     return 0
