@@ -27,14 +27,20 @@ from sim.evidence.effects import (
     run_variants,
     stationarity_table,
 )
-from sim.evidence.facts import FACT_BANDS, FactCheck, describe_changes, measure_fact_runs
+from sim.evidence.facts import (
+    FACT_BANDS,
+    FEEDBACK_REPLICATES,
+    FactCheck,
+    describe_changes,
+    measure_fact_runs,
+)
 from sim.evidence.targets import LEVEL_TARGETS, LevelResult, judge_levels
 
 Changes = tuple[tuple[str, float], ...]
 
 # The sizes the slow tests use: 12 paired hospitals for levels and facts, 20 for the bands
 # (brief section 8: "at least 20 paired replicates"), four years for stationarity.
-FULL_REPLICATES = {"levels": 12, "facts": 12, "bands": 20}
+FULL_REPLICATES = {"levels": 12, "facts": 12, "feedback": FEEDBACK_REPLICATES, "bands": 20}
 FULL_YEARS = 4
 # The reduced size CI runs: a two-ward hospital, short runs, three replicates. Its verdicts are
 # not evidence (too few, too small); it checks that the whole chain runs and reports.
@@ -132,7 +138,8 @@ def check_model(seed: int, replicates: int | None = None, quick: bool = False,
     own_run_changes = QUICK_HOSPITAL if quick else ()
     # One batch for every window-based check, so that they share the baseline runs.
     variants = band_variants((*FACT_BANDS, *BANDS), run_changes)
-    runs = run_variants(variants, seeds, workers)
+    window_based = max(counts[section] for section in ("levels", "facts", "bands"))
+    runs = run_variants(variants, seeds[:window_based], workers)
     baseline = runs[variants[0]]
 
     def first(section: str) -> dict:
@@ -143,8 +150,8 @@ def check_model(seed: int, replicates: int | None = None, quick: bool = False,
                                                        baseline[:counts["levels"]]))
     validation.findings += band_findings(judge_bands(FACT_BANDS, first("facts"), run_changes),
                                          "facts")
-    validation.findings += fact_findings(measure_fact_runs(seeds[:counts["facts"]], workers,
-                                                           own_run_changes))
+    validation.findings += fact_findings(measure_fact_runs(
+        seeds[:counts["facts"]], workers, own_run_changes, seeds[:counts["feedback"]]))
     validation.findings += band_findings(judge_bands(BANDS, first("bands"), run_changes),
                                          "bands")
     stationarity = measure_stationarity(seeds[:counts["bands"]],
@@ -214,8 +221,9 @@ def header(validation: Validation, command: str) -> list[str]:
         "",
         f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- seed: {validation.seed}",
-        f"- replicates: levels {counts['levels']}, facts {counts['facts']}, bands and "
-        f"stationarity {counts['bands']} (paired: replicate i uses the same seed everywhere)",
+        f"- replicates: levels {counts['levels']}, facts {counts['facts']} (F3 "
+        f"{counts['feedback']}), bands and stationarity {counts['bands']} (paired: replicate i "
+        "uses the same seed everywhere)",
         f"- size: {size}",
         f"- git commit: {git_commit()}",
         f"- python: {platform.python_version()}; mesa: {version('mesa')}; "
