@@ -155,10 +155,11 @@ def test_bad_sweep_files_exit_2_naming_the_file_and_key(
     assert not (tmp_path / "out").exists()
 
 
-def test_dask_backend_needs_a_scheduler(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                        ) -> None:
-    assert sweep(sweep_file(tmp_path, "grid"), tmp_path / "out", "--backend", "dask") == 2
-    assert "--scheduler" in capsys.readouterr().err
+def test_a_bad_dask_address_exits_2_naming_the_option(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("distributed")
+    assert sweep(sweep_file(tmp_path, "grid"), tmp_path / "out", "--dask", "no port here") == 2
+    assert "--dask expects a scheduler address" in capsys.readouterr().err
 
 
 # --- runs and outputs --------------------------------------------------------------------------
@@ -287,8 +288,19 @@ def test_dask_backend_gives_the_local_results(tmp_path: Path) -> None:
     assert sweep(path, tmp_path / "local", "--workers", "1") == 0
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                                   dashboard_address=None) as cluster:
-        assert sweep(path, tmp_path / "dask", "--backend", "dask", "--scheduler",
-                     cluster.scheduler_address) == 0
+        assert sweep(path, tmp_path / "dask", "--dask", cluster.scheduler_address) == 0
     local, remote = only_folder(tmp_path / "local"), only_folder(tmp_path / "dask")
     assert results_of(local) == results_of(remote)
     assert "Dask" in (remote / "manifest.json").read_text()
+
+
+def test_validate_checks_sweep_and_calibration_files(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    calibration = SWEEPS.parent / "calibration" / "defaults.yaml"
+    assert main(["validate", str(SWEEPS / "phase_diagram.yaml"), str(calibration)]) == 0
+    out = capsys.readouterr().out
+    assert "sweep regulation burden x transparency: 180 runs" in out and "calibration" in out
+    bad = sweep_file(tmp_path, "{method: morris, groups: wards}")
+    assert main(["validate", str(bad)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: {bad}: design.groups") and "Traceback" not in error

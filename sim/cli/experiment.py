@@ -47,10 +47,14 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
                         help="days simulated after burn-in, for every scenario")
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
                         help="evaluation window: the last N days of each run (default 180)")
+    add_dask_option(parser)
+    add_session_options(parser, "every scenario")
+
+
+def add_dask_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dask", metavar="ADDRESS", default=None,
                         help="run on an existing Dask distributed scheduler instead, e.g. "
                              "tcp://host:8786 (workers need this package installed)")
-    add_session_options(parser, "every scenario")
 
 
 def add_session_options(parser: argparse.ArgumentParser, changed: str) -> None:

@@ -14,8 +14,7 @@ import datetime as dt
 from pathlib import Path
 
 from sim.cli.checks import MAX_REPLICATES, check_overrides, seed_number, whole_number
-from sim.cli.experiment import add_session_options
-from sim.errors import UsageError
+from sim.cli.experiment import add_dask_option, add_session_options
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,25 +30,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="days simulated after burn-in (default: the file's)")
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=None,
                         help="evaluation window: the last N days (default: the file's, or 180)")
-    parser.add_argument("--backend", choices=("local", "dask"), default="local",
-                        help="local processes, or an existing Dask cluster (--scheduler)")
-    parser.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                        help="Dask scheduler address for --backend dask, e.g. tcp://host:8786")
+    add_dask_option(parser)
     parser.add_argument("--daily", action="store_true",
                         help="also keep every run's daily metrics (timeseries.parquet)")
     add_session_options(parser, "the base scenario")
     parser.set_defaults(func=sweep_command)
-
-
-def backend_address(args: argparse.Namespace) -> str | None:
-    """The Dask scheduler address, or None for local workers."""
-    if args.backend == "dask":
-        if not args.scheduler:
-            raise UsageError("--backend dask needs --scheduler ADDRESS, e.g. tcp://host:8786")
-        return str(args.scheduler)
-    if args.scheduler:
-        raise UsageError("--scheduler is only used with --backend dask")
-    return None
 
 
 def canonical_command(args: argparse.Namespace) -> list[str]:
@@ -72,7 +57,6 @@ def sweep_command(args: argparse.Namespace) -> int:
     from sim.sweep.spec import SweepOptions, load_sweep
 
     check_overrides(args.overrides)
-    args.dask = backend_address(args)
     options = SweepOptions(args.replicates, args.seed, args.days, args.window,
                            tuple(args.overrides))
     sweep = load_sweep(args.file, options)

@@ -1,15 +1,19 @@
-"""`python run.py validate FILE...`: check scenario files without running them.
+"""`python run.py validate FILE...`: check scenario, sweep and calibration files without
+running them.
 
-Prints `ok: FILE (name)` for each valid file and, for each bad one, one `error: ...` line on
-stderr per problem, every problem of every file (sim.scenario.problems); exits 2 if any file is
-invalid. With `--resolved`, prints each valid scenario fully
-resolved (extends, defaults and overrides applied), ready to save and rerun.
+A file with a `design` is a sweep (docs/sweeps.md), one with `targets` a calibration
+(docs/evidence.md); anything else is a scenario. Prints `ok: FILE (name)` for each valid file.
+For each bad scenario it prints one `error: ...` line on stderr per problem, every problem of
+every file (sim.scenario.problems); for a bad sweep or calibration file, its first problem.
+Exits 2 if any file is invalid. With `--resolved`, prints each valid scenario fully resolved
+(extends, defaults and overrides applied), ready to save and rerun.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from sim.errors import UsageError
 from sim.scenario import list_scenarios, load_scenario
@@ -19,10 +23,11 @@ from sim.scenario.problems import override_problems, scenario_problems
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "validate", help="check scenario files without running them",
-        description="Check scenario YAML files without running them (all bundled scenarios "
-                    "when no file is given).")
-    parser.add_argument("files", nargs="*", metavar="FILE", help="scenario YAML files")
+        "validate", help="check scenario, sweep or calibration files without running them",
+        description="Check scenario, sweep or calibration YAML files without running them "
+                    "(all bundled scenarios when no file is given).")
+    parser.add_argument("files", nargs="*", metavar="FILE",
+                        help="scenario, sweep or calibration YAML files")
     parser.add_argument("--set", dest="overrides", action="append", default=[],
                         metavar="KEY=VALUE", help=SET_HELP)
     parser.add_argument("--resolved", action="store_true",
@@ -40,6 +45,10 @@ def validate_files(arguments: argparse.Namespace) -> int:
         print(f"error: {problem}", file=sys.stderr)
     failed = len(problems)
     for file in files:
+        kind = file_kind(file)
+        if kind != "scenario":
+            failed += not check_other_file(file, kind)
+            continue
         try:
             scenario = load_scenario(file, overrides)
         except UsageError:
@@ -52,3 +61,41 @@ def validate_files(arguments: argparse.Namespace) -> int:
         else:
             print(f"ok: {file} ({scenario.name})")
     return 2 if failed else 0
+
+
+def file_kind(file: str) -> str:
+    """`sweep`, `calibration` or `scenario`, from the file's top-level keys."""
+    from sim.scenario.yaml_io import read_yaml_file
+
+    try:
+        data = read_yaml_file(Path(file), file)
+    except UsageError:
+        return "scenario"  # unreadable: the scenario checks say why, with every problem
+    if isinstance(data, dict) and "design" in data:
+        return "sweep"
+    if isinstance(data, dict) and "targets" in data:
+        return "calibration"
+    return "scenario"
+
+
+def check_other_file(file: str, kind: str) -> bool:
+    """Check a sweep or calibration file; print `ok` or its first problem. True if valid."""
+    try:
+        if kind == "sweep":
+            from sim.sweep.design import point_count
+            from sim.sweep.spec import load_sweep
+
+            sweep = load_sweep(file)
+            described = (f"sweep {sweep.name}: {point_count(sweep) * sweep.replicates:,} runs "
+                         f"of a {sweep.design} design")
+        else:
+            from sim.evidence.calibration_file import read_calibration
+
+            calibration = read_calibration(file)
+            described = (f"calibration {calibration.name}: {len(calibration.parameters)} "
+                         "parameters")
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return False
+    print(f"ok: {file} ({described})")
+    return True
