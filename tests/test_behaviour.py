@@ -11,8 +11,9 @@ import pytest
 from sim.evidence.effects import judge, judge_bands
 from sim.evidence.facts import (
     FACT_BANDS,
-    FEEDBACK_REPLICATES,
     HEAVY_BURDEN,
+    TREND_FACTS,
+    TREND_REPLICATES,
     feedback_decline,
     inside,
     reporting_paradox,
@@ -47,9 +48,9 @@ def test_a_fact_band_fails_outside_its_range():
 @pytest.mark.parametrize("measure", [reporting_paradox, feedback_decline, workaround_plateau],
                          ids=["f2-reporting-paradox", "f3-no-feedback", "f6-plateau"])
 def test_fact_that_needs_its_own_runs(measure):
-    seeds = {reporting_paradox: tuple(range(6)),
-             feedback_decline: tuple(replicate_seeds(7, FEEDBACK_REPLICATES))}.get(
-        measure, PAIRED_SEEDS)
+    seeds = (tuple(range(6)) if measure is reporting_paradox
+             else tuple(replicate_seeds(7, TREND_REPLICATES)) if measure in TREND_FACTS
+             else PAIRED_SEEDS)
     for check in measure(seeds):
         assert check.passed, (f"{check.fact}: {check.claim} expected {check.expected}, "
                               f"measured {check.mean:.3f} ({check.low:.3f} to {check.high:.3f})")

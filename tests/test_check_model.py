@@ -21,7 +21,8 @@ def test_quick_check_prints_every_check_and_writes_a_report(tmp_path, capsys):
     out = capsys.readouterr().out
     text = path.read_text(encoding="utf-8")
     assert header_problems(text) == []
-    assert "- seed: 1" in text and "levels 2, facts 2 (F3 2), bands and stationarity 2" in text
+    assert "- seed: 1" in text
+    assert "levels 2, facts 2 (F3 and F6 plateau 2), bands and stationarity 2" in text
     assert "--quick" in text.splitlines()[2]
     rows = [line for line in text.splitlines() if line.startswith("| ")
             and not line.startswith(("| check ", "| baseline metric "))]
@@ -40,7 +41,7 @@ def test_quick_check_prints_every_check_and_writes_a_report(tmp_path, capsys):
 
 
 def fake(passed: bool) -> Validation:
-    result = Validation(3, {"levels": 2, "facts": 2, "feedback": 2, "bands": 2}, True)
+    result = Validation(3, {"levels": 2, "facts": 2, "trends": 2, "bands": 2}, True)
     result.findings = [Finding("levels", "harm_capture", "baseline", "0.05 to 0.2",
                                "0.12 (0.1 to 0.14)", True),
                        Finding("bands", "x: y", "x vs baseline", "1.2x to 2.0x", "1.1x",

@@ -57,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "a table. Exit 0 if all pass, 1 if any fails.")
     check.add_argument("--replicates", type=whole_number("--replicates", 2, MAX_REPLICATES),
                        help="paired replicates for every check (default: 12 for levels and "
-                            "facts, 24 for F3, 20 for bands; 3 with --quick)")
+                            "facts, 24 for F3 and the F6 plateau, 20 for bands; 3 with "
+                            "--quick)")
     check.add_argument("--seed", type=seed_number(), default=1)
     check.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS))
     check.add_argument("--quick", action="store_true",

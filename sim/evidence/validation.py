@@ -29,7 +29,7 @@ from sim.evidence.effects import (
 )
 from sim.evidence.facts import (
     FACT_BANDS,
-    FEEDBACK_REPLICATES,
+    TREND_REPLICATES,
     FactCheck,
     describe_changes,
     measure_fact_runs,
@@ -40,7 +40,7 @@ Changes = tuple[tuple[str, float], ...]
 
 # The sizes the slow tests use: 12 paired hospitals for levels and facts, 20 for the bands
 # (brief section 8: "at least 20 paired replicates"), four years for stationarity.
-FULL_REPLICATES = {"levels": 12, "facts": 12, "feedback": FEEDBACK_REPLICATES, "bands": 20}
+FULL_REPLICATES = {"levels": 12, "facts": 12, "trends": TREND_REPLICATES, "bands": 20}
 FULL_YEARS = 4
 # The reduced size CI runs: a two-ward hospital, short runs, three replicates. Its verdicts are
 # not evidence (too few, too small); it checks that the whole chain runs and reports.
@@ -151,7 +151,7 @@ def check_model(seed: int, replicates: int | None = None, quick: bool = False,
     validation.findings += band_findings(judge_bands(FACT_BANDS, first("facts"), run_changes),
                                          "facts")
     validation.findings += fact_findings(measure_fact_runs(
-        seeds[:counts["facts"]], workers, own_run_changes, seeds[:counts["feedback"]]))
+        seeds[:counts["facts"]], workers, own_run_changes, seeds[:counts["trends"]]))
     validation.findings += band_findings(judge_bands(BANDS, first("bands"), run_changes),
                                          "bands")
     stationarity = measure_stationarity(seeds[:counts["bands"]],
@@ -221,9 +221,9 @@ def header(validation: Validation, command: str) -> list[str]:
         "",
         f"- date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
         f"- seed: {validation.seed}",
-        f"- replicates: levels {counts['levels']}, facts {counts['facts']} (F3 "
-        f"{counts['feedback']}), bands and stationarity {counts['bands']} (paired: replicate i "
-        "uses the same seed everywhere)",
+        f"- replicates: levels {counts['levels']}, facts {counts['facts']} (F3 and F6 "
+        f"plateau {counts['trends']}), bands and stationarity {counts['bands']} (paired: "
+        "replicate i uses the same seed everywhere)",
         f"- size: {size}",
         f"- git commit: {git_commit()}",
         f"- python: {platform.python_version()}; mesa: {version('mesa')}; "
