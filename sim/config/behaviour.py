@@ -236,11 +236,8 @@ class BurnoutBehaviour:
         0.98, "load", "Load at which a day's strain is one half.", 0.0, 5.0,
         "calibrated: burnout nurses 0.10-0.35, doctors 0.40-0.55 (Aiken 2012; Shanafelt 2015)")
     admin_strain_weight: float = parameter(
-        0.15, "load per unit admin share", "Administrative burden strains beyond the hours it "
-        "takes (the hours themselves strain through time pressure).", 0.0, 5.0,
-        "calibrated: a modest extra strain (Shanafelt 2016: CPOE and burnout OR 1.29), so that "
-        "doctors' burnout under high regulation stays at or below 0.63 while relief of "
-        "regulation still lowers burnout by 5-12 points (brief section 8)")
+        0.3, "load per unit admin share", "Administrative burden strains beyond the hours it "
+        "takes.", 0.0, 5.0, "Shanafelt 2016: CPOE and burnout OR 1.29")
     support_weight: float = parameter(
         0.25, "load per unit", "Psychological safety and trust on the ward relieve strain.",
         0.0, 5.0, "Sexton 2018: walkrounds with feedback, less burnout; Panagioti 2017")
@@ -258,7 +255,7 @@ class BurnoutBehaviour:
         "population's with this time constant (life outside work changes), so that turnover "
         "does not slowly sift out everyone who was ever vulnerable.", 1.0, 36500.0)
     doctor_strain: float = parameter(
-        0.30, "load", "Extra strain of doctors' days (hours, on-call, responsibility) beyond "
+        0.27, "load", "Extra strain of doctors' days (hours, on-call, responsibility) beyond "
         "their paperwork.", -1.0, 2.0,
         "calibrated: physicians 40-55% burned out vs nurses 10-35% (Shanafelt 2015; Aiken 2012)")
 
