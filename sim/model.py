@@ -220,12 +220,13 @@ class HospitalModel(Model):
         patients = self.config.patients
         arrivals_per_bed = patients.target_occupancy / patients.mean_length_of_stay
         for ward in self.wards:
-            staying = [p for p in ward.patients if p.discharge_day > day]
-            if len(staying) < len(ward.patients):
-                for patient in ward.patients:
-                    if patient.discharge_day <= day:
-                        patient.remove()
-                ward.patients = staying
+            staying = []
+            for patient in ward.patients:
+                if patient.discharge_day > day:
+                    staying.append(patient)
+                else:
+                    patient.remove()
+            ward.patients = staying
             for _ in range(poisson(self.streams.arrivals, ward.beds * arrivals_per_bed)):
                 stay = max(1, round(self.length_of_stay()))
                 if ward.free_beds > 0:

@@ -22,14 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.cli.checks import MAX_REPLICATES, MAX_WORKERS, seed_number, whole_number
+from sim.cli.experiment import add_workers_and_out
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
     from sim.evidence.decompose import Contribution, Part, Variant
     from sim.scenario import Scenario
-
-OUTPUTS = Path("outputs")
-
 
 def add_run_options(parser: argparse.ArgumentParser, *, replicates: int, fewest: int,
                     each: str, seeds: str = "the replicates") -> None:
@@ -41,12 +39,7 @@ def add_run_options(parser: argparse.ArgumentParser, *, replicates: int, fewest:
                         help=f"paired replicates per {each} (default {replicates})")
     parser.add_argument("--seed", type=seed_number(), default=1,
                         help=f"root seed of {seeds} (default 1)")
-    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
-                        default=os.cpu_count() or 1,
-                        help="local processes (default: number of cores; results do not "
-                             "depend on it)")
-    parser.add_argument("--out", type=Path, default=OUTPUTS,
-                        help="parent folder of the results folder (default outputs/)")
+    add_workers_and_out(parser)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
