@@ -4,8 +4,9 @@ A clinician on duty cares for the ward's patients and meets obstacles (latent ha
 rules, sensible or pointless); for each they fix or report the cause (which takes time from
 care), comply (which takes time), or work around it (which raises the risk of the care it
 touches in proportion to what it bypasses). They decide whether to report what went wrong,
-learn from what happens to reports and from their peers, tire, and may leave. See docs/ODD.md,
-"Submodels".
+learn from what happens to reports and from their peers, tire, and may leave. The obstacles
+of the day run for the whole staff at once in `sim.shift`, which hands each clinician what
+follows from their choices (a report, a fix, an error). See docs/ODD.md, "Submodels".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from mesa import Agent
 
 from sim import mechanisms as rules
-from sim.random_streams import poisson, poisson_quantile
+from sim.random_streams import poisson_quantile
 
 if TYPE_CHECKING:
     from sim.environment import Hazard, Ward
@@ -27,8 +28,6 @@ NURSE, DOCTOR = "nurse", "doctor"
 # Purposes of keyed draws (sim.random_streams.KeyedDraws); an error's draws follow its number.
 ERROR_COUNT, DUTY, LEAVING, ERROR_DRAWS = 0, 1, 2, 3
 PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW, REPORT_DRAW = 0, 1, 2, 3, 4
-PROTECTION_KEYS = {"equipment": "equipment_protection", "supplies": "supplies_protection",
-                   "process": "process_protection"}
 LOCAL_FIX_KEYS = {"equipment": "equipment_local_fix", "supplies": "supplies_local_fix",
                   "process": "process_local_fix"}
 
@@ -94,154 +93,25 @@ class Clinician(Agent):
 
     # --- the working day ----------------------------------------------------------------------
 
-    def work_shift(self) -> None:
-        """One day on duty: face obstacles, give care, make and report errors, tire."""
-        config = self.model.config
-        ward = self.ward
-        self.regulatory_time = self.admin_share + (
-            config.regulation.audit_time_cost if ward.audited_today else 0.0)
-        self.time_pressure = ward.care_demand + self.regulatory_time
-        self.take_protected_time()
-        self.meet_obstacles()
-        self.give_care()
-        self.tire()
-
-    def take_protected_time(self) -> None:
-        """Clinician-led improvement: protected time comes from care, and is the first thing
-        lost when the day is full (Repenning & Sterman 2002, the capability trap)."""
-        improvement = self.model.config.improvement
-        support = self.model.config.clinicians.clinician_led_improvement
-        planned = improvement.protected_time * support
-        if planned <= 0.0:
-            self.improvement_time_used = 0.0
-            return
-        used = rules.protected_time_used(self.time_pressure + planned, improvement)
-        self.improvement_time_used = used
-        self.time_pressure += planned * used
-
-    def meet_obstacles(self) -> None:
-        """M4, M7: rules (sensible or pointless) and latent hazards, each met with a choice."""
-        model, ward = self.model, self.ward
-        config = model.config
-        draw = model.streams.obstacles
-        rule_meetings = poisson(draw, config.regulation.rule_obstacles)
-        hazard_meetings = 0
-        if ward.hazards:
-            hazard_meetings = draw.binomialvariate(len(ward.hazards),
-                                                   config.hazards.encounters_per_hazard)
-        obstacles = config.obstacles
-        for _ in range(rule_meetings):
-            if draw.random() < config.regulation.coherence:
-                self.respond_to_obstacle(None, obstacles.safety_barrier_protection, False)
-            else:
-                self.trust_in_management = relax_down(self.trust_in_management,
-                                                      config.learning.pointless_rule_distrust)
-                self.respond_to_obstacle(None, obstacles.pointless_rule_protection, True)
-        if hazard_meetings:
-            protection = {kind: getattr(obstacles, key) for kind, key in PROTECTION_KEYS.items()}
-            for met in range(hazard_meetings):
-                if not ward.hazards:
-                    hazard_meetings = met  # fixed during the day by this clinician's own work
-                    break
-                hazard = draw.choice(ward.hazards)
-                self.respond_to_obstacle(hazard, protection[hazard.kind], False)
-        model.count("obstacle_encounters", rule_meetings + hazard_meetings)
-
-    def respond_to_obstacle(self, hazard: Hazard | None, protection: float,
-                            pointless: bool) -> None:
-        """Fix or report the cause (second order), comply, or work around (Tucker 2003)."""
-        model, ward = self.model, self.ward
-        config = model.config
-        decide = model.streams.decisions
-        # Its own stream, so that audits do not shift every later decision (common random
-        # numbers between scenarios with and without audits).
-        audited = (ward.audited_today
-                   and model.streams.audit_sampling.random() < config.audits.observed_share)
-        if audited:
-            model.count("audited_encounters")
-        second_order = rules.second_order_probability(
-            model.second_order_log_odds, self.psychological_safety,
-            self.perceived_usefulness, self.time_pressure, self.improvement_time_used,
-            config.improvement)
-        if decide.random() < second_order:
-            model.count("second_order_responses")
-            if audited:
-                model.count("audited_compliant")
-            self.time_pressure += config.improvement.second_order_time
-            self.solve_problem(hazard)
-            return
-        audit_effect = rules.audit_log_odds(config.audits, ward.audit_readiness) if audited \
-            else 0.0
-        workaround = decide.random() < rules.workaround_probability(
-            config.workarounds, self.deviation_tolerance, ward.deviation_norm,
-            self.time_pressure, pointless, protection, ward.safety_climate, ward.vigilance,
-            audit_effect)
-        if not workaround:
-            compliance_time = config.workarounds.compliance_time
-            self.time_pressure += compliance_time
-            self.regulatory_time += compliance_time if hazard is None else 0.0
-            if audited:
-                model.count("audited_compliant")
-            return
-        model.count("workarounds")
-        if audited and model.streams.audit_sampling.random() < (config.audits.gaming_share
-                                                                 * ward.audit_readiness):
-            model.count("audited_compliant")  # M12 gaming: the record shows compliance
-        self.live_with_workaround(hazard, protection)
-
-    def live_with_workaround(self, hazard: Hazard | None, protection: float) -> None:
-        """The care the workaround touched may go wrong; the outcome teaches tolerance (M5)."""
-        model, ward = self.model, self.ward
-        config = model.config
-        harm = caught = False
-        if ward.patients:
-            draw = model.streams.errors
-            patient = draw.choice(ward.patients)
-            care_odds = self.care_odds(patient.vulnerability)
-            excess = rules.workaround_excess_risk(config.errors, care_odds, protection)
-            if draw.random() < excess:
-                harm, caught = self.commit_error(patient, hazard)
-        learning = config.learning
-        self.deviation_tolerance = rules.tolerance_after_deviation(
-            self.deviation_tolerance, harm, caught, config.clinicians.normalisation_step,
-            config.clinicians.harm_correction, learning.caught_correction_share)
-
     def care_odds(self, vulnerability: float) -> float:
         config = self.model.config
         return rules.care_error_odds(config.errors, config.clinicians.base_error_rate,
                                      self.burned_out, vulnerability, self.time_pressure)
 
-    def solve_problem(self, hazard: Hazard | None) -> None:
-        """Second-order problem solving: try to fix the hazard if empowered, else report it.
+    def report_hazard(self, hazard: Hazard) -> None:
+        """M4: a problem the clinician could not fix goes to the ward's manager."""
+        hazard.reported = True
+        self.model.count("hazard_reports")
+        self.ward.manager.receive(self.model.new_report("hazard", self, hazard=hazard))
 
-        A sensible or pointless rule cannot be changed on the ward: the clinician complies.
-        Many problems need someone outside the ward (Tucker & Edmondson 2003), so a fix the
-        ward cannot make goes to support services, with their own capacity and delay.
-        """
-        if hazard is None:
-            return
-        model = self.model
-        config = model.config
-        improvement = config.improvement
-        draw = model.streams.decisions
-        attempt = improvement.empowerment + improvement.authority_gain * \
-            config.clinicians.clinician_led_improvement
-        if draw.random() >= attempt:
-            if not hazard.reported:
-                hazard.reported = True
-                model.count("hazard_reports")
-                self.ward.manager.receive(model.new_report("hazard", self, hazard=hazard))
-            return
-        local = getattr(config.obstacles, LOCAL_FIX_KEYS[hazard.kind])
-        if draw.random() < local:
-            if draw.random() < improvement.fix_success and self.ward.fix(hazard):
-                model.count("hazards_fixed")
-                model.tell(f"{self.describe(capital=True)} fixed {article(hazard.kind)} "
-                           f"{hazard.kind} problem themselves.", ward=self.ward, kind="fix")
-        else:
-            model.escalate(hazard)
+    def fix_hazard(self, hazard: Hazard) -> None:
+        """M4: the clinician fixed a problem on the ward with its own means."""
+        if self.ward.fix(hazard):
+            self.model.count("hazards_fixed")
+            self.model.tell(f"{self.describe(capital=True)} fixed {article(hazard.kind)} "
+                            f"{hazard.kind} problem themselves.", ward=self.ward, kind="fix")
 
-    def give_care(self) -> None:
+    def give_care(self, day: int) -> None:
         """Errors in the day's care, at the base rate raised by workload and burnout (M8, M9).
 
         Drawn with keyed uniforms (day, ward, post), so that paired scenarios see the same
@@ -252,7 +122,7 @@ class Clinician(Agent):
         patients_per_clinician = len(ward.patients) / len(ward.on_duty)
         odds = self.care_odds(model.config.patients.mean_vulnerability)
         chance = odds / (1.0 + odds)
-        keyed, day = model.keyed, model.day
+        keyed = model.keyed
         errors = poisson_quantile(patients_per_clinician * chance,
                                   keyed.uniform(day, ward.index, self.post, ERROR_COUNT))
         for number in range(errors):
@@ -270,7 +140,7 @@ class Clinician(Agent):
         report (from the speaking-up and reporting streams when not given)."""
         model, ward = self.model, self.ward
         config = model.config
-        if draws is None:
+        if draws is None:  # an error in care a workaround touched
             speak = model.streams.speaking_up
             draws = [speak.random(), speak.random(), speak.random(),
                      model.streams.reporting.random()]
@@ -311,26 +181,6 @@ class Clinician(Agent):
             hazard.reported = True
         self.ward.manager.receive(model.new_report("incident", self, harm=harm, hazard=hazard))
         return True
-
-    def tire(self) -> None:
-        """M8: exhaustion moves toward the day's strain; burnout is exhaustion past a threshold."""
-        config = self.model.config
-        strain = rules.daily_strain(self.time_pressure, self.admin_share, self.resilience,
-                                    self.support, config.burnout, self.role == DOCTOR)
-        self.exhaustion = rules.relax(self.exhaustion, strain, config.clinicians.recovery_rate)
-        self.resilience = rules.wander(self.resilience, config.burnout.resilience_spread,
-                                       config.burnout.resilience_days,
-                                       self.model.streams.resilience.gauss(0.0, 1.0))
-        self.deviation_tolerance = rules.efficiency_drift(
-            self.deviation_tolerance, self.time_pressure, config.clinicians.efficiency_drift,
-            config.learning.drift_threshold)
-
-    def rest(self) -> None:
-        """A day off: exhaustion recovers, more slowly than a working day builds it."""
-        config = self.model.config
-        self.exhaustion = rules.relax(
-            self.exhaustion, 0.0,
-            config.burnout.rest_recovery_share * config.clinicians.recovery_rate)
 
     # --- learning from peers and from responses ----------------------------------------------
 
@@ -399,10 +249,6 @@ def logit_normal(draw: random.Random, centre: float, spread: float) -> float:
     the stream (common random numbers).
     """
     return rules.logistic(rules.log_odds(centre) + spread * draw.gauss(0.0, 1.0))
-
-
-def relax_down(value: float, rate: float) -> float:
-    return value - rate * value
 
 
 def article(word: str) -> str:

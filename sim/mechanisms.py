@@ -7,11 +7,17 @@ coefficient comes from the configuration (`sim.config.behaviour`), with its sour
 functional forms are logistic for choices (log-odds add up across influences, the usual way to
 combine published odds ratios) and first-order relaxation for beliefs (a belief moves a fraction
 of the way toward what was just seen, so recent experience counts most).
+
+The rules of the working day's obstacles are also compiled (Numba) into `sim.shift`, which runs
+them for the whole staff at once; `jitable` marks them. Called from Python they are plain
+Python functions.
 """
 
 from __future__ import annotations
 
 import math
+
+from numba.extending import register_jitable as jitable
 
 from sim.config.behaviour import (
     AuditBehaviour,
@@ -28,6 +34,7 @@ from sim.config.behaviour import (
 PROBABILITY_FLOOR = 1e-9  # keeps log-odds finite at 0 and 1; far below any rate in the model
 
 
+@jitable
 def logistic(log_odds: float) -> float:
     """Probability from log-odds, safe for large magnitudes."""
     if log_odds >= 0:
@@ -42,6 +49,7 @@ def log_odds(probability: float) -> float:
     return math.log(probability / (1.0 - probability))
 
 
+@jitable
 def relax(value: float, target: float, rate: float) -> float:
     """Move a belief a fraction `rate` of the way toward `target`."""
     return value + rate * (target - value)
@@ -76,6 +84,7 @@ def reporting_probability(rules: ReportingBehaviour, psychological_safety: float
 # --- M4, M5, M6, M7, M12: working around an obstacle ---------------------------------------
 
 
+@jitable
 def second_order_probability(propensity_log_odds: float, psychological_safety: float,
                              usefulness: float, time_pressure: float,
                              protected_time_used: float, rules: ImprovementBehaviour) -> float:
@@ -95,6 +104,7 @@ def second_order_probability(propensity_log_odds: float, psychological_safety: f
                     + rules.protected_uplift * protected_time_used)
 
 
+@jitable
 def protected_time_used(time_pressure: float, rules: ImprovementBehaviour) -> float:
     """Share of protected improvement time that survives the day's first-order work (0-1).
 
@@ -104,6 +114,7 @@ def protected_time_used(time_pressure: float, rules: ImprovementBehaviour) -> fl
                                                       - rules.crowding_threshold))
 
 
+@jitable
 def workaround_probability(rules: WorkaroundBehaviour, tolerance: float, ward_norm: float,
                            time_pressure: float, pointless_rule: bool, protection: float,
                            peer_control: float, vigilance: float,
@@ -129,6 +140,7 @@ def workaround_probability(rules: WorkaroundBehaviour, tolerance: float, ward_no
                     + audit_log_odds)
 
 
+@jitable
 def audit_log_odds(rules: AuditBehaviour, readiness: float) -> float:
     """M12 Hawthorne: fewer workarounds under an auditor's eye, more where audits are expected."""
     return rules.observed_log_odds + rules.anticipation_log_odds * readiness
@@ -147,6 +159,7 @@ def audit_readiness(readiness: float, audited: bool, compliance_focus: float,
     return readiness
 
 
+@jitable
 def tolerance_after_deviation(tolerance: float, harm_followed: bool, caught: bool,
                               normalisation_step: float, harm_correction: float,
                               caught_share: float) -> float:
@@ -163,6 +176,14 @@ def tolerance_after_deviation(tolerance: float, harm_followed: bool, caught: boo
     return tolerance + normalisation_step * (1.0 - tolerance)
 
 
+@jitable
+def after_pointless_rule(trust: float, distrust: float) -> float:
+    """M7, M8: each rule that seems pointless costs a little trust in those who made it
+    (Waring 2005: anti-bureaucratic sentiment)."""
+    return trust - distrust * trust
+
+
+@jitable
 def efficiency_drift(tolerance: float, time_pressure: float, drift_rate: float,
                      threshold: float) -> float:
     """M6 Rasmussen 1997: least-effort gradients push practice toward the boundary."""
@@ -172,6 +193,7 @@ def efficiency_drift(tolerance: float, time_pressure: float, drift_rate: float,
 # --- M8, M9: workload, support, burnout and error ----------------------------------------
 
 
+@jitable
 def daily_strain(time_pressure: float, admin_share: float, resilience: float, support: float,
                  rules: BurnoutBehaviour, doctor: bool = False) -> float:
     """Strain of one working day, 0-1 (M8).
@@ -186,6 +208,7 @@ def daily_strain(time_pressure: float, admin_share: float, resilience: float, su
     return logistic(rules.strain_slope * (load - rules.strain_threshold - resilience))
 
 
+@jitable
 def wander(value: float, spread: float, persistence_days: float, shock: float) -> float:
     """One day of a trait that reverts to 0 with time constant `persistence_days` while keeping
     standard deviation `spread` (an Ornstein-Uhlenbeck step; `shock` is a standard normal)."""
@@ -193,6 +216,7 @@ def wander(value: float, spread: float, persistence_days: float, shock: float) -
     return value - rate * value + spread * math.sqrt(2.0 * rate) * shock
 
 
+@jitable
 def care_error_odds(rules: ErrorBehaviour, base_rate: float, burned_out: bool,
                     vulnerability: float, time_pressure: float) -> float:
     """Odds of an error in one patient's care by one clinician in a day.
@@ -207,6 +231,7 @@ def care_error_odds(rules: ErrorBehaviour, base_rate: float, burned_out: bool,
     return odds * math.exp(rules.workload_error_log_odds * (time_pressure - 1.0))
 
 
+@jitable
 def workaround_excess_risk(rules: ErrorBehaviour, care_odds: float, protection: float) -> float:
     """Extra chance of error in the care a workaround touches (M4, M7).
 

@@ -28,11 +28,13 @@ from sim import mechanisms as rules
 from sim.clinician import DOCTOR, DUTY, LEAVING, LOCAL_FIX_KEYS, NURSE, Clinician
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig
 from sim.environment import HAZARD_KINDS, Hazard, Report, SupportServices, Vacancy, Ward
+from sim.fatigue import end_shifts
 from sim.manager import Manager
 from sim.metrics import METRICS, DailyTally
 from sim.observation import summarise_day
 from sim.patient import Patient
 from sim.random_streams import KeyedDraws, RandomStreams, poisson
+from sim.shift import ObstacleDay
 from sim.timetables import PeriodicProcess, update_timetables
 
 if TYPE_CHECKING:
@@ -67,6 +69,7 @@ class HospitalModel(Model):
         self.day_summary: dict[str, float] = {}
         self.periodic_processes: list[PeriodicProcess] = []
         self.support_services = SupportServices()
+        self.obstacle_day = ObstacleDay(self)
         self.second_order_log_odds = 0.0  # set each morning (prepare_wards)
         # Set by `sim.scenario.build_model` when the hospital runs a scenario.
         self.scenario_spec: Any = None
@@ -196,7 +199,12 @@ class HospitalModel(Model):
         self.discharge_and_admit()
         self.emerge_hazards()
         self.prepare_wards()
-        self.agents_by_type[Clinician].do(work_or_rest)
+        self.obstacle_day.run()
+        day = self.day
+        for ward in self.wards:
+            for clinician in ward.on_duty:
+                clinician.give_care(day)
+        end_shifts(self)
         self.agents_by_type[Patient].do("experience_day")
         self.hold_walkrounds()
         for manager in self.ward_managers:
@@ -433,13 +441,6 @@ class HospitalModel(Model):
     def scenario_day(self) -> int:
         """Today in scenario days (negative or zero during burn-in)."""
         return self.day - self.config.run.burn_in
-
-
-def work_or_rest(clinician: Clinician) -> None:
-    if clinician.on_duty:
-        clinician.work_shift()
-    else:
-        clinician.rest()
 
 
 def read_day_summary(name: str, model: HospitalModel) -> float:

@@ -16,20 +16,27 @@ import zlib
 import numpy as np
 
 STREAM_NAMES = (
-    "arrivals", "patients", "hazards", "duty", "obstacles", "decisions", "errors",
-    "reporting", "management", "visibility", "walkrounds", "complications",
-    "speaking_up", "staff", "managers", "patient_voice", "hazard_resolution", "support",
-    "turnover", "correction", "resilience", "audit_sampling",
+    "arrivals", "patients", "hazards", "duty", "reporting", "management", "visibility",
+    "walkrounds", "complications", "speaking_up", "staff", "managers", "patient_voice",
+    "hazard_resolution", "support", "turnover", "correction",
 )
+# Streams of the compiled loops (`sim.shift`, `sim.fatigue`): NumPy generators, which Numba can
+# draw from. Meeting obstacles, deciding, being observed by an auditor, the error a workaround
+# may cause and resilience each have their own, so that a change in one does not shift the
+# others.
+COMPILED_STREAM_NAMES = ("obstacle_meetings", "obstacle_decisions", "audit_observation",
+                         "workaround_errors", "resilience")
 
 
 class RandomStreams:
-    """One independent `random.Random` per named process, all derived from `seed`."""
+    """One independent generator per named process, all derived from `seed`."""
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         for name in STREAM_NAMES:
             setattr(self, name, random.Random(stream_seed(seed, name)))
+        for name in COMPILED_STREAM_NAMES:
+            setattr(self, name, np.random.Generator(np.random.PCG64(stream_seed(seed, name))))
 
     def __getattr__(self, name: str) -> random.Random:
         raise AttributeError(f"no random stream named {name!r}; add it to STREAM_NAMES")

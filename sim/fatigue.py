@@ -1,0 +1,67 @@
+"""The day's strain and recovery, for the whole staff at once (M8).
+
+After the day's care, each clinician on duty tires toward the day's strain (workload,
+paperwork, and the support of a safe ward and trusted managers), their resilience wanders, and
+time pressure pushes practice toward the boundary (M6 efficiency drift); those off duty
+recover, more slowly than a working day builds exhaustion. The rules are `sim.mechanisms`'
+`daily_strain`, `relax`, `wander` and `efficiency_drift`, run compiled over the staff.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numba import njit
+
+from sim import mechanisms as rules
+from sim.clinician import DOCTOR
+from sim.compiled import as_record, record_type
+from sim.config.behaviour import BurnoutBehaviour
+
+if TYPE_CHECKING:
+    from sim.model import HospitalModel
+
+BurnoutRecord = record_type("BurnoutRecord", BurnoutBehaviour)
+
+
+def end_shifts(model: HospitalModel) -> None:
+    """Tire those who worked today and rest the others."""
+    staff = model.clinician_list
+    config = model.config
+    exhaustion = np.array([c.exhaustion for c in staff])
+    resilience = np.array([c.resilience for c in staff])
+    tolerance = np.array([c.deviation_tolerance for c in staff])
+    tire_and_rest(
+        np.array([c.on_duty for c in staff], dtype=np.bool_),
+        np.array([c.time_pressure for c in staff]),
+        np.array([c.admin_share for c in staff]),
+        np.array([c.support for c in staff]),
+        np.array([c.role == DOCTOR for c in staff], dtype=np.bool_),
+        exhaustion, resilience, tolerance, as_record(BurnoutRecord, config.burnout),
+        float(config.clinicians.recovery_rate), float(config.clinicians.efficiency_drift),
+        float(config.learning.drift_threshold), model.streams.resilience)
+    for clinician, tired, resilient, tolerant in zip(
+            staff, exhaustion.tolist(), resilience.tolist(), tolerance.tolist(), strict=True):
+        clinician.exhaustion = tired
+        clinician.resilience = resilient
+        clinician.deviation_tolerance = tolerant
+
+
+@njit(cache=True)
+def tire_and_rest(on_duty, pressure, admin_share, support, doctor, exhaustion, resilience,
+                  tolerance, burnout, recovery_rate, drift_rate, drift_threshold, shocks):
+    """M8 exhaustion moves toward the day's strain (burnout is exhaustion past a threshold);
+    resilience wanders (an Ornstein-Uhlenbeck trait); M6 pressure drifts practice."""
+    rest_rate = burnout.rest_recovery_share * recovery_rate
+    for i in range(len(on_duty)):
+        if not on_duty[i]:
+            exhaustion[i] = rules.relax(exhaustion[i], 0.0, rest_rate)
+            continue
+        strain = rules.daily_strain(pressure[i], admin_share[i], resilience[i], support[i],
+                                    burnout, doctor[i])
+        exhaustion[i] = rules.relax(exhaustion[i], strain, recovery_rate)
+        resilience[i] = rules.wander(resilience[i], burnout.resilience_spread,
+                                     burnout.resilience_days, shocks.normal())
+        tolerance[i] = rules.efficiency_drift(tolerance[i], pressure[i], drift_rate,
+                                              drift_threshold)
