@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from mesa import Agent
 
 from sim import mechanisms as rules
-from sim.random_streams import poisson_quantile
 
 if TYPE_CHECKING:
     from sim.environment import Hazard, Ward
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 
 NURSE, DOCTOR = "nurse", "doctor"
 # Purposes of keyed draws (sim.random_streams.KeyedDraws); an error's draws follow its number.
-ERROR_COUNT, DUTY, LEAVING, ERROR_DRAWS = 0, 1, 2, 3
+ERROR_COUNT, DUTY, LEAVING, ERROR_DRAWS = 0, 1, 2, 3  # ERROR_COUNT: see sim.care
 PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW, REPORT_DRAW = 0, 1, 2, 3, 4
 LOCAL_FIX_KEYS = {"equipment": "equipment_local_fix", "supplies": "supplies_local_fix",
                   "process": "process_local_fix"}
@@ -111,20 +110,10 @@ class Clinician(Agent):
             self.model.tell(f"{self.describe(capital=True)} fixed {article(hazard.kind)} "
                             f"{hazard.kind} problem themselves.", ward=self.ward, kind="fix")
 
-    def give_care(self, day: int) -> None:
-        """Errors in the day's care, at the base rate raised by workload and burnout (M8, M9).
-
-        Drawn with keyed uniforms (day, ward, post), so that paired scenarios see the same
-        errors wherever policy has not changed the odds (common random numbers)."""
-        model, ward = self.model, self.ward
-        if not ward.patients:
-            return
-        patients_per_clinician = len(ward.patients) / len(ward.on_duty)
-        odds = self.care_odds(model.config.patients.mean_vulnerability)
-        chance = odds / (1.0 + odds)
-        keyed = model.keyed
-        errors = poisson_quantile(patients_per_clinician * chance,
-                                  keyed.uniform(day, ward.index, self.post, ERROR_COUNT))
+    def err_in_care(self, day: int, errors: int) -> None:
+        """The day's errors in routine care (how many: `sim.care`), each with its own keyed
+        draws: which patient, whether a colleague or the patient catches it, harm, reporting."""
+        ward, keyed = self.ward, self.model.keyed
         for number in range(errors):
             draws = [keyed.uniform(day, ward.index, self.post, ERROR_DRAWS, number, purpose)
                      for purpose in (PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW,

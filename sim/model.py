@@ -15,6 +15,7 @@ event scheduler; day d's work happens at model time d.
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import random
 from collections import deque
@@ -22,9 +23,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from mesa import DataCollector, Model
 
 from sim import mechanisms as rules
+from sim.care import give_care
 from sim.clinician import DOCTOR, DUTY, LEAVING, LOCAL_FIX_KEYS, NURSE, Clinician
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig
 from sim.environment import HAZARD_KINDS, Hazard, Report, SupportServices, Vacancy, Ward
@@ -110,6 +113,9 @@ class HospitalModel(Model):
     def refresh_staff_list(self) -> None:
         self.clinician_list = [c for ward in self.wards for c in ward.clinicians]
         self.clinician_count = len(self.clinician_list)
+        # Where each post is, for keyed draws over the whole staff at once.
+        self.staff_wards = np.array([c.ward.index for c in self.clinician_list], dtype=np.int64)
+        self.staff_posts = np.array([c.post for c in self.clinician_list], dtype=np.int64)
 
     def admit_initial_patients(self) -> None:
         patients = self.config.patients
@@ -199,11 +205,9 @@ class HospitalModel(Model):
         self.discharge_and_admit()
         self.emerge_hazards()
         self.prepare_wards()
-        self.obstacle_day.run()
-        day = self.day
-        for ward in self.wards:
-            for clinician in ward.on_duty:
-                clinician.give_care(day)
+        staff_on_duty = self.obstacle_day.run()
+        if staff_on_duty is not None:
+            give_care(self, staff_on_duty)
         end_shifts(self)
         self.agents_by_type[Patient].do("experience_day")
         self.hold_walkrounds()
@@ -260,11 +264,12 @@ class HospitalModel(Model):
         attendance = self.config.hospital.attendance
         capacity = self.config.hospital.care_capacity
         duty = self.streams.duty
-        keyed, day = self.keyed, self.day
+        # Keyed by post, so that turnover elsewhere does not reshuffle everyone's rota.
+        rota = iter(self.keyed.uniforms(self.day, self.staff_wards, self.staff_posts, DUTY))
         for ward in self.wards:
-            # Keyed by post, so that turnover elsewhere does not reshuffle everyone's rota.
-            ward.on_duty = [c for c in ward.clinicians
-                            if keyed.uniform(day, ward.index, c.post, DUTY) < attendance]
+            draws = itertools.islice(rota, len(ward.clinicians))
+            ward.on_duty = [c for c, draw in zip(ward.clinicians, draws, strict=True)
+                            if draw < attendance]
             if not ward.on_duty and ward.clinicians:
                 ward.on_duty = [duty.choice(ward.clinicians)]
             for clinician in ward.clinicians:
@@ -354,23 +359,26 @@ class HospitalModel(Model):
         with newcomers who bring the default beliefs; meanwhile the ward is short-staffed."""
         turnover = self.config.turnover
         draw = self.streams.turnover
-        keyed, day = self.keyed, self.day
+        day = self.day
         daily = -math.log(1.0 - min(turnover.leaving_rate, 0.999)) / DAYS_PER_YEAR
         burned_odds = daily / (1.0 - daily) * turnover.burnout_leaving_odds
         burned_daily = burned_odds / (1.0 + burned_odds)
-        changed = False
+        hired = False
         for ward in self.wards:
             for vacancy in [v for v in ward.vacancies if v.fill_day <= day]:
                 ward.vacancies.remove(vacancy)
                 ward.clinicians.append(Clinician(self, ward, vacancy.role, vacancy.post))
-                changed = True
-            for clinician in list(ward.clinicians):
-                long_burnout = clinician.note_burnout(day) > turnover.burnout_lag_days
-                chance = burned_daily if long_burnout else daily
-                if keyed.uniform(day, ward.index, clinician.post, LEAVING) < chance:
-                    self.leave(clinician, long_burnout, draw)
-                    changed = True
-        if changed:
+                hired = True
+        if hired:
+            self.refresh_staff_list()
+        leaving = self.keyed.uniforms(day, self.staff_wards, self.staff_posts, LEAVING)
+        left = False
+        for clinician, uniform in zip(self.clinician_list, leaving, strict=True):
+            long_burnout = clinician.note_burnout(day) > turnover.burnout_lag_days
+            if uniform < (burned_daily if long_burnout else daily):
+                self.leave(clinician, long_burnout, draw)
+                left = True
+        if left:
             self.refresh_staff_list()
 
     def leave(self, clinician: Clinician, burned_out: bool, draw: random.Random) -> None:

@@ -14,6 +14,8 @@ import random
 import zlib
 
 import numpy as np
+from numba import njit
+from numba.extending import register_jitable as jitable
 
 STREAM_NAMES = (
     "arrivals", "patients", "hazards", "duty", "reporting", "management", "visibility",
@@ -88,7 +90,48 @@ class KeyedDraws:
         mixed = ((mixed ^ (mixed >> 27)) * 0x94D049BB133111EB) & _MASK64
         return ((mixed ^ (mixed >> 31)) >> 11) * _UNIT
 
+    def uniforms(self, day: int, wards: np.ndarray, posts: np.ndarray,
+                 purpose: int) -> list[float]:
+        """`uniform(day, ward, post, purpose)` for many posts at once (compiled)."""
+        return keyed_uniforms(self.key, day, wards, posts, purpose).tolist()
 
+
+# CPython's hash of a tuple (Objects/tupleobject.c, xxHash-based, 64-bit builds), so that
+# compiled code draws exactly the uniforms `KeyedDraws.uniform` draws; a test checks they agree.
+_XXPRIME_1 = 11400714785074694791
+_XXPRIME_2 = 14029467366897019727
+_XXPRIME_5 = 2870177450012600261
+_LENGTH_MANGLE = _XXPRIME_5 ^ 3527539
+_HASH_OF_MINUS_ONE_TUPLE = 1546275796
+
+
+@jitable
+def _tuple_hash_lane(accumulator: np.uint64, item: int) -> np.uint64:
+    """One item of a tuple hash; `item` is a non-negative integer below 2**61, its own hash."""
+    accumulator = accumulator + np.uint64(item) * np.uint64(_XXPRIME_2)
+    accumulator = (accumulator << np.uint64(31)) | (accumulator >> np.uint64(33))
+    return accumulator * np.uint64(_XXPRIME_1)
+
+
+@jitable
+def keyed_uniform(key: int, day: int, ward: int, post: int, purpose: int) -> float:
+    """`KeyedDraws(seed).uniform(day, ward, post, purpose)` for compiled code (`key` is the
+    draws' `key`)."""
+    mixed = np.uint64(_XXPRIME_5)
+    mixed = _tuple_hash_lane(mixed, key)
+    mixed = _tuple_hash_lane(mixed, day)
+    mixed = _tuple_hash_lane(mixed, ward)
+    mixed = _tuple_hash_lane(mixed, post)
+    mixed = _tuple_hash_lane(mixed, purpose)
+    mixed = mixed + (np.uint64(5) ^ np.uint64(_LENGTH_MANGLE))
+    if mixed == np.uint64(0xFFFFFFFFFFFFFFFF):
+        mixed = np.uint64(_HASH_OF_MINUS_ONE_TUPLE)
+    mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return float((mixed ^ (mixed >> np.uint64(31))) >> np.uint64(11)) * _UNIT
+
+
+@jitable
 def poisson_quantile(mean: float, uniform: float) -> int:
     """The Poisson(mean) count at cumulative probability `uniform` (one uniform per draw)."""
     if mean <= 0.0:
@@ -100,3 +143,11 @@ def poisson_quantile(mean: float, uniform: float) -> int:
         term *= mean / count
         cumulative += term
     return count
+
+
+@njit(cache=True)
+def keyed_uniforms(key, day, wards, posts, purpose):
+    draws = np.empty(len(posts))
+    for i in range(len(posts)):
+        draws[i] = keyed_uniform(key, day, wards[i], posts[i], purpose)
+    return draws

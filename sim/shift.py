@@ -93,13 +93,14 @@ class ObstacleDay:
     def __init__(self, model: HospitalModel) -> None:
         self.model = model
 
-    def run(self) -> None:
+    def run(self) -> Staff | None:
+        """The day's obstacles; returns the staff on duty (None if no one is)."""
         model = self.model
         config = model.config
         wards = model.wards
         duty = [c for ward in wards for c in ward.on_duty]
         if not duty:
-            return
+            return None
         hazards = [h for ward in wards for h in ward.hazards]
         patients = [p for ward in wards for p in ward.patients]
         hazard_start = np.cumsum([0] + [len(ward.hazards) for ward in wards])
@@ -129,10 +130,11 @@ class ObstacleDay:
             protection, local_fix, shift, improvement, workarounds, audits, errors,
             streams.obstacle_meetings, streams.obstacle_decisions, streams.audit_observation,
             streams.workaround_errors, counts)
-        staff.write_back(duty)
+        staff.write_back()
         for name, amount in zip(COUNTS, counts.tolist(), strict=True):
             model.count(name, amount)
         self.apply(events.tolist(), duty, hazards, patients)
+        return staff
 
     def apply(self, events: list[list[int]], duty: list[Clinician], hazards: list,
               patients: list) -> None:
@@ -157,10 +159,12 @@ class ObstacleDay:
 
 
 class Staff:
-    """The on-duty clinicians' state as arrays, for the compiled loop, and back."""
+    """The on-duty clinicians' state as arrays, for the compiled loops, and back."""
 
     def __init__(self, duty: list[Clinician]) -> None:
+        self.members = duty
         self.ward = np.array([c.ward.index for c in duty], dtype=np.int64)
+        self.post = np.array([c.post for c in duty], dtype=np.int64)
         self.admin_share = np.array([c.admin_share for c in duty])
         threshold = duty[0].model.config.clinicians.burnout_threshold
         self.burned_out = np.array([c.exhaustion for c in duty]) > threshold
@@ -173,9 +177,9 @@ class Staff:
         self.regulatory = np.empty(size)
         self.protected = np.empty(size)
 
-    def write_back(self, duty: list[Clinician]) -> None:
+    def write_back(self) -> None:
         for clinician, tolerance, trust, pressure, regulatory, protected in zip(
-                duty, self.tolerance.tolist(), self.trust.tolist(), self.pressure.tolist(),
+                self.members, self.tolerance.tolist(), self.trust.tolist(), self.pressure.tolist(),
                 self.regulatory.tolist(), self.protected.tolist(), strict=True):
             clinician.deviation_tolerance = tolerance
             clinician.trust_in_management = trust
