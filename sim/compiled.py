@@ -2,8 +2,8 @@
 
 The rules in `sim.mechanisms` read their coefficients by name (`rules.intercept`); a named tuple
 with the fields of a behaviour section lets the same functions run compiled. Each record type
-must be bound to a module attribute of its own name, because Numba's on-disk cache finds the
-type again by name.
+must be bound to an attribute of its own name in the module it names, because Numba's on-disk
+cache finds the type again by module and name (else every new process compiles afresh).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from collections import namedtuple
 from dataclasses import fields
 
 
-def record_type(name: str, section: type) -> type:
-    """A named tuple type with the fields of the configuration dataclass `section`."""
-    return namedtuple(name, [field.name for field in fields(section)])
+def record_type(name: str, section: type, module: str) -> type:
+    """A named tuple type with the fields of the configuration dataclass `section`, to be bound
+    to `module`.`name`."""
+    return namedtuple(name, [field.name for field in fields(section)], module=module)
 
 
 def as_record(kind: type, section: object) -> tuple:

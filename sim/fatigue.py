@@ -22,7 +22,7 @@ from sim.config.behaviour import BurnoutBehaviour
 if TYPE_CHECKING:
     from sim.model import HospitalModel
 
-BurnoutRecord = record_type("BurnoutRecord", BurnoutBehaviour)
+BurnoutRecord = record_type("BurnoutRecord", BurnoutBehaviour, __name__)
 
 
 def end_shifts(model: HospitalModel) -> None:

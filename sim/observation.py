@@ -7,10 +7,9 @@ Column meanings are in `sim.metrics.METRICS` and docs/ODD.md, section 8.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from sim.clinician import DOCTOR, NURSE
+from sim.clinician import DOCTOR
 from sim.metrics import TALLIED, ratio
 
 if TYPE_CHECKING:
@@ -21,8 +20,12 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     """One row of daily data: the day's counts and the agents' states at its end."""
     summary = {name: float(model.tally[name]) for name in TALLIED}
     staff = model.clinician_list
-    nurses = [c for c in staff if c.role == NURSE]
-    doctors = [c for c in staff if c.role == DOCTOR]
+    threshold = model.config.clinicians.burnout_threshold
+    # Each state read once into a list: this runs every simulated day.
+    safety = [c.psychological_safety for c in staff]
+    trust = [c.trust_in_management for c in staff]
+    burned_out = [c.exhaustion > threshold for c in staff]
+    doctor = [c.role == DOCTOR for c in staff]
     on_duty = [c for c in staff if c.on_duty]
     regulatory = sum(c.regulatory_time for c in on_duty)
     care = sum(c.ward.care_demand for c in on_duty)
@@ -38,26 +41,26 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
                                   summary["audited_encounters"]),
         second_order_share=ratio(summary["second_order_responses"],
                                  summary["obstacle_encounters"]),
-        psychological_safety=mean(c.psychological_safety for c in staff),
-        trust_in_management=mean(c.trust_in_management for c in staff),
-        perceived_usefulness=mean(c.perceived_usefulness for c in staff),
-        deviation_tolerance=mean(c.deviation_tolerance for c in staff),
-        nonpunitive_perception=mean(c.perceived_blame < 0.5 for c in staff),
-        burnout_prevalence=mean(c.burned_out for c in staff),
-        burnout_nurses=mean(c.burned_out for c in nurses),
-        burnout_doctors=mean(c.burned_out for c in doctors),
-        silent_staff_share=mean(c.last_report_day <= year_ago for c in staff),
+        psychological_safety=mean(safety),
+        trust_in_management=mean(trust),
+        perceived_usefulness=mean([c.perceived_usefulness for c in staff]),
+        deviation_tolerance=mean([c.deviation_tolerance for c in staff]),
+        nonpunitive_perception=mean([c.perceived_blame < 0.5 for c in staff]),
+        burnout_prevalence=mean(burned_out),
+        burnout_nurses=mean([b for b, d in zip(burned_out, doctor, strict=True) if not d]),
+        burnout_doctors=mean([b for b, d in zip(burned_out, doctor, strict=True) if d]),
+        silent_staff_share=mean([c.last_report_day <= year_ago for c in staff]),
         open_hazards=float(sum(len(w.hazards) for w in model.wards)),
         regulatory_time=regulatory,
         working_time=regulatory + care,
         admin_time_share=ratio(regulatory, regulatory + care),
         report_backlog=float(sum(len(m.backlog) for m in model.ward_managers)),
-        psychological_safety_sd=spread([c.psychological_safety for c in staff]),
-        trust_sd=spread([c.trust_in_management for c in staff]),
+        psychological_safety_sd=spread(safety),
+        trust_sd=spread(trust),
         vacancies=float(sum(len(w.vacancies) for w in model.wards)),
         support_queue=float(model.support_services.waiting),
-        manager_punitiveness=mean(m.punitiveness for m in model.ward_managers),
-        audit_readiness=mean(w.audit_readiness for w in model.wards),
+        manager_punitiveness=mean([m.punitiveness for m in model.ward_managers]),
+        audit_readiness=mean([w.audit_readiness for w in model.wards]),
     )
     return summary
 
@@ -73,9 +76,6 @@ def spread(values: list[float]) -> float:
     return math.sqrt(math.fsum((value - centre) ** 2 for value in values) / len(values))
 
 
-def mean(values: Iterable[float]) -> float:
-    total = count = 0
-    for value in values:
-        total += value
-        count += 1
-    return total / count if count else math.nan
+def mean(values: list[float] | list[bool]) -> float:
+    """Mean of a list (NaN for an empty one)."""
+    return math.fsum(values) / len(values) if values else math.nan

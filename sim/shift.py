@@ -40,10 +40,10 @@ if TYPE_CHECKING:
     from sim.model import HospitalModel
 
 
-ImprovementRecord = record_type("ImprovementRecord", ImprovementBehaviour)
-WorkaroundRecord = record_type("WorkaroundRecord", WorkaroundBehaviour)
-AuditRecord = record_type("AuditRecord", AuditBehaviour)
-ErrorRecord = record_type("ErrorRecord", ErrorBehaviour)
+ImprovementRecord = record_type("ImprovementRecord", ImprovementBehaviour, __name__)
+WorkaroundRecord = record_type("WorkaroundRecord", WorkaroundBehaviour, __name__)
+AuditRecord = record_type("AuditRecord", AuditBehaviour, __name__)
+ErrorRecord = record_type("ErrorRecord", ErrorBehaviour, __name__)
 # The levers and coefficients of the day that live in other sections of the configuration.
 ShiftRecord = namedtuple("ShiftRecord", [
     "rule_obstacles", "coherence", "encounters_per_hazard", "audit_time_cost",

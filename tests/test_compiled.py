@@ -1,0 +1,143 @@
+"""The compiled loops (sim.shift, sim.care, sim.fatigue) do what the agents' rules say.
+
+They run the rules of sim.mechanisms for the whole staff at once; these tests check the parts
+that are the loops' own: the keyed draws agree with Python's, the configuration reaches them,
+and a day's events (fixes, reports, errors) reach the agents in a way that keeps the model's
+bookkeeping whole.
+"""
+
+import math
+import pickle
+import random
+from dataclasses import fields
+
+import pytest
+from numba import njit
+
+from sim import fatigue, shift
+from sim.config import ModelConfig
+from sim.config.behaviour import (
+    AuditBehaviour,
+    BurnoutBehaviour,
+    ErrorBehaviour,
+    ImprovementBehaviour,
+    WorkaroundBehaviour,
+)
+from sim.model import HospitalModel
+from sim.random_streams import KeyedDraws, keyed_uniform, poisson_quantile
+
+RECORDS = [(shift.ImprovementRecord, ImprovementBehaviour),
+           (shift.WorkaroundRecord, WorkaroundBehaviour), (shift.AuditRecord, AuditBehaviour),
+           (shift.ErrorRecord, ErrorBehaviour), (fatigue.BurnoutRecord, BurnoutBehaviour)]
+
+
+@njit
+def compiled_uniform(key, day, ward, post, purpose):
+    return keyed_uniform(key, day, ward, post, purpose)
+
+
+@njit
+def compiled_quantile(mean, uniform):
+    return poisson_quantile(mean, uniform)
+
+
+def test_compiled_keyed_draws_are_exactly_pythons():
+    """Common random numbers across the compiled and Python parts need the same uniforms."""
+    draw = random.Random(11)
+    for seed in (0, 1, 7, 2**31 + 5, 123456789):
+        keyed = KeyedDraws(seed)
+        for _ in range(300):
+            key = (draw.randrange(0, 20000), draw.randrange(0, 200), draw.randrange(0, 5000),
+                   draw.randrange(0, 8))
+            assert compiled_uniform(keyed.key, *key) == keyed.uniform(*key)
+
+
+def test_compiled_poisson_quantile_matches_python():
+    draw = random.Random(3)
+    for _ in range(500):
+        mean, uniform = draw.random() * 4, draw.random()
+        assert compiled_quantile(mean, uniform) == poisson_quantile(mean, uniform)
+
+
+@pytest.mark.parametrize(("record", "section"), RECORDS)
+def test_records_carry_every_coefficient_and_keep_their_identity(record, section):
+    # Every field of the section reaches compiled code, so a new coefficient cannot be lost.
+    assert record._fields == tuple(field.name for field in fields(section))
+    # Found again by module and name: otherwise Numba's cache misses and every process
+    # compiles the loops afresh (seconds per run).
+    assert pickle.loads(pickle.dumps(record)) is record
+
+
+def day_of_obstacles(**settings: float) -> tuple[HospitalModel, int]:
+    """A model run for a while, then `settings` applied and the next morning prepared;
+    returns it and its open hazards."""
+    model = HospitalModel(ModelConfig(), seed=4, storytelling=False)
+    model.run(5)
+    for key, value in settings.items():
+        model.set_parameter(key, value)
+    model.tally.reset()
+    model.discharge_and_admit()
+    model.emerge_hazards()
+    model.prepare_wards()
+    return model, sum(len(ward.hazards) for ward in model.wards)
+
+
+def test_a_hazard_fixed_in_the_morning_is_not_met_again_that_day():
+    # Everyone meets every open hazard, and always fixes it on the spot: the first clinician
+    # on each ward fixes them all, so no hazard is met twice.
+    model, open_hazards = day_of_obstacles(**{
+        "regulation.rule_obstacles": 0.0, "hazards.encounters_per_hazard": 1.0,
+        "clinicians.second_order_propensity": 0.999999, "improvement.empowerment": 1.0,
+        "obstacles.equipment_local_fix": 1.0, "obstacles.supplies_local_fix": 1.0,
+        "obstacles.process_local_fix": 1.0, "improvement.fix_success": 1.0})
+    assert open_hazards > 5
+    model.obstacle_day.run()
+    counts = model.tally.counts
+    assert counts["obstacle_encounters"] == open_hazards
+    assert counts["hazards_fixed"] == open_hazards
+    assert sum(len(ward.hazards) for ward in model.wards) == 0
+
+
+def test_problems_the_ward_cannot_fix_are_reported_once_and_escalated():
+    model, open_hazards = day_of_obstacles(**{
+        "regulation.rule_obstacles": 0.0, "hazards.encounters_per_hazard": 1.0,
+        "clinicians.second_order_propensity": 0.999999, "improvement.empowerment": 0.0,
+        "improvement.authority_gain": 0.0})
+    already = sum(h.reported for ward in model.wards for h in ward.hazards)
+    waiting = sum(len(ward.manager.backlog) for ward in model.wards)
+    model.obstacle_day.run()
+    counts = model.tally.counts
+    # Met by every clinician on duty, each problem is reported only by the first.
+    assert counts["obstacle_encounters"] > open_hazards
+    assert counts["hazard_reports"] == open_hazards - already
+    assert all(h.reported for ward in model.wards for h in ward.hazards)
+    # Each report reached the ward's manager.
+    backlog = sum(len(ward.manager.backlog) for ward in model.wards)
+    assert backlog - waiting == counts["hazard_reports"]
+
+
+def test_pointless_rules_cost_trust_once_per_rule_met():
+    model, _ = day_of_obstacles(**{"regulation.rule_obstacles": 6.0,
+                                   "regulation.coherence": 0.0,
+                                   "hazards.encounters_per_hazard": 0.0})
+    duty = [c for ward in model.wards for c in ward.on_duty]
+    before = [c.trust_in_management for c in duty]
+    model.obstacle_day.run()
+    keep = 1 - model.config.learning.pointless_rule_distrust
+    rules_met = []
+    for clinician, trust in zip(duty, before, strict=True):
+        times = math.log(clinician.trust_in_management / trust) / math.log(keep)
+        assert times == pytest.approx(round(times), abs=1e-6)
+        rules_met.append(round(times))
+    # Every obstacle met today was a pointless rule, and each cost trust exactly once.
+    assert sum(rules_met) == model.tally.counts["obstacle_encounters"] > len(duty)
+
+
+def test_the_days_counts_stay_consistent():
+    model = HospitalModel(ModelConfig(), seed=9, storytelling=False)
+    model.run(60)
+    data = model.daily_data()
+    assert (data["second_order_responses"] + data["workarounds"]
+            <= data["obstacle_encounters"]).all()
+    assert (data["audited_compliant"] <= data["audited_encounters"]).all()
+    assert data["workarounds"].sum() > 0 and data["hazard_reports"].sum() > 0
