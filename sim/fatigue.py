@@ -15,49 +15,48 @@ import numpy as np
 from numba import njit
 
 from sim import mechanisms as rules
-from sim.clinician import DOCTOR
 from sim.compiled import as_record, record_type
 from sim.config.behaviour import BurnoutBehaviour
 
 if TYPE_CHECKING:
     from sim.model import HospitalModel
+    from sim.shift import Staff
 
 BurnoutRecord = record_type("BurnoutRecord", BurnoutBehaviour, __name__)
 
 
-def end_shifts(model: HospitalModel) -> None:
-    """Tire those who worked today and rest the others."""
-    staff = model.clinician_list
+def end_shifts(model: HospitalModel, staff: Staff | None) -> None:
+    """Tire those who worked today (`staff`, from the day's obstacles) and rest the others."""
     config = model.config
-    exhaustion = np.array([c.exhaustion for c in staff])
-    resilience = np.array([c.resilience for c in staff])
-    tolerance = np.array([c.deviation_tolerance for c in staff])
-    tire_and_rest(
-        np.array([c.on_duty for c in staff], dtype=np.bool_),
-        np.array([c.time_pressure for c in staff]),
-        np.array([c.admin_share for c in staff]),
-        np.array([c.support for c in staff]),
-        np.array([c.role == DOCTOR for c in staff], dtype=np.bool_),
-        exhaustion, resilience, tolerance, as_record(BurnoutRecord, config.burnout),
-        float(config.clinicians.recovery_rate), float(config.clinicians.efficiency_drift),
-        float(config.learning.drift_threshold), model.streams.resilience)
+    rest_rate = config.burnout.rest_recovery_share * config.clinicians.recovery_rate
+    for clinician in model.clinician_list:
+        if not clinician.on_duty:
+            clinician.exhaustion = rules.relax(clinician.exhaustion, 0.0, rest_rate)
+    if staff is None:
+        return
+    duty = staff.members
+    exhaustion = np.array([c.exhaustion for c in duty])
+    resilience = np.array([c.resilience for c in duty])
+    tolerance = np.array([c.deviation_tolerance for c in duty])  # moved by today's events
+    # Beliefs have not changed since the morning's obstacles: managers answer reports later.
+    support = 0.5 * (staff.safety + staff.trust)
+    tire(staff.pressure, staff.admin_share, support, staff.doctor, exhaustion, resilience,
+         tolerance, as_record(BurnoutRecord, config.burnout),
+         float(config.clinicians.recovery_rate), float(config.clinicians.efficiency_drift),
+         float(config.learning.drift_threshold), model.streams.resilience)
     for clinician, tired, resilient, tolerant in zip(
-            staff, exhaustion.tolist(), resilience.tolist(), tolerance.tolist(), strict=True):
+            duty, exhaustion.tolist(), resilience.tolist(), tolerance.tolist(), strict=True):
         clinician.exhaustion = tired
         clinician.resilience = resilient
         clinician.deviation_tolerance = tolerant
 
 
 @njit(cache=True)
-def tire_and_rest(on_duty, pressure, admin_share, support, doctor, exhaustion, resilience,
-                  tolerance, burnout, recovery_rate, drift_rate, drift_threshold, shocks):
+def tire(pressure, admin_share, support, doctor, exhaustion, resilience, tolerance, burnout,
+         recovery_rate, drift_rate, drift_threshold, shocks):
     """M8 exhaustion moves toward the day's strain (burnout is exhaustion past a threshold);
     resilience wanders (an Ornstein-Uhlenbeck trait); M6 pressure drifts practice."""
-    rest_rate = burnout.rest_recovery_share * recovery_rate
-    for i in range(len(on_duty)):
-        if not on_duty[i]:
-            exhaustion[i] = rules.relax(exhaustion[i], 0.0, rest_rate)
-            continue
+    for i in range(len(pressure)):
         strain = rules.daily_strain(pressure[i], admin_share[i], resilience[i], support[i],
                                     burnout, doctor[i])
         exhaustion[i] = rules.relax(exhaustion[i], strain, recovery_rate)

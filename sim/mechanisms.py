@@ -258,9 +258,35 @@ def colleague_catch_probability(rules: ErrorBehaviour, ward_psychological_safety
     return logistic(log_odds(rules.colleague_catch) + rules.speaking_up_log_odds_per_sd * shift)
 
 
+@jitable
+def complication_probability(rules: ErrorBehaviour, rate: float, vulnerability: float,
+                             mean_vulnerability: float) -> float:
+    """Daily chance of a complication of care itself (a non-preventable adverse event): the
+    hospital's rate, scaled by the patient's frailty relative to the average patient's."""
+    relative_frailty = ((rules.frailty_floor + rules.frailty_slope * vulnerability)
+                        / (rules.frailty_floor + rules.frailty_slope * mean_vulnerability))
+    return rate * relative_frailty
+
+
 def harm_probability(rules: ErrorBehaviour, vulnerability: float) -> float:
     """Chance that an error that reaches a patient harms them; frail patients are harmed more."""
     return min(1.0, rules.harm_floor + rules.harm_frailty_slope * vulnerability)
+
+
+# --- M10: patients' voice -------------------------------------------------------------------
+
+
+@jitable
+def patient_engagement(inborn: float, invitation: float, invitation_gain: float) -> float:
+    """Willingness to speak up: inborn, moved toward 1 by the staff's invitation."""
+    return inborn + invitation * invitation_gain * (1.0 - inborn)
+
+
+@jitable
+def concern_probability(concern_rate: float, engagement: float, invitation: float) -> float:
+    """Daily chance that a patient points out a problem on the ward before it harms anyone;
+    only invited patients do (M10; Lawton 2017, PRASE)."""
+    return concern_rate * engagement * invitation
 
 
 # --- M2, M3, M11, M14: learning from how reports and concerns are handled -----------------

@@ -27,6 +27,7 @@ import numpy as np
 from mesa import DataCollector, Model
 
 from sim import mechanisms as rules
+from sim.bedside import patients_day
 from sim.care import give_care
 from sim.clinician import DOCTOR, DUTY, LEAVING, LOCAL_FIX_KEYS, NURSE, Clinician
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig
@@ -208,8 +209,8 @@ class HospitalModel(Model):
         staff_on_duty = self.obstacle_day.run()
         if staff_on_duty is not None:
             give_care(self, staff_on_duty)
-        end_shifts(self)
-        self.agents_by_type[Patient].do("experience_day")
+        end_shifts(self, staff_on_duty)
+        patients_day(self)
         self.hold_walkrounds()
         for manager in self.ward_managers:
             manager.handle_reports()

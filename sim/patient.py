@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from mesa import Agent
 
+from sim import mechanisms as rules
 from sim.clinician import logit_normal
 
 if TYPE_CHECKING:
@@ -42,44 +43,28 @@ class Patient(Agent):
     def engagement(self) -> float:
         """Willingness to speak up today: inborn, raised by the staff's invitation (M10)."""
         config = self.model.config
-        inborn = self.inborn_engagement
-        invitation = config.patients.speak_up_invitation
-        return inborn + invitation * config.patient_voice.invitation_engagement_gain * (1 - inborn)
+        return rules.patient_engagement(self.inborn_engagement,
+                                        config.patients.speak_up_invitation,
+                                        config.patient_voice.invitation_engagement_gain)
 
-    def experience_day(self) -> None:
-        """A complication of care itself, and perhaps a concern raised about the ward."""
-        self.risk_complication()
-        self.raise_concern()
+    # What a day brings each patient (a complication, a chance to raise a concern) is drawn
+    # for all patients at once in `sim.bedside`; these are the consequences.
 
-    def risk_complication(self) -> None:
-        """Harm that no one's error caused (a non-preventable adverse event)."""
+    def suffer_complication(self) -> None:
+        """Harm that no one's error caused (a non-preventable adverse event); a clinician on
+        duty may report it."""
         model = self.model
-        config = model.config
-        errors = config.errors
-        relative_frailty = ((errors.frailty_floor + errors.frailty_slope * self.vulnerability)
-                            / (errors.frailty_floor
-                               + errors.frailty_slope * config.patients.mean_vulnerability))
-        draw = model.streams.complications
-        if draw.random() < config.patients.complication_rate * relative_frailty:
-            model.record_incident(self.ward, harm=True, preventable=False)
-            if self.ward.on_duty:
-                draw.choice(self.ward.on_duty).consider_reporting(True, None)
-            self.suffer_harm(None)
+        model.record_incident(self.ward, harm=True, preventable=False)
+        if self.ward.on_duty:
+            model.streams.complications.choice(self.ward.on_duty).consider_reporting(True, None)
+        self.suffer_harm(None)
 
     def raise_concern(self) -> None:
-        """M10: an invited patient may point out a problem before it harms anyone."""
-        model = self.model
-        config = model.config
-        ward = self.ward
-        chance = (config.patient_voice.concern_rate * self.engagement
-                  * config.patients.speak_up_invitation)
-        if not ward.hazards or chance <= 0.0:
-            return
-        draw = model.streams.patient_voice
-        if draw.random() < chance:
-            model.count("patient_reports")
-            hazard = draw.choice(ward.hazards)
-            ward.manager.receive(model.new_report("patient", None, hazard=hazard, ward=ward))
+        """M10: an invited patient points out a problem on the ward before it harms anyone."""
+        model, ward = self.model, self.ward
+        model.count("patient_reports")
+        hazard = model.streams.patient_voice.choice(ward.hazards)
+        ward.manager.receive(model.new_report("patient", None, hazard=hazard, ward=ward))
 
     def questions_error(self, uniform: float) -> bool:
         """M10: the patient questions an error in their care (a chance that grows with

@@ -3,9 +3,9 @@
 Each process (patient arrivals, hazard emergence, errors, each kind of decision) draws from its
 own generator, seeded from the run seed and the process name with `numpy.random.SeedSequence`.
 Two scenarios run with the same seed therefore share their patient flow and hazards and differ
-only where policy changes what agents do (Starsim's common-random-numbers idea). Python's
-`random.Random` is used for the scalar draws because it is several times faster than a NumPy
-generator for one number at a time.
+only where policy changes what agents do (Starsim's common-random-numbers idea). Python code
+draws from `random.Random`, several times faster than a NumPy generator for one number at a
+time; the compiled loops (Numba) draw from NumPy generators of their own.
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ STREAM_NAMES = (
     "walkrounds", "complications", "speaking_up", "staff", "managers", "patient_voice",
     "hazard_resolution", "support", "turnover", "correction",
 )
-# Streams of the compiled loops (`sim.shift`, `sim.fatigue`): NumPy generators, which Numba can
-# draw from. Meeting obstacles, deciding, being observed by an auditor, the error a workaround
-# may cause and resilience each have their own, so that a change in one does not shift the
-# others.
+# Streams of the compiled loops (`sim.shift`, `sim.fatigue`, `sim.bedside`): NumPy generators,
+# which Numba can draw from. Meeting obstacles, deciding, being observed by an auditor, the error
+# a workaround may cause, resilience, complications and concerns each have their own, so that a
+# change in one does not shift the others.
 COMPILED_STREAM_NAMES = ("obstacle_meetings", "obstacle_decisions", "audit_observation",
-                         "workaround_errors", "resilience")
+                         "workaround_errors", "resilience", "complication_draws",
+                         "concern_draws")
 
 
 class RandomStreams:

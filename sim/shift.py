@@ -25,6 +25,7 @@ from numba import njit, types
 from numba.typed import List
 
 from sim import mechanisms as rules
+from sim.clinician import DOCTOR
 from sim.compiled import as_record, record_type
 from sim.config.behaviour import (
     AuditBehaviour,
@@ -166,6 +167,7 @@ class Staff:
         self.ward = np.array([c.ward.index for c in duty], dtype=np.int64)
         self.post = np.array([c.post for c in duty], dtype=np.int64)
         self.admin_share = np.array([c.admin_share for c in duty])
+        self.doctor = np.array([c.role == DOCTOR for c in duty], dtype=np.bool_)
         threshold = duty[0].model.config.clinicians.burnout_threshold
         self.burned_out = np.array([c.exhaustion for c in duty]) > threshold
         self.safety = np.array([c.psychological_safety for c in duty])
