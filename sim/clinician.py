@@ -92,11 +92,6 @@ class Clinician(Agent):
 
     # --- the working day ----------------------------------------------------------------------
 
-    def care_odds(self, vulnerability: float) -> float:
-        config = self.model.config
-        return rules.care_error_odds(config.errors, config.clinicians.base_error_rate,
-                                     self.burned_out, vulnerability, self.time_pressure)
-
     def report_hazard(self, hazard: Hazard) -> None:
         """M4: a problem the clinician could not fix goes to the ward's manager."""
         hazard.reported = True
@@ -109,6 +104,14 @@ class Clinician(Agent):
             self.model.count("hazards_fixed")
             self.model.tell(f"{self.describe(capital=True)} fixed {article(hazard.kind)} "
                             f"{hazard.kind} problem themselves.", ward=self.ward, kind="fix")
+
+    def learn_from_workaround(self, harm: bool, caught: bool) -> None:
+        """M5, M6: a workaround whose error harmed, or was caught, corrects tolerance (one that
+        went unnoticed normalises it: `sim.shift`)."""
+        config = self.model.config
+        self.deviation_tolerance = rules.tolerance_after_deviation(
+            self.deviation_tolerance, harm, caught, config.clinicians.normalisation_step,
+            config.clinicians.harm_correction, config.learning.caught_correction_share)
 
     def err_in_care(self, day: int, errors: int) -> None:
         """The day's errors in routine care (how many: `sim.care`), each with its own keyed

@@ -141,7 +141,6 @@ class ObstacleDay:
               patients: list) -> None:
         """Hand each event of the day to the agents it concerns, in the order it happened."""
         model = self.model
-        config = model.config
         for kind, who, hazard_index, patient_index in events:
             clinician = duty[who]
             hazard = hazards[hazard_index] if hazard_index != NO_HAZARD else None
@@ -152,11 +151,8 @@ class ObstacleDay:
             elif kind == ESCALATE_HAZARD:
                 model.escalate(hazard)
             else:
-                harm, caught = clinician.commit_error(patients[patient_index], hazard)
-                clinician.deviation_tolerance = rules.tolerance_after_deviation(
-                    clinician.deviation_tolerance, harm, caught,
-                    config.clinicians.normalisation_step, config.clinicians.harm_correction,
-                    config.learning.caught_correction_share)
+                clinician.learn_from_workaround(
+                    *clinician.commit_error(patients[patient_index], hazard))
 
 
 class Staff:
