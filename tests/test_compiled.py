@@ -15,6 +15,7 @@ import pytest
 from numba import njit
 
 from sim import fatigue, shift
+from sim.bedside import patients_day
 from sim.config import ModelConfig
 from sim.config.behaviour import (
     AuditBehaviour,
@@ -141,3 +142,37 @@ def test_the_days_counts_stay_consistent():
             <= data["obstacle_encounters"]).all()
     assert (data["audited_compliant"] <= data["audited_encounters"]).all()
     assert data["workarounds"].sum() > 0 and data["hazard_reports"].sum() > 0
+
+
+def test_off_duty_clinicians_rest_and_on_duty_ones_tire_toward_the_days_strain():
+    model, _ = day_of_obstacles()
+    staff = model.obstacle_day.run()
+    before = {id(c): c.exhaustion for c in model.clinician_list}
+    fatigue.end_shifts(model, staff)
+    config = model.config
+    rest = config.burnout.rest_recovery_share * config.clinicians.recovery_rate
+    resting = [c for c in model.clinician_list if not c.on_duty]
+    assert resting and staff.members
+    for clinician in resting:
+        assert clinician.exhaustion == pytest.approx(before[id(clinician)] * (1 - rest))
+    # On duty: a step of `recovery_rate` toward a strain between 0 and 1.
+    for clinician in staff.members:
+        step = (clinician.exhaustion - before[id(clinician)]) / config.clinicians.recovery_rate
+        strain = before[id(clinician)] + step
+        assert 0.0 < strain < 1.0
+
+
+def test_patients_raise_concerns_only_when_invited_and_only_about_open_problems():
+    quiet, _ = day_of_obstacles(**{"patients.speak_up_invitation": 0.0})
+    patients_day(quiet)
+    assert quiet.tally.counts["patient_reports"] == 0
+    invited, _ = day_of_obstacles(**{"patients.speak_up_invitation": 1.0,
+                                     "patient_voice.concern_rate": 1.0,
+                                     "patients.complication_rate": 0.0})
+    waiting = {id(r) for w in invited.wards for r in w.manager.backlog}
+    patients_day(invited)
+    concerns = [r for w in invited.wards for r in w.manager.backlog if id(r) not in waiting]
+    assert invited.tally.counts["patient_reports"] == len(concerns) > 0
+    # Each concern names an open problem of the patient's own ward.
+    assert all(r.kind == "patient" and r.hazard in r.ward.hazards for r in concerns)
+    assert invited.tally.counts["adverse_events"] == 0  # no complications at rate 0
