@@ -38,7 +38,7 @@ from sim.metrics import METRICS, DailyTally
 from sim.observation import summarise_day
 from sim.patient import Patient
 from sim.random_streams import KeyedDraws, RandomStreams, poisson
-from sim.shift import ObstacleDay
+from sim.shift import meet_the_days_obstacles
 from sim.timetables import PeriodicProcess, update_timetables
 
 if TYPE_CHECKING:
@@ -73,7 +73,6 @@ class HospitalModel(Model):
         self.day_summary: dict[str, float] = {}
         self.periodic_processes: list[PeriodicProcess] = []
         self.support_services = SupportServices()
-        self.obstacle_day = ObstacleDay(self)
         self.second_order_log_odds = 0.0  # set each morning (prepare_wards)
         # Set by `sim.scenario.build_model` when the hospital runs a scenario.
         self.scenario_spec: Any = None
@@ -206,7 +205,7 @@ class HospitalModel(Model):
         self.discharge_and_admit()
         self.emerge_hazards()
         self.prepare_wards()
-        staff_on_duty = self.obstacle_day.run()
+        staff_on_duty = meet_the_days_obstacles(self)
         if staff_on_duty is not None:
             give_care(self, staff_on_duty)
         end_shifts(self, staff_on_duty)

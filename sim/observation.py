@@ -20,11 +20,10 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     """One row of daily data: the day's counts and the agents' states at its end."""
     summary = {name: float(model.tally[name]) for name in TALLIED}
     staff = model.clinician_list
-    threshold = model.config.clinicians.burnout_threshold
     # Each state read once into a list: this runs every simulated day.
     safety = [c.psychological_safety for c in staff]
     trust = [c.trust_in_management for c in staff]
-    burned_out = [c.exhaustion > threshold for c in staff]
+    burned_out = [c.burned_out for c in staff]
     doctor = [c.role == DOCTOR for c in staff]
     on_duty = [c for c in staff if c.on_duty]
     regulatory = sum(c.regulatory_time for c in on_duty)

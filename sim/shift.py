@@ -10,7 +10,7 @@ whole staff in one compiled loop (Numba), because the four to five choices per c
 are most of the model's work.
 
 What the loop cannot do itself (reports to a manager, fixes, escalations, an error reaching a
-patient) it returns as events, in the order they happened, which `ObstacleDay.apply` hands to
+patient) it returns as events, in the order they happened, which `hand_over` gives to
 the agents concerned. Within the day, all clinicians meet their obstacles before any gives the
 day's routine care, so that an alert raised by harm in routine care takes effect the next day.
 """
@@ -25,7 +25,7 @@ from numba import njit, types
 from numba.typed import List
 
 from sim import mechanisms as rules
-from sim.clinician import DOCTOR
+from sim.clinician import DOCTOR, LOCAL_FIX_KEYS
 from sim.compiled import as_record, record_type
 from sim.config.behaviour import (
     AuditBehaviour,
@@ -58,6 +58,7 @@ COUNTS = ("obstacle_encounters", "audited_encounters", "audited_compliant",
           "second_order_responses", "workarounds")
 ENCOUNTERS, AUDITED, AUDITED_COMPLIANT, SECOND_ORDER, WORKAROUNDS = range(len(COUNTS))
 NO_HAZARD = -1
+KIND_CODE = {kind: code for code, kind in enumerate(HAZARD_KINDS)}
 EVENT = types.UniTuple(types.int64, 4)  # kind, clinician, hazard, patient
 
 
@@ -88,71 +89,63 @@ def records(config: ModelConfig, second_order_log_odds: float) -> tuple:
             as_record(ErrorRecord, config.errors))
 
 
-class ObstacleDay:
-    """Gathers the staff and wards into arrays, runs the day's obstacles, applies the events."""
+def meet_the_days_obstacles(model: HospitalModel) -> Staff | None:
+    """Gather the staff and wards into arrays, run the day's obstacles, hand the events to the
+    agents; returns the staff on duty (None if no one is)."""
+    config = model.config
+    wards = model.wards
+    duty = [c for ward in wards for c in ward.on_duty]
+    if not duty:
+        return None
+    hazards = [h for ward in wards for h in ward.hazards]
+    patients = [p for ward in wards for p in ward.patients]
+    hazard_start = np.cumsum([0] + [len(ward.hazards) for ward in wards])
+    patient_start = np.cumsum([0] + [len(ward.patients) for ward in wards])
+    obstacles = config.obstacles
+    protection = np.array([getattr(obstacles, f"{kind}_protection") for kind in HAZARD_KINDS])
+    local_fix = np.array([getattr(obstacles, LOCAL_FIX_KEYS[kind]) for kind in HAZARD_KINDS])
+    staff = Staff(duty)
+    streams = model.streams
+    counts = np.zeros(len(COUNTS), dtype=np.int64)
+    shift, improvement, workarounds, audits, errors = records(
+        config, model.second_order_log_odds)
+    events = meet_obstacles(
+        staff.ward, staff.admin_share, staff.burned_out, staff.safety, staff.usefulness,
+        staff.tolerance, staff.trust, staff.pressure, staff.regulatory, staff.protected,
+        np.array([ward.care_demand for ward in wards]),
+        np.array([ward.audited_today for ward in wards]),
+        np.array([ward.audit_readiness for ward in wards]),
+        np.array([ward.deviation_norm for ward in wards]),
+        np.array([ward.safety_climate for ward in wards]),
+        np.array([ward.vigilance for ward in wards]),
+        hazard_start, np.array([KIND_CODE[h.kind] for h in hazards], dtype=np.int64),
+        np.array([h.reported for h in hazards], dtype=np.bool_),
+        patient_start, np.array([p.vulnerability for p in patients]),
+        protection, local_fix, shift, improvement, workarounds, audits, errors,
+        streams.obstacle_meetings, streams.obstacle_decisions, streams.audit_observation,
+        streams.workaround_errors, counts)
+    staff.write_back()
+    for name, amount in zip(COUNTS, counts.tolist(), strict=True):
+        model.count(name, amount)
+    hand_over(model, events.tolist(), duty, hazards, patients)
+    return staff
 
-    def __init__(self, model: HospitalModel) -> None:
-        self.model = model
 
-    def run(self) -> Staff | None:
-        """The day's obstacles; returns the staff on duty (None if no one is)."""
-        model = self.model
-        config = model.config
-        wards = model.wards
-        duty = [c for ward in wards for c in ward.on_duty]
-        if not duty:
-            return None
-        hazards = [h for ward in wards for h in ward.hazards]
-        patients = [p for ward in wards for p in ward.patients]
-        hazard_start = np.cumsum([0] + [len(ward.hazards) for ward in wards])
-        patient_start = np.cumsum([0] + [len(ward.patients) for ward in wards])
-        obstacles = config.obstacles
-        protection = np.array([getattr(obstacles, f"{kind}_protection")
-                               for kind in HAZARD_KINDS])
-        local_fix = np.array([getattr(obstacles, f"{kind}_local_fix") for kind in HAZARD_KINDS])
-        kind_code = {kind: code for code, kind in enumerate(HAZARD_KINDS)}
-        staff = Staff(duty)
-        streams = model.streams
-        counts = np.zeros(len(COUNTS), dtype=np.int64)
-        shift, improvement, workarounds, audits, errors = records(
-            config, model.second_order_log_odds)
-        events = meet_obstacles(
-            staff.ward, staff.admin_share, staff.burned_out, staff.safety, staff.usefulness,
-            staff.tolerance, staff.trust, staff.pressure, staff.regulatory, staff.protected,
-            np.array([ward.care_demand for ward in wards]),
-            np.array([ward.audited_today for ward in wards]),
-            np.array([ward.audit_readiness for ward in wards]),
-            np.array([ward.deviation_norm for ward in wards]),
-            np.array([ward.safety_climate for ward in wards]),
-            np.array([ward.vigilance for ward in wards]),
-            hazard_start, np.array([kind_code[h.kind] for h in hazards], dtype=np.int64),
-            np.array([h.reported for h in hazards], dtype=np.bool_),
-            patient_start, np.array([p.vulnerability for p in patients]),
-            protection, local_fix, shift, improvement, workarounds, audits, errors,
-            streams.obstacle_meetings, streams.obstacle_decisions, streams.audit_observation,
-            streams.workaround_errors, counts)
-        staff.write_back()
-        for name, amount in zip(COUNTS, counts.tolist(), strict=True):
-            model.count(name, amount)
-        self.apply(events.tolist(), duty, hazards, patients)
-        return staff
-
-    def apply(self, events: list[list[int]], duty: list[Clinician], hazards: list,
-              patients: list) -> None:
-        """Hand each event of the day to the agents it concerns, in the order it happened."""
-        model = self.model
-        for kind, who, hazard_index, patient_index in events:
-            clinician = duty[who]
-            hazard = hazards[hazard_index] if hazard_index != NO_HAZARD else None
-            if kind == REPORT_HAZARD:
-                clinician.report_hazard(hazard)
-            elif kind == FIX_HAZARD:
-                clinician.fix_hazard(hazard)
-            elif kind == ESCALATE_HAZARD:
-                model.escalate(hazard)
-            else:
-                clinician.learn_from_workaround(
-                    *clinician.commit_error(patients[patient_index], hazard))
+def hand_over(model: HospitalModel, events: list[list[int]], duty: list[Clinician],
+              hazards: list, patients: list) -> None:
+    """Hand each event of the day to the agents it concerns, in the order it happened."""
+    for kind, who, hazard_index, patient_index in events:
+        clinician = duty[who]
+        hazard = hazards[hazard_index] if hazard_index != NO_HAZARD else None
+        if kind == REPORT_HAZARD:
+            clinician.report_hazard(hazard)
+        elif kind == FIX_HAZARD:
+            clinician.fix_hazard(hazard)
+        elif kind == ESCALATE_HAZARD:
+            model.escalate(hazard)
+        else:
+            clinician.learn_from_workaround(
+                *clinician.commit_error(patients[patient_index], hazard))
 
 
 class Staff:
@@ -164,8 +157,7 @@ class Staff:
         self.post = np.array([c.post for c in duty], dtype=np.int64)
         self.admin_share = np.array([c.admin_share for c in duty])
         self.doctor = np.array([c.role == DOCTOR for c in duty], dtype=np.bool_)
-        threshold = duty[0].model.config.clinicians.burnout_threshold
-        self.burned_out = np.array([c.exhaustion for c in duty]) > threshold
+        self.burned_out = np.array([c.burned_out for c in duty], dtype=np.bool_)
         self.safety = np.array([c.psychological_safety for c in duty])
         self.usefulness = np.array([c.perceived_usefulness for c in duty])
         self.tolerance = np.array([c.deviation_tolerance for c in duty])

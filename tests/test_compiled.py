@@ -26,6 +26,7 @@ from sim.config.behaviour import (
 )
 from sim.model import HospitalModel
 from sim.random_streams import KeyedDraws, keyed_uniform, poisson_quantile
+from sim.shift import meet_the_days_obstacles
 
 RECORDS = [(shift.ImprovementRecord, ImprovementBehaviour),
            (shift.WorkaroundRecord, WorkaroundBehaviour), (shift.AuditRecord, AuditBehaviour),
@@ -92,7 +93,7 @@ def test_a_hazard_fixed_in_the_morning_is_not_met_again_that_day():
         "obstacles.equipment_local_fix": 1.0, "obstacles.supplies_local_fix": 1.0,
         "obstacles.process_local_fix": 1.0, "improvement.fix_success": 1.0})
     assert open_hazards > 5
-    model.obstacle_day.run()
+    meet_the_days_obstacles(model)
     counts = model.tally.counts
     assert counts["obstacle_encounters"] == open_hazards
     assert counts["hazards_fixed"] == open_hazards
@@ -106,7 +107,7 @@ def test_problems_the_ward_cannot_fix_are_reported_once_and_escalated():
         "improvement.authority_gain": 0.0})
     already = sum(h.reported for ward in model.wards for h in ward.hazards)
     waiting = sum(len(ward.manager.backlog) for ward in model.wards)
-    model.obstacle_day.run()
+    meet_the_days_obstacles(model)
     counts = model.tally.counts
     # Met by every clinician on duty, each problem is reported only by the first.
     assert counts["obstacle_encounters"] > open_hazards
@@ -123,7 +124,7 @@ def test_pointless_rules_cost_trust_once_per_rule_met():
                                    "hazards.encounters_per_hazard": 0.0})
     duty = [c for ward in model.wards for c in ward.on_duty]
     before = [c.trust_in_management for c in duty]
-    model.obstacle_day.run()
+    meet_the_days_obstacles(model)
     keep = 1 - model.config.learning.pointless_rule_distrust
     rules_met = []
     for clinician, trust in zip(duty, before, strict=True):
@@ -146,7 +147,7 @@ def test_the_days_counts_stay_consistent():
 
 def test_off_duty_clinicians_rest_and_on_duty_ones_tire_toward_the_days_strain():
     model, _ = day_of_obstacles()
-    staff = model.obstacle_day.run()
+    staff = meet_the_days_obstacles(model)
     before = {id(c): c.exhaustion for c in model.clinician_list}
     fatigue.end_shifts(model, staff)
     config = model.config
