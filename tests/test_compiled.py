@@ -9,6 +9,8 @@ bookkeeping whole.
 import math
 import pickle
 import random
+import subprocess
+import sys
 from dataclasses import fields
 
 import pytest
@@ -68,6 +70,26 @@ def test_records_carry_every_coefficient_and_keep_their_identity(record, section
     # Found again by module and name: otherwise Numba's cache misses and every process
     # compiles the loops afresh (seconds per run).
     assert pickle.loads(pickle.dumps(record)) is record
+
+
+# In a new process, after preparing the loops, how many of those Python calls are compiled or
+# loaded (solve_problem is only called from inside meet_obstacles, compiled into it).
+PREPARED_LOOPS = """
+from sim import bedside, care, fatigue, random_streams, shift
+from sim.compiled import prepare_compiled_loops
+prepare_compiled_loops()
+loops = [bedside.draw_patients_day, care.count_care_errors, fatigue.tire,
+         random_streams.keyed_uniforms, shift.meet_obstacles]
+print(sum(bool(loop.signatures) for loop in loops), len(loops))
+"""
+
+
+def test_preparing_the_loops_readies_every_one_before_the_first_day():
+    # The page prepares them before it is served, so the first Step is not a compilation.
+    done = subprocess.run([sys.executable, "-c", PREPARED_LOOPS], capture_output=True,
+                          text=True, check=True, timeout=300)
+    prepared, loops = map(int, done.stdout.split())
+    assert prepared == loops
 
 
 def day_of_obstacles(**settings: float) -> tuple[HospitalModel, int]:

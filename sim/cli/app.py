@@ -120,10 +120,14 @@ def check_port_free(host: str, port: int) -> None:
 
 def serve(arguments: argparse.Namespace) -> int:
     from sim.app.assets import ensure_page_assets
+    from sim.compiled import prepare_compiled_loops
 
     host, port = arguments.host, arguments.port
     check_port_free(host, port)
     ensure_page_assets()
+    print("Preparing the model (its first start after installing compiles it: about 10 s)...",
+          flush=True)
+    prepare_compiled_loops()
     shown = f"[{host}]" if ":" in host else host
     print(f"Serving the page at http://{shown}:{port}/ (Ctrl+C to stop)", flush=True)
     if host not in LOOPBACK:
