@@ -255,7 +255,7 @@ class BurnoutBehaviour:
         "population's with this time constant (life outside work changes), so that turnover "
         "does not slowly sift out everyone who was ever vulnerable.", 1.0, 36500.0)
     doctor_strain: float = parameter(
-        0.27, "load", "Extra strain of doctors' days (hours, on-call, responsibility) beyond "
+        0.255, "load", "Extra strain of doctors' days (hours, on-call, responsibility) beyond "
         "their paperwork.", -1.0, 2.0,
         "calibrated: physicians 40-55% burned out vs nurses 10-35% (Shanafelt 2015; Aiken 2012)")
 
