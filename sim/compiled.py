@@ -23,19 +23,15 @@ def as_record(kind: type, section: object) -> tuple:
     return kind(*(float(getattr(section, name)) for name in kind._fields))
 
 
-def prepare_compiled_loops() -> float:
+def prepare_compiled_loops() -> None:
     """Compile the model's loops (or load them from Numba's on-disk cache) by running a default
-    hospital for a day; return the seconds it took.
+    hospital for a day.
 
     The first run after installing compiles them, which takes several seconds; a page that did
     this on the teacher's first Step would look frozen, so `run.py app` calls this before it
     serves the page (and the page's server then loads the loops from the cache).
     """
-    import time
-
     from sim.config import ModelConfig
     from sim.model import HospitalModel
 
-    started = time.perf_counter()
     HospitalModel(ModelConfig(), seed=1, storytelling=False).step()
-    return time.perf_counter() - started

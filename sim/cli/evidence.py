@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sim.evidence.decompose import Contribution, Part, Variant
     from sim.scenario import Scenario
 
+
 def add_run_options(parser: argparse.ArgumentParser, *, replicates: int, fewest: int,
                     each: str, seeds: str = "the replicates") -> None:
     """--replicates, --seed, --workers and --out, as the decompose and calibrate commands
