@@ -8,6 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.evidence.bands import Band
+from sim.evidence.effects import judge_bands
+from sim.evidence.targets import LevelTarget, judge_levels
 from sim.experiment.jobs import make_jobs, replicate_seeds
 from sim.experiment.runner import scenario_labels
 from sim.experiment.statistics import (
@@ -108,3 +111,33 @@ def test_seeds_are_paired_and_reproducible() -> None:
 
 def test_duplicate_names_become_unique_labels() -> None:
     assert scenario_labels(["a", "b", "a", "a"]) == ["a", "b", "a-2", "a-3"]
+
+
+def test_check_model_and_compare_give_the_same_interval_for_the_same_runs() -> None:
+    """One interval formula: a band's paired effect and a level target in `check-model` and
+    the difference and mean in comparison.csv agree to the last digit (20 replicates, 19
+    degrees of freedom, where the two used to differ: 2.093 against 2.13)."""
+    rng = np.random.default_rng(3)
+    baseline = rng.normal(0.4, 0.05, 20)
+    scenario = baseline + rng.normal(0.03, 0.02, 20)
+    summary = pd.DataFrame({"scenario": ["baseline"] * 20 + ["changed"] * 20,
+                            "replicate": [*range(20), *range(20)],
+                            "reporting_rate": [*baseline, *scenario]})
+    metric = METRIC_BY_NAME["reporting_rate"]
+    rows = compare_scenarios(summary, ["baseline", "changed"], [metric]).set_index("scenario")
+
+    band = Band("changed", "reporting_rate", "points", 0.0, None, "hand-made")
+    runs = {("baseline", ()): [{"reporting_rate": v} for v in baseline],
+            ("changed", ()): [{"reporting_rate": v} for v in scenario]}
+    (effect,) = judge_bands([band], runs)
+    changed = rows.loc["changed"]
+    assert (effect.mean, effect.low, effect.high) == (
+        changed["diff"], changed["diff_ci_low"], changed["diff_ci_high"])
+
+    (level,) = judge_levels([LevelTarget("reporting_rate", 0.0, 1.0, "hand-made")],
+                            runs[("baseline", ())])
+    reference = rows.loc["baseline"]
+    assert (level.mean, level.low, level.high) == (
+        reference["mean"], reference["ci_low"], reference["ci_high"])
+    half = t_critical(19) * np.std(scenario - baseline, ddof=1) / math.sqrt(20)
+    assert effect.high - effect.low == pytest.approx(2 * half)

@@ -17,10 +17,12 @@ import math
 import os
 import statistics
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from sim.evidence.bands import (
     BANDS,
@@ -30,12 +32,17 @@ from sim.evidence.bands import (
     Band,
     format_measure,
 )
+from sim.evidence.tables import replace_block
+from sim.experiment.evaluators import make_evaluator
+from sim.experiment.jobs import replicate_seeds, simulate_job
+from sim.experiment.statistics import mean_interval, t_critical
+from sim.experiment.tables import window_summary as run_window_summary
+from sim.metrics import METRIC_BY_NAME, period_value
+from sim.scenario import load_scenario
 
 WINDOW_DAYS = 180
 SD_OF = {"psychological_safety": "psychological_safety_sd", "trust_in_management": "trust_sd"}
 NO_EFFECT = {"ratio": 1.0, "relative": 0.0, "points": 0.0, "sd": 0.0}
-T_975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26,
-         10: 2.23, 12: 2.18, 15: 2.13, 20: 2.09, 25: 2.06, 30: 2.04, 40: 2.02, 60: 2.00}
 
 Variant = tuple[str, tuple[tuple[str, float], ...]]
 
@@ -80,57 +87,59 @@ def judge(band: Band, mean: float, low: float, high: float) -> bool:
 
 
 def t_quantile(degrees: int) -> float:
-    """Two-sided 95% Student t quantile (tabulated; conservative between entries)."""
-    known = [d for d in T_975 if d <= degrees]
-    return T_975[max(known)] if known else math.inf
+    """Two-sided 95% Student t quantile (`sim.experiment.statistics.t_critical`)."""
+    return t_critical(degrees)
 
 
 def interval(values: Sequence[float]) -> tuple[float, float, float]:
-    """Mean and 95% t-interval of the mean."""
-    values = [v for v in values if not math.isnan(v)]
-    if not values:
-        return math.nan, math.nan, math.nan
-    centre = statistics.fmean(values)
-    if len(values) < 2:
-        return centre, math.nan, math.nan
-    half = t_quantile(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
-    return centre, centre - half, centre + half
+    """Mean and 95% t-interval of the mean of the finite values: the interval of
+    `sim.experiment.statistics.mean_interval`, which `compare` writes to comparison.csv."""
+    estimate = mean_interval(values)
+    return estimate.mean, estimate.low, estimate.high
+
+
+def scenario_document(scenario: str, overrides: tuple[tuple[str, float], ...],
+                      days: int | None = None) -> dict[str, Any]:
+    """The resolved document of a (bundled or file) scenario with `overrides`, as `compare`
+    hands it to a worker."""
+    spec = load_scenario(scenario, dict(overrides))
+    if days is not None:
+        spec.config.run.days = days
+    return spec.to_dict()
 
 
 def simulate_daily(scenario: str, overrides: tuple[tuple[str, float], ...], seed: int,
                    days: int | None = None) -> Any:
-    """The daily data of one run of a (bundled or file) scenario, as a pandas DataFrame."""
-    from sim.scenario import build_model, load_scenario
-
-    spec = load_scenario(scenario, dict(overrides))
-    if days is not None:
-        spec.config.run.days = days
-    return build_model(spec, seed, storytelling=False).run().daily_data()
+    """The daily metrics of one run of a (bundled or file) scenario, as a pandas DataFrame
+    (a `day` column, then one column per metric)."""
+    output = simulate_job(scenario_document(scenario, overrides, days), seed)
+    frame = pd.DataFrame(output.window(int(output.days.min()), int(output.days.max())))
+    frame.insert(0, "day", output.days)
+    return frame
 
 
 def period_values(rows: Any, metrics: Iterable[str]) -> dict[str, float]:
     """Each metric over the days in `rows` (counts summed, ratios as ratios of sums)."""
-    from sim.metrics import METRIC_BY_NAME, period_value
-
-    columns = {name: rows[name].tolist() for name in rows.columns}
+    columns: Mapping[str, Sequence[float]] = {name: rows[name].tolist() for name in rows.columns}
     return {name: period_value(METRIC_BY_NAME[name], columns) for name in metrics}
+
+
+def summarise_run(document: dict[str, Any], seed: int, window: int = WINDOW_DAYS
+                  ) -> dict[str, float]:
+    """One run of a resolved scenario: every metric over its last `window` days, the numbers
+    `compare` writes to summary.csv (`sim.experiment.tables.window_summary`)."""
+    return run_window_summary(simulate_job(document, seed), document["run"]["days"], window)
 
 
 def window_summary(scenario: str, overrides: tuple[tuple[str, float], ...], seed: int,
                    days: int | None = None) -> dict[str, float]:
     """One run: every metric over the last 180 days (ratios as ratios of sums)."""
-    from sim.metrics import METRICS
-
-    daily = simulate_daily(scenario, overrides, seed, days)
-    last = int(daily.day.max())
-    return period_values(daily[daily.day > last - WINDOW_DAYS], [m.name for m in METRICS])
+    return summarise_run(scenario_document(scenario, overrides, days), seed)
 
 
 def evaluate_all(function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]],
                  workers: int | None = None) -> list[Any]:
     """Every call, on the experiments' local evaluator; results in the order of `arguments`."""
-    from sim.experiment.evaluators import make_evaluator
-
     outputs: list[Any] = [None] * len(arguments)
     with make_evaluator(workers or os.cpu_count() or 1, jobs=len(arguments)) as evaluator:
         for outcome in evaluator.evaluate(function, arguments):
@@ -144,8 +153,9 @@ def run_variants(variants: Iterable[Variant], seeds: Sequence[int],
                  workers: int | None = None) -> dict[Variant, list[dict[str, float]]]:
     """Every variant with every seed, in parallel; results ordered by seed."""
     variants = list(dict.fromkeys(variants))
+    documents = {variant: scenario_document(*variant) for variant in variants}
     jobs = [(variant, seed) for variant in variants for seed in seeds]
-    outputs = evaluate_all(window_summary, [(v[0], v[1], seed) for v, seed in jobs], workers)
+    outputs = evaluate_all(summarise_run, [(documents[v], seed) for v, seed in jobs], workers)
     results: dict[Variant, list[dict[str, float]]] = {variant: [] for variant in variants}
     for (variant, _), output in zip(jobs, outputs, strict=True):
         results[variant].append(output)
@@ -202,9 +212,10 @@ def measure_bands(bands: Sequence[Band], seeds: Sequence[int], workers: int | No
 def yearly_means(seed: int, years: int, metrics: Sequence[str],
                  common: tuple[tuple[str, float], ...] = ()) -> list[dict[str, float]]:
     """Baseline run for `years` years: each metric per year (ratios as ratios of sums)."""
-    daily = simulate_daily("baseline", common, seed, 365 * years)
-    return [period_values(daily[(daily.day > 365 * year) & (daily.day <= 365 * (year + 1))],
-                          metrics) for year in range(years)]
+    output = simulate_job(scenario_document("baseline", common, 365 * years), seed)
+    years_columns = [output.window(365 * year + 1, 365 * (year + 1)) for year in range(years)]
+    return [{name: period_value(METRIC_BY_NAME[name], columns) for name in metrics}
+            for columns in years_columns]
 
 
 @dataclass(frozen=True)
@@ -289,8 +300,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--document", help="replace the bands and stationarity blocks of this "
                         "markdown file (docs/ODD.md) with the tables")
     args = parser.parse_args(argv)
-    from sim.experiment.jobs import replicate_seeds
-
     seeds = replicate_seeds(args.seed, args.replicates)
     bands = [b for b in BANDS if not args.only or b.scenario in args.only]
     results = measure_bands(bands, seeds, args.workers)
@@ -303,8 +312,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         blocks["stationarity"] = "\n".join(stationarity_table(stationarity))
         passed &= all(r.passed for r in stationarity)
     if args.document:
-        from sim.evidence.tables import replace_block
-
         path = Path(args.document)
         text = path.read_text(encoding="utf-8")
         for name, block in blocks.items():
