@@ -1,4 +1,4 @@
-"""The default hospital lands inside the brief's baseline ranges (MODEL-BRIEF section 5).
+"""The default hospital lands inside its published baseline ranges (docs/ODD.md, section 9).
 
 Means over 12 replicate hospitals; a range is met when the mean lies in it. The ranges are data
 in `sim.evidence.targets`, shared with `run.py check-model` and `run.py calibrate`.
@@ -39,7 +39,7 @@ def test_near_misses_reported_less_than_harm():
 
 
 def test_workaround_harm_is_a_minority_of_preventable_harm():
-    """Brief section 9: errors come from care; workarounds add risk to the care they touch,
+    """Errors come from care; workarounds add risk to the care they touch (docs/ODD.md, 7.3),
     they are not extra care. Switching their excess risk off removes a minority of harm."""
     without = values("preventable_adverse_events", overrides=(
         ("errors.workaround_error_odds", 1.0),))
@@ -50,7 +50,7 @@ def test_workaround_harm_is_a_minority_of_preventable_harm():
 
 
 def test_nurses_file_most_staff_reports():
-    """Nurses file 70-88% of staff reports in Australian and US data (brief, section 2)."""
+    """Nurses file 70-88% of staff reports in Australian and US data (Evans 2006)."""
     from sim.model import HospitalModel
 
     nurse_reports = all_reports = 0

@@ -1,4 +1,4 @@
-"""The model reproduces the behaviour the brief requires (MODEL-BRIEF section 6, F1-F6), with
+"""The model reproduces the published behaviour F1-F6 (docs/ODD.md, section 1), with
 sizes: each effect is measured over paired replicate hospitals (the same seeds under both
 settings) and its 95% interval must lie in a plausible range, so every test here can fail.
 
@@ -71,7 +71,7 @@ def test_m13_safer_feeling_wards_harm_fewer_patients_moderately():
 
 
 def test_burnout_has_consequences_leavers_and_vacancies_rise_under_burden():
-    """Brief section 9: exhausted staff leave after a lag; vacancies raise workload."""
+    """Exhausted staff leave after a lag and vacancies raise workload (docs/ODD.md, 7.13)."""
     assert inside(paired_effect("leavers", "ratio", overrides=HEAVY_BURDEN), 1.02, 2.5)
     _, low, _ = paired_effect("vacancies", "points", overrides=HEAVY_BURDEN)
     assert low > 0

@@ -119,7 +119,7 @@ def test_a_tiny_calibration_writes_its_fit_and_is_reproducible(tmp_path, capsys)
         report = list(csv.DictReader(handle))
     assert [row["target"] for row in report] == [
         "harm_capture", "preventable_share", "audit_drive: measured_compliance"]
-    assert report[1]["low"] == "0.2"  # the file's own range replaces the brief's
+    assert report[1]["low"] == "0.2"  # the file's own range replaces targets.py's
     for row in report:
         loss = float(row["loss"])
         assert (loss == 0.0) == (float(row["low"]) <= float(row["mean"]) <= float(row["high"]))

@@ -1,5 +1,5 @@
 """The model description documents the code as it is: generated tables are current, every
-parameter has a source, and every mechanism of the brief has its place."""
+parameter has a source, and every mechanism M1-M14 has its place."""
 
 from pathlib import Path
 

@@ -1,5 +1,5 @@
-"""Each library scenario lands in its effect band of the brief (section 8), and the baseline
-is stationary over four years (M6), over 20 paired replicates with 95% intervals.
+"""Each library scenario lands in its published effect band (docs/ODD.md, section 9), and the
+baseline is stationary over four years (M6), over 20 paired replicates with 95% intervals.
 
 The bands and the rule for judging them are in `sim.evidence.bands`; `python -m
 sim.evidence.effects --replicates 20 --years 4` prints the same table, which docs/ODD.md shows.

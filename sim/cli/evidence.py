@@ -46,9 +46,10 @@ def add_run_options(parser: argparse.ArgumentParser, *, replicates: int, fewest:
 def register(subparsers: argparse._SubParsersAction) -> None:
     check = subparsers.add_parser(
         "check-model", help="check the model against every target, fact and band",
-        description="Run every level target (brief section 5), behaviour fact F1-F6 "
-                    "(section 6) and effect band (section 8) over paired replicates and print "
-                    "a table. Exit 0 if all pass, 1 if any fails.")
+        description="Run every published level target of the default hospital, behaviour "
+                    "fact F1-F6 and effect band of the library scenarios (docs/ODD.md, section "
+                    "9) over paired replicates and print a table. Exit 0 if all pass, 1 if any "
+                    "fails.")
     check.add_argument("--replicates", type=whole_number("--replicates", 2, MAX_REPLICATES),
                        help="paired replicates for every check (default: 12 for levels and "
                             "facts, 24 for F3 and the F6 plateau, 20 for bands; 3 with "

@@ -1,7 +1,7 @@
 """The levers of a scenario: hospital and staffing, patients, hazards, regulation, transparency,
 management, clinicians' starting beliefs, and the length of a run.
 
-These are the parameters a policy team or a teacher changes (brief, section 4). Defaults
+These are the parameters a policy team or a teacher changes (docs/ODD.md, section 1). Defaults
 describe the calibrated baseline hospital (docs/ODD.md, "Initialisation" and "Input data").
 The coefficients of the agents' rules live in `sim.config.behaviour`.
 """

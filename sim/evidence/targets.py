@@ -1,4 +1,4 @@
-"""The levels the default hospital should land in (model brief, section 5), as data.
+"""The levels the default hospital should land in, from published studies, as data.
 
 Each target is a quantity of the baseline over the last 180 days of a run, a metric of
 `sim.metrics` or a quantity derived from several (adverse events per admission). It is met when
