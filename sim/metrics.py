@@ -45,6 +45,7 @@ class Metric:
     minimum_difference: float = 0.05
     relative: bool = True  # minimum_difference is a share of the reference value
     primary: bool = False  # a primary outcome; the rest are exploratory
+    tallied: bool = False  # a count kept by the day's tally as agents act (`DailyTally`)
 
     @property
     def change_unit(self) -> str:
@@ -78,10 +79,11 @@ def belief(name: str, meaning: str, better: str = "", *, label: str,
 
 
 def volume(name: str, meaning: str, kind: str, better: str = "", *, label: str, unit: str,
-           digits: int = 0, primary: bool = False) -> Metric:
-    """A count or a level; a change of 5% of the reference is material."""
+           digits: int = 0, primary: bool = False, tallied: bool | None = None) -> Metric:
+    """A count or a level; a change of 5% of the reference is material. Counts are tallied as
+    agents act unless `tallied=False` (a count read from the agents at the end of the day)."""
     return Metric(name, meaning, kind, better, label=label, unit=unit, digits=digits,
-                  primary=primary)
+                  primary=primary, tallied=kind == "count" if tallied is None else tallied)
 
 
 METRICS: tuple[Metric, ...] = (
@@ -139,9 +141,9 @@ METRICS: tuple[Metric, ...] = (
     volume("audited_compliant", "of those, met without a workaround", "count",
            label="Obstacles met under audit without a workaround", unit="obstacles"),
     volume("regulatory_time", "clinician-days spent on regulatory work", "count", "lower",
-           label="Time on regulatory work", unit="clinician-days"),
+           label="Time on regulatory work", unit="clinician-days", tallied=False),
     volume("working_time", "clinician-days worked", "count", label="Time worked",
-           unit="clinician-days"),
+           unit="clinician-days", tallied=False),
     volume("second_order_responses", "problems fixed or reported at their cause", "count",
            label="Problems solved at their cause", unit="problems"),
     share("second_order_share", "second-order responses per obstacle met", "ratio", "higher",
@@ -200,14 +202,10 @@ METRIC_BY_NAME = {metric.name: metric for metric in METRICS}
 # Columns named by the metrics contract that other tools and users rely on.
 CONTRACT_COLUMNS = tuple(metric.name for metric in METRICS[:20])
 
-TALLIED = (
-    "admissions", "incidents", "near_misses", "adverse_events", "preventable_adverse_events",
-    "staff_reports", "patient_reports", "reported_adverse_events", "workarounds",
-    "obstacle_encounters", "audited_encounters", "audited_compliant", "second_order_responses",
-    "hazard_reports", "new_hazards", "hazards_fixed", "blame_responses", "learning_responses",
-    "feedback_given", "patient_catches", "patient_reports_acted_on", "walkrounds", "audits",
-    "serious_events", "leavers",
-)
+# The counts the day's tally keeps, and the ratios formed from a day's columns: both read off
+# the declarations above, so a new metric is declared once.
+TALLIED: tuple[str, ...] = tuple(metric.name for metric in METRICS if metric.tallied)
+RATIOS: tuple[Metric, ...] = tuple(metric for metric in METRICS if metric.kind == "ratio")
 
 
 class DailyTally:
@@ -228,6 +226,17 @@ class DailyTally:
 def ratio(numerator: float, denominator: float) -> float:
     """numerator / denominator, or NaN when nothing was there to count."""
     return numerator / denominator if denominator else math.nan
+
+
+def ratio_value(metric: Metric, row: Mapping[str, float]) -> float:
+    """A ratio metric of one day (or any totals) from its numerator and denominator columns."""
+    value = ratio(row[metric.numerator], row[metric.denominator])
+    return 1.0 - value if metric.complement else value
+
+
+def daily_ratios(row: Mapping[str, float]) -> dict[str, float]:
+    """Every ratio metric of one day's row of counts and totals."""
+    return {metric.name: ratio_value(metric, row) for metric in RATIOS}
 
 
 def period_value(metric: Metric, columns: Mapping[str, Sequence[float]]) -> float:

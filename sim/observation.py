@@ -10,7 +10,7 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.clinician import DOCTOR
-from sim.metrics import TALLIED, ratio
+from sim.metrics import TALLIED, daily_ratios
 
 if TYPE_CHECKING:
     from sim.model import HospitalModel
@@ -32,14 +32,6 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     summary.update(
         day=float(model.scenario_day),
         patients=float(sum(len(w.patients) for w in model.wards)),
-        reporting_rate=ratio(summary["staff_reports"], summary["incidents"]),
-        harm_capture=ratio(summary["reported_adverse_events"], summary["adverse_events"]),
-        workaround_rate=ratio(summary["workarounds"], summary["obstacle_encounters"]),
-        true_compliance=1.0 - ratio(summary["workarounds"], summary["obstacle_encounters"]),
-        measured_compliance=ratio(summary["audited_compliant"],
-                                  summary["audited_encounters"]),
-        second_order_share=ratio(summary["second_order_responses"],
-                                 summary["obstacle_encounters"]),
         psychological_safety=mean(safety),
         trust_in_management=mean(trust),
         perceived_usefulness=mean([c.perceived_usefulness for c in staff]),
@@ -52,7 +44,6 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
         open_hazards=float(sum(len(w.hazards) for w in model.wards)),
         regulatory_time=regulatory,
         working_time=regulatory + care,
-        admin_time_share=ratio(regulatory, regulatory + care),
         report_backlog=float(sum(len(m.backlog) for m in model.ward_managers)),
         psychological_safety_sd=spread(safety),
         trust_sd=spread(trust),
@@ -61,6 +52,7 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
         manager_punitiveness=mean([m.punitiveness for m in model.ward_managers]),
         audit_readiness=mean([w.audit_readiness for w in model.wards]),
     )
+    summary.update(daily_ratios(summary))  # each ratio as `sim.metrics` declares it
     return summary
 
 
