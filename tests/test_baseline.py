@@ -16,6 +16,7 @@ from sim.evidence.targets import (
 from tests.helpers import summaries, values
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("target", LEVEL_TARGETS, ids=[t.quantity for t in LEVEL_TARGETS])
 def test_baseline_lands_in_published_range(target):
     (result,) = judge_levels([target], summaries())
@@ -32,12 +33,14 @@ def test_a_level_outside_its_range_fails():
     assert inside.passed
 
 
+@pytest.mark.validation
 def test_near_misses_reported_less_than_harm():
     """Evans 2006: near misses are reported at a lower rate than harm events."""
     for run in summaries():
         assert near_miss_reporting_ratio(run) < 1.0
 
 
+@pytest.mark.validation
 def test_workaround_harm_is_a_minority_of_preventable_harm():
     """Errors come from care; workarounds add risk to the care they touch (docs/ODD.md, 7.3),
     they are not extra care. Switching their excess risk off removes a minority of harm."""
@@ -49,6 +52,7 @@ def test_workaround_harm_is_a_minority_of_preventable_harm():
     assert low > 0.03 and high < 0.3
 
 
+@pytest.mark.validation
 def test_nurses_file_most_staff_reports():
     """Nurses file 70-88% of staff reports in Australian and US data (Evans 2006)."""
     from sim.model import HospitalModel

@@ -30,6 +30,7 @@ def fact_results():
     return dict(zip(FACT_BANDS, judge_bands(FACT_BANDS, runs), strict=True))
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("band", FACT_BANDS, ids=[f"{b.name}-{b.metric}" for b in FACT_BANDS])
 def test_fact_holds_as_a_paired_effect(band, fact_results):
     """F1 punitive management, F4 audits, F5 burden, F6 second-order solving and rule relief."""
@@ -45,6 +46,7 @@ def test_a_fact_band_fails_outside_its_range():
     assert not judge(band, 0.85, 0.8, 0.93)  # an interval that reaches past the range
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("measure", [reporting_paradox, feedback_decline, workaround_plateau],
                          ids=["f2-reporting-paradox", "f3-no-feedback", "f6-plateau"])
 def test_fact_that_needs_its_own_runs(measure):
@@ -56,6 +58,7 @@ def test_fact_that_needs_its_own_runs(measure):
                               f"measured {check.mean:.3f} ({check.low:.3f} to {check.high:.3f})")
 
 
+@pytest.mark.validation
 def test_m13_safer_feeling_wards_harm_fewer_patients_moderately():
     """Mardon 2010: culture measures relate to adverse events with betas of -0.15 to -0.41."""
     from sim.model import HospitalModel
@@ -70,6 +73,7 @@ def test_m13_safer_feeling_wards_harm_fewer_patients_moderately():
     assert -0.75 < np.corrcoef(safety, harm)[0, 1] < -0.05
 
 
+@pytest.mark.validation
 def test_burnout_has_consequences_leavers_and_vacancies_rise_under_burden():
     """Exhausted staff leave after a lag and vacancies raise workload (docs/ODD.md, 7.13)."""
     assert inside(paired_effect("leavers", "ratio", overrides=HEAVY_BURDEN), 1.02, 2.5)

@@ -11,7 +11,6 @@ from sim.evidence.bands import BANDS
 from sim.evidence.effects import judge, measure_bands, measure_stationarity
 from sim.experiment.jobs import replicate_seeds
 
-pytestmark = pytest.mark.slow
 SEEDS = replicate_seeds(1, 20)
 
 
@@ -20,6 +19,7 @@ def band_results():
     return {result.band: result for result in measure_bands(BANDS, SEEDS)}
 
 
+@pytest.mark.validation
 @pytest.mark.parametrize("band", BANDS, ids=[f"{b.name}-{b.metric}" for b in BANDS])
 def test_scenario_lands_in_its_published_band(band, band_results):
     result = band_results[band]
@@ -36,6 +36,7 @@ def test_judging_a_band_can_fail_in_both_directions():
     assert not judge(no_action, -0.05, -0.07, -0.03)
 
 
+@pytest.mark.validation
 def test_baseline_is_stationary_over_four_years():
     for result in measure_stationarity(replicate_seeds(1, 20), years=4):
         assert result.passed, f"{result.metric}: {result.changes}, trend {result.trend}"
