@@ -25,7 +25,7 @@ DAY_AT_LEAST_JS = """days => {
 }"""
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAY_DAYS, PLAY_BOUND_S = 100, 15.0
+PLAY_DAYS = 100
 SETTLE_MS = 500
 # Card titles: the page's own words, none of Mesa's defaults ("Information", "Time", ...).
 CARD_TITLES = {"Scenario", "Levers", "Interventions", "Side by side", "Random hospital"}
@@ -117,11 +117,9 @@ def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
             expect(status).to_contain_text(f"Warm-up day {day} of 90")
         expect(charts.locator("polyline.line").first).to_be_attached()
 
-        # Play keeps pace: 100 days take about 3 s here; the bound only catches a regression
-        # (a redraw grown slow, or Play redrawing every day again) on a loaded machine.
+        # Play runs on by itself (how fast is a benchmark: benchmarks/app_benchmark.py).
         played = play_for(page, PLAY_DAYS)
         assert played["days"] >= PLAY_DAYS
-        assert played["seconds"] < PLAY_BOUND_S, played
         expect(page.get_by_role("button", name="Play", exact=True)).to_be_enabled()
         page.wait_for_timeout(SETTLE_MS)  # a day Play had begun before the pause ends first
         day = int(status.inner_text().split(" of ")[0].split()[-1])
