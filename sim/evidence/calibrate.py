@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from sim.config import parameter_fields
 from sim.evidence.bands import Band, format_measure
 from sim.evidence.calibration_file import Calibration
 from sim.evidence.effects import band_variants, judge_bands, run_variants
@@ -110,8 +111,6 @@ class Fit:
 
 def current_values(calibration: Calibration) -> dict[str, float] | None:
     """The parameters' current defaults, if every one lies within its search bounds."""
-    from sim.config import parameter_fields
-
     fields = parameter_fields()
     values = {p.key: fields[p.key].default for p in calibration.parameters}
     inside = all(p.low <= values[p.key] <= p.high for p in calibration.parameters)

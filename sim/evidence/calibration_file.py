@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sim.config import STRUCTURAL_PARAMETERS, parameter_fields
 from sim.evidence.bands import BANDS, Band
 from sim.evidence.targets import LEVEL_BY_QUANTITY, LEVEL_TARGETS, LevelTarget
+from sim.scenario import load_scenario
 from sim.scenario.schema import (
     check_mapping,
     check_number,
@@ -99,8 +101,6 @@ def named(value: Any) -> str:
 
 
 def check_parameters(value: Any, where: str) -> tuple[FittedParameter, ...]:
-    from sim.config import STRUCTURAL_PARAMETERS, parameter_fields
-
     if not isinstance(value, list) or not value:
         raise fail(where, "parameters", f"expected a non-empty list of parameters to fit, got "
                    f"{show(value)}")
@@ -225,8 +225,6 @@ def check_no_clash(parameters: tuple[FittedParameter, ...], bands: tuple[Band, .
                    where: str) -> None:
     """A fitted value is a starting value of every run; a band's scenario that sets the same
     parameter from the start would silently lose its own value, so it is refused."""
-    from sim.scenario import load_scenario
-
     fitted = {parameter.key for parameter in parameters}
     for scenario in dict.fromkeys(band.scenario for band in bands):
         clash = sorted(fitted & set(load_scenario(scenario).changed_parameters()))

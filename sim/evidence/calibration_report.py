@@ -8,7 +8,12 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.config import parameter_fields
 from sim.evidence.calibrate import Fit
+from sim.evidence.figures import fit_figure, history_figure
+from sim.evidence.validation import git_commit
+from sim.scenario import load_scenario
+from sim.scenario.yaml_io import dump_yaml
 
 
 def rounded(value: float) -> float | int:
@@ -24,8 +29,6 @@ def write_csv(path: Path, rows: Sequence[dict]) -> None:
 
 
 def fitted_rows(result: Fit) -> list[dict]:
-    from sim.config import parameter_fields
-
     fields = parameter_fields()
     return [{"parameter": p.key, "fitted": rounded(result.best_values[p.key]),
              "search_low": p.low, "search_high": p.high, "default": fields[p.key].default,
@@ -63,9 +66,6 @@ def fit_markdown(result: Fit, command: str) -> str:
 
 def fitted_scenario(result: Fit, command: str, git: str) -> str:
     """The baseline scenario with the fitted values, resolved, with a header saying how."""
-    from sim.scenario import load_scenario
-    from sim.scenario.yaml_io import dump_yaml
-
     values = {key: rounded(value) for key, value in result.best_values.items()}
     scenario = load_scenario("baseline", values)
     when = dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -83,9 +83,6 @@ def fitted_scenario(result: Fit, command: str, git: str) -> str:
 
 
 def write_fit(folder: Path, result: Fit, command: str) -> None:
-    from sim.evidence.figures import fit_figure, history_figure
-    from sim.evidence.validation import git_commit
-
     write_csv(folder / "fitted_parameters.csv", fitted_rows(result))
     rows = [item.as_row() for item in result.best_achieved]
     write_csv(folder / "fit_report.csv", rows)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import morris, rbd_fast, sobol
 
 from sim.experiment.runner import RunRecord
 from sim.sweep.design import Design, derived_seed
@@ -78,15 +79,9 @@ def analyse(sweep: Sweep, design: Design, values: np.ndarray, seed: int) -> dict
         return {"names": names,
                 **{name: np.full(len(names), np.nan) for name in INDEX_COLUMNS[sweep.design]}}
     if sweep.design == "morris":
-        from SALib.analyze import morris
-
         return morris.analyze(design.problem, design.points, values, num_levels=sweep.levels,
                               seed=seed)
     if sweep.design == "sobol":
-        from SALib.analyze import sobol
-
         return sobol.analyze(design.problem, values, calc_second_order=sweep.second_order,
                              seed=seed)
-    from SALib.analyze import rbd_fast
-
     return rbd_fast.analyze(design.problem, design.points, values, seed=seed)

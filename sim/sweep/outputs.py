@@ -25,6 +25,7 @@ from sim.experiment.runner import RunRecord
 from sim.scenario.yaml_io import dump_yaml
 from sim.sweep.analysis import RANKED_BY, indices_table, point_means, runs_table
 from sim.sweep.design import Design
+from sim.sweep.figures import index_figures, phase_diagrams
 from sim.sweep.spec import NOT_IN_ALL, Sweep
 
 READINGS = {
@@ -110,8 +111,6 @@ def write_manifest(folder: Path, plan: dict[str, Any], *, backend: str, workers:
 
 def write_figures_and_readme(folder: Path, sweep: Sweep, design: Design, tables: SweepTables,
                              command: list[str]) -> None:
-    from sim.sweep.figures import index_figures, phase_diagrams
-
     figures = phase_diagrams(sweep, tables.means, folder)
     if tables.indices is not None:
         figures += index_figures(sweep, tables.indices, folder)
