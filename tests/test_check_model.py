@@ -13,6 +13,7 @@ from sim.evidence.targets import LEVEL_TARGETS
 from sim.evidence.validation import Finding, Validation, header_problems, report
 
 
+@pytest.mark.validation
 def test_quick_check_prints_every_check_and_writes_a_report(tmp_path, capsys):
     path = tmp_path / "VALIDATION.md"
     code = main(["check-model", "--quick", "--replicates", "2", "--workers", "2",
