@@ -109,7 +109,7 @@ def scenario_document(scenario: str, overrides: tuple[tuple[str, float], ...],
 
 
 def simulate_daily(scenario: str, overrides: tuple[tuple[str, float], ...], seed: int,
-                   days: int | None = None) -> Any:
+                   days: int | None = None) -> pd.DataFrame:
     """The daily metrics of one run of a (bundled or file) scenario, as a pandas DataFrame
     (a `day` column, then one column per metric)."""
     output = simulate_job(scenario_document(scenario, overrides, days), seed)
