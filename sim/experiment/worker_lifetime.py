@@ -56,10 +56,10 @@ def watch_command(command_pid: int, seconds: float = WATCH_SECONDS) -> None:
 
 
 def start_worker(command_pid: int) -> None:
-    """Initializer of a pool worker: stop signals are the command's to handle (it cancels the
-    work and stops the workers); the worker ends by itself if the command dies."""
-    for number in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
-        if number is not None:
-            signal.signal(number, signal.SIG_IGN)
+    """Initializer of a pool worker: Ctrl-C (sent to the whole terminal's process group) is
+    the command's to handle (it cancels the work and stops the workers); a terminate signal
+    ends the worker, as the pool expects when it stops workers; and the worker ends by itself
+    if the command dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     watch_command(command_pid)
