@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SMALL = """\
 name: small
 hospital: {wards: 2}
-run: {days: 60, burn_in: 10}
+run: {days: 40, burn_in: 10}
 """
 # Generous: the other core may be busy with another test run.
 WAIT_SECONDS = 120
@@ -80,7 +80,7 @@ def start_compare(tmp_path: Path, *options: str) -> tuple[subprocess.Popen, Path
     with log.open("w") as errors:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "run.py"), "compare", str(scenario), str(scenario),
-             "--replicates", "4", "--window", "30", "--quiet", "--out", str(out), *options],
+             "--replicates", "3", "--window", "30", "--quiet", "--out", str(out), *options],
             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
     return process, out, log
 
@@ -111,7 +111,7 @@ def test_a_terminate_or_hang_up_signal_stops_like_ctrl_c_and_leaves_nothing_runn
     assert wait_until_gone(process.pid) == []  # workers, fork server, resource tracker
     # The runs kept are finished by the hint's command.
     assert main(["compare", str(tmp_path / "small.yaml"), str(tmp_path / "small.yaml"),
-                 "--replicates", "4", "--window", "30", "--quiet", "--workers", "1",
+                 "--replicates", "3", "--window", "30", "--quiet", "--workers", "1",
                  "--resume", str(folder)]) == 0
     assert len(published(out)) == 1 and unfinished(out) == []
 
