@@ -20,6 +20,7 @@ from sim.scenario import Scenario, load_scenario
 from sim.scenario.sandbox import named_file
 from sim.scenario.schema import (
     PARAMETERS,
+    check_boolean,
     check_mapping,
     check_number,
     check_parameter,
@@ -187,9 +188,8 @@ def check_design(value: Any, where: str) -> tuple[str, dict[str, Any]]:
                                                 f"(Sobol' sequences balance at powers of 2), "
                                                 f"got {samples}")
         options["samples"] = int(samples)
-        second = mapping.get("second_order", False)
-        if not isinstance(second, bool):
-            raise fail(where, "design.second_order", f"expected true or false, got {show(second)}")
+        second = check_boolean(mapping.get("second_order", False), where,
+                               "design.second_order")
         if method == "sobol":
             options["second_order"] = second
     if method == "morris":
