@@ -16,7 +16,7 @@ import copy
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -42,7 +42,7 @@ class ScenarioLoader(yaml.SafeLoader):
     """SafeLoader that rejects a key repeated in the same mapping and reads YAML 1.1's
     base-60 numbers, bare-zero octals and yes/no/on/off as text (see the module docstring)."""
 
-    yaml_implicit_resolvers = {
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
         first: [(tag, pattern) for tag, pattern in resolvers
                 if tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG)]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
