@@ -86,10 +86,13 @@ def check_other_file(file: str, kind: str) -> bool:
     """Check a sweep or calibration file; print `ok` or its first problem. True if valid."""
     try:
         if kind == "sweep":
-            from sim.sweep.design import point_count
+            from sim.sweep.design import design_warning, point_count
             from sim.sweep.spec import load_sweep
 
             sweep = load_sweep(file)
+            warning = design_warning(sweep)
+            if warning:
+                print(f"warning: {file}: {warning}", file=sys.stderr)
             described = (f"sweep {sweep.name}: {point_count(sweep) * sweep.replicates:,} runs "
                          f"of a {sweep.design} design")
         else:
