@@ -53,8 +53,8 @@ def test_yes_and_on_are_refused_where_true_or_false_is_expected(tmp_path: Path) 
     path = scenario_file(tmp_path, "base: base.yaml\ndesign: {method: sobol, samples: 64, "
                          "second_order: on}\nparameters: {management.punitiveness: "
                          "{low: 0.1, high: 0.9}}\noutcomes: [adverse_events]\n", "sweep.yaml")
-    with pytest.raises(UsageError, match="design.second_order: expected true or false, got "
-                                         "text 'on' \\(write true or false"):
+    with pytest.raises(UsageError, match=r"design.second_order: expected true or false, got "
+                                         r"text 'on' \(write true or false"):
         load_sweep(path)
 
 
