@@ -20,7 +20,7 @@ import sys
 import threading
 from collections.abc import Iterator
 
-from sim.errors import Stopped, UsageError
+from sim.errors import Stopped, UsageError, WorkersLost
 
 # Each module defines `register(subparsers)`, adding its subcommands with `func=` defaults.
 COMMAND_MODULES = ("sim.cli.simulate", "sim.cli.validate", "sim.cli.experiment", "sim.cli.sweep",
@@ -122,6 +122,9 @@ def run_command(argv: list[str]) -> int:
     except KeyboardInterrupt as stop:
         print(stop_message(stop), file=sys.stderr)
         return exit_code(stop)
+    except WorkersLost as error:  # a command without a results folder to resume
+        print(f"error: {error}; nothing was written: run the command again", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:  # a bug or the environment: one line, details in a log
         return internal_error(error)
 

@@ -241,11 +241,8 @@ class DaskEvaluator(ExecutorEvaluator):
         the timeout, will never finish the runs."""
         if self.client.status not in ("running", "connecting", "newly-created"):
             raise WorkersLost(f"the Dask scheduler at {self.address} was lost")
-        try:
-            workers = len(self.client.scheduler_info().get("workers", {}))
-        except Exception:  # the connection is going: the next look decides
-            workers = 0
         now = time.monotonic()
+        workers = self.worker_count()
         if workers:
             self.without_workers_since = None
             return
@@ -254,6 +251,18 @@ class DaskEvaluator(ExecutorEvaluator):
         elif now - self.without_workers_since >= self.timeout:
             raise WorkersLost(f"the Dask cluster at {self.address} has had no workers for "
                               f"{self.timeout:g} s")
+
+    def worker_count(self) -> int:
+        """Workers the scheduler knows now; 0 if it does not answer within the timeout (a
+        silent scheduler is as good as none)."""
+        update = getattr(self.client, "_update_scheduler_info", None)
+        try:
+            if update is None:
+                return len(self.client.scheduler_info().get("workers", {}))
+            self.client.sync(update, n_workers=-1, callback_timeout=self.timeout)
+            return len(getattr(self.client, "_scheduler_identity", {}).get("workers", {}))
+        except Exception:  # the connection is going or the scheduler is silent
+            return 0
 
     def close(self) -> None:
         self.cancel_pending()
