@@ -6,7 +6,8 @@
 
 Each call runs exactly what the command line runs with the same options (the same checks,
 seeds, tables, figures and report), writes a results folder, and returns it with its tables as
-pandas DataFrames. Bad input raises `ValueError` with the command line's one-line message.
+pandas DataFrames. Every bad argument raises `ValueError` (`sim.errors.UsageError` is one)
+with the command line's one-line message.
 """
 
 from __future__ import annotations
@@ -74,38 +75,94 @@ class Results:
 
 
 def metric(name: str) -> Metric:
-    """The definition of one metric (label, unit, direction, minimum meaningful difference)."""
-    return METRIC_BY_NAME[name]
+    """The definition of one metric (label, unit, direction, minimum meaningful difference);
+    ValueError for a name that is not a metric."""
+    try:
+        return METRIC_BY_NAME[name]
+    except (KeyError, TypeError):
+        import difflib
+
+        close = difflib.get_close_matches(str(name), list(METRIC_BY_NAME), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else " (see docs/metrics.md)"
+        raise ValueError(f"metric: unknown metric {str(name)[:80]!r}{hint}") from None
 
 
 def run(scenario: str | Path, *, replicates: int = 10, seed: int = 1, days: int | None = None,
         window: int = 180, workers: int | None = None, dask: str | None = None,
-        out: str | Path = "outputs", overrides: Mapping[str, float] | None = None) -> Results:
+        out: str | Path = "outputs",
+        overrides: Mapping[str, float] | Iterable[str] | None = None) -> Results:
     """One scenario over many replicates, as `run.py run`."""
-    return execute(["run", str(scenario)], replicates=replicates, seed=seed, days=days,
-                   window=window, workers=workers, dask=dask, out=out, overrides=overrides)
+    return execute(["run", scenario_argument(scenario)], replicates=replicates, seed=seed,
+                   days=days, window=window, workers=workers, dask=dask, out=out,
+                   overrides=overrides)
 
 
 def compare(scenarios: Sequence[str | Path], *, replicates: int = 10, seed: int = 1,
             days: int | None = None, window: int = 180, workers: int | None = None,
             dask: str | None = None, out: str | Path = "outputs",
-            overrides: Mapping[str, float] | None = None) -> Results:
+            overrides: Mapping[str, float] | Iterable[str] | None = None) -> Results:
     """Scenarios compared with the first, paired by replicate, as `run.py compare`."""
-    return execute(["compare", *map(str, scenarios)], replicates=replicates, seed=seed,
-                   days=days, window=window, workers=workers, dask=dask, out=out,
+    if isinstance(scenarios, str | Path) or not isinstance(scenarios, Sequence):
+        raise ValueError("scenarios: expected a list of scenario files or bundled names, "
+                         f"got {type(scenarios).__name__}")
+    return execute(["compare", *map(scenario_argument, scenarios)], replicates=replicates,
+                   seed=seed, days=days, window=window, workers=workers, dask=dask, out=out,
                    overrides=overrides)
+
+
+def scenario_argument(scenario: object) -> str:
+    """A scenario file or bundled name as the command line takes it; ValueError otherwise (a
+    Scenario object must be saved first: its resolved YAML is `scenario.to_yaml()`)."""
+    if not isinstance(scenario, str | Path):
+        raise ValueError(f"scenario: expected a scenario file or a bundled name such as "
+                         f"'baseline', got {type(scenario).__name__} (save a Scenario with "
+                         "Path('mine.yaml').write_text(scenario.to_yaml()) and pass the path)")
+    text = str(scenario)
+    return os.path.join(".", text) if text.startswith("-") else text  # not an option
+
+
+def override_options(overrides: object) -> list[str]:
+    """`--set` options from a mapping, or from a list of 'key=value' texts or pairs."""
+    if overrides is None:
+        return []
+    items = overrides.items() if isinstance(overrides, Mapping) else overrides
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise ValueError("overrides: expected a mapping such as {'management.punitiveness': "
+                         "0.2} or a list of 'key=value' texts, got "
+                         f"{type(overrides).__name__}")
+    options = []
+    for item in items:
+        if isinstance(item, str):
+            options += ["--set", item]
+        elif isinstance(item, tuple | list) and len(item) == 2:
+            options += ["--set", f"{item[0]}={item[1]}"]
+        else:
+            raise ValueError(f"overrides: expected 'key=value' texts or (key, value) pairs, "
+                             f"got {type(item).__name__}")
+    return options
+
+
+def worker_count(workers: object) -> int:
+    """Local workers: None means one per core; anything else must be a whole number >= 1."""
+    if workers is None:
+        return os.cpu_count() or 1
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers: expected a whole number of at least 1 (or None for one "
+                         f"per core), got {workers!r}")
+    return workers
 
 
 def command_options(*, replicates: int, seed: int, days: int | None, window: int,
                     workers: int | None, dask: str | None, out: str | Path,
-                    overrides: Mapping[str, float] | None) -> list[str]:
+                    overrides: object) -> list[str]:
+    if not isinstance(out, str | Path):
+        raise ValueError(f"out: expected a folder path, got {type(out).__name__}")
+    # `--out=...`: a folder named like an option (`-weird`) is still a folder.
     options = ["--replicates", str(replicates), "--seed", str(seed), "--window", str(window),
-               "--workers", str(workers or os.cpu_count() or 1), "--out", str(out), "--quiet"]
+               "--workers", str(worker_count(workers)), f"--out={out}", "--quiet"]
     options += ["--days", str(days)] if days is not None else []
-    options += ["--dask", dask] if dask else []
-    for key, value in (overrides or {}).items():
-        options += ["--set", f"{key}={value}"]
-    return options
+    options += [f"--dask={dask}"] if dask else []
+    return options + override_options(overrides)
 
 
 def execute(command: list[str], **options: object) -> Results:

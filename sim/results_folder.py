@@ -35,6 +35,11 @@ MAX_LABEL_BYTES = 80
 # An unfinished folder or file without a lock is someone's claim in progress for a moment
 # only; older than this, it was left by a command that ended before locking (or an old one).
 CLAIM_GRACE_SECONDS = 60
+# Paths are limited to 4,096 bytes on Linux. The results folder's name (the unfinished prefix,
+# a timestamp, a label of at most MAX_LABEL_BYTES and a counter) and the longest names written
+# inside it (runs/.partial-... files, figures) need this much room below the output folder.
+MAX_PATH_BYTES = 4096
+ROOM_FOR_RESULTS_BYTES = 400
 
 
 def safe_name(label: str, max_bytes: int = MAX_LABEL_BYTES) -> str:
@@ -64,6 +69,7 @@ def check_output_folder(parent: Path, option: str = "--out") -> None:
     """
     parent = Path(parent)
     shown = f"{option} {parent}"
+    check_path_length(parent, shown)
     try:
         existing = parent
         while not existing.exists():
@@ -76,10 +82,25 @@ def check_output_folder(parent: Path, option: str = "--out") -> None:
         if not os.access(existing, os.W_OK | os.X_OK):
             what = "folder" if existing == parent else f"folder {existing}"
             raise UsageError(f"{shown}: cannot write in this {what} (permission denied)")
+    except UsageError:
+        raise
     except OSError as error:  # e.g. a name too long for the file system
         raise UsageError(f"{shown}: not a usable folder ({reason(error)})") from None
     except ValueError:  # a NUL character in the path
         raise UsageError(f"{shown}: not a usable folder name") from None
+
+
+def check_path_length(parent: Path, shown: str) -> None:
+    """Refuse an output folder so deep that the results written inside would not fit in a
+    path, before anything is simulated (they would fail only at the figures)."""
+    try:
+        length = len(os.fsencode(os.path.abspath(parent)))
+    except (OSError, ValueError):
+        return  # a NUL character or the like: the checks that follow name it
+    limit = MAX_PATH_BYTES - ROOM_FOR_RESULTS_BYTES
+    if length > limit:
+        raise UsageError(f"{shown[:60]}...: the path is {length:,} bytes long; at most "
+                         f"{limit:,} leave room for the results folder and its files")
 
 
 def make_output_folder(parent: Path, option: str = "--out") -> None:
@@ -109,7 +130,7 @@ class UnfinishedFolder:
         make_output_folder(parent, option)
         for number in itertools.count(1):
             name = timestamped_name(label, number)
-            if (parent / name).exists():
+            if os.path.lexists(parent / name):  # a dangling link holds the name too
                 continue
             path = parent / f"{UNFINISHED_PREFIX}{name}"
             try:
@@ -125,17 +146,24 @@ class UnfinishedFolder:
         raise AssertionError("unreachable")
 
     @classmethod
-    def reopen(cls, path: Path, option: str = "--resume") -> Self:
-        """Lock an existing unfinished folder again, to finish it."""
+    def reopen(cls, path: Path, option: str = "--resume", needs: str | None = None) -> Self:
+        """Lock an existing unfinished folder again, to finish it; `needs` is a file it must
+        hold to be worth resuming (checked before anything is written into it)."""
         path = Path(path)
         hidden = path.with_name(UNFINISHED_PREFIX + path.name)
         if not path.name.startswith(UNFINISHED_PREFIX) and hidden.is_dir():
             path = hidden  # the user gave the name the results will have
+        if path.is_symlink():
+            raise UsageError(f"{option} {path}: a link, not an unfinished results folder "
+                             "(give the folder itself)")
         if not path.is_dir():
             raise UsageError(f"{option} {path}: no such unfinished results folder")
         if not path.name.startswith(UNFINISHED_PREFIX):
             raise UsageError(f"{option} {path}: not an unfinished results folder (those are "
                              f"named {UNFINISHED_PREFIX}...; `run.py unfinished` lists them)")
+        if needs is not None and not (path / needs).is_file():
+            raise UsageError(f"{option} {path}: not a resumable experiment (no {needs}); "
+                             "remove it with `run.py unfinished --remove`")
         lock = take_lock(path, create=False)
         if lock is None:
             raise UsageError(f"{option} {path}: in use by a command that is still running")
@@ -146,7 +174,7 @@ class UnfinishedFolder:
         base = self.final_name
         for number in itertools.count(1):
             final = self.path.with_name(base if number == 1 else f"{base}-{number}")
-            if final.exists():
+            if os.path.lexists(final):  # a dangling link holds the name too
                 continue
             try:
                 os.rename(self.path, final)
@@ -173,14 +201,17 @@ class UnfinishedFolder:
         self.release()
 
 
-def take_lock(folder: Path, *, create: bool = True) -> IO[bytes] | None:
-    """The folder's lock, held until the file is closed; None if another process holds it."""
+def take_lock(folder: Path, *, create: bool = True, adopt: bool = True) -> IO[bytes] | None:
+    """The folder's lock, held until the file is closed; None if another process holds it
+    (or, unless `adopt`, if the folder has no lock file: nothing is written then)."""
     path = folder / LOCK_FILE
     try:
         handle = open(path, "ab" if create else "rb")  # noqa: SIM115 (held for the folder's life)
     except FileNotFoundError:
-        if create:
-            raise
+        if create or not adopt:
+            if create:
+                raise
+            return None
         handle = open(path, "ab")  # noqa: SIM115 (a folder left by an older version)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -191,7 +222,10 @@ def take_lock(folder: Path, *, create: bool = True) -> IO[bytes] | None:
 
 
 def is_stale(path: Path) -> bool:
-    """True if no running command works in this unfinished folder (or partial file)."""
+    """True if no running command works in this unfinished folder (or partial file). A link
+    named like one is never a command's: commands create real folders."""
+    if path.is_symlink():
+        return True
     lock_path = path / LOCK_FILE
     try:
         locked_folder = path.is_dir() and lock_path.exists()
@@ -222,10 +256,13 @@ def remove_unfinished(path: Path) -> bool:
     """Remove a stale unfinished folder or file, holding its lock meanwhile; False if in use."""
     if not is_stale(path):
         return False
-    if not path.is_dir():
-        path.unlink(missing_ok=True)
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)  # a link goes, never what it points to
         return True
-    lock = take_lock(path, create=False)
+    if not (path / LOCK_FILE).exists():  # never locked: a claim that ended at once
+        shutil.rmtree(path)
+        return True
+    lock = take_lock(path, create=False, adopt=False)
     if lock is None:
         return False
     with lock:

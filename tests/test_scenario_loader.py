@@ -406,7 +406,7 @@ def test_parse_override(text, expected):
     ("punitiveness=0.2", "did you mean 'management.punitiveness'?"),
     ("management.punitiveness", "expected KEY=VALUE"),
     ("management.punitiveness=2", "management.punitiveness: out of range"),
-    ("management.punitiveness=yes", "expected a number, got true"),
+    ("management.punitiveness=yes", "expected a number, got text 'yes' (some YAML readers"),
     ("management.punitiveness=", "expected a number, got nothing"),
     ("hospital.wards=2.5", "hospital.wards: expected a whole number, got 2.5"),
     ("run.days=nan", "expected a whole number"),

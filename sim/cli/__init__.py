@@ -6,16 +6,21 @@ Exit codes:
          internal error (one line on screen, the traceback in a log file it names); for
          check-model, a check of the model failed
     2    bad input or usage (one clear line, nothing simulated or written)
-    130  interrupted (Ctrl-C); finished runs are kept for --resume
+    128+N  stopped by signal N: 130 Ctrl-C (SIGINT), 143 SIGTERM (`kill`, `timeout`, a job
+         scheduler), 129 SIGHUP (the terminal closed); finished runs are kept for --resume
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 
-from sim.errors import UsageError
+from sim.errors import Stopped, UsageError, WorkersLost
 
 # Each module defines `register(subparsers)`, adding its subcommands with `func=` defaults.
 COMMAND_MODULES = ("sim.cli.simulate", "sim.cli.validate", "sim.cli.experiment", "sim.cli.sweep",
@@ -29,6 +34,16 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{self.prog}: {message}")
 
+    def _get_value(self, action: argparse.Action, arg_string: str) -> object:
+        # An option's type check raises UsageError with its own one-line message; argparse
+        # would replace it with "invalid value" (it catches every ValueError).
+        try:
+            return super()._get_value(action, arg_string)
+        except argparse.ArgumentError as error:
+            if isinstance(error.__context__, UsageError):
+                raise error.__context__ from None
+            raise
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="run.py", description=(
@@ -36,15 +51,63 @@ def build_parser() -> argparse.ArgumentParser:
         "defaults."), epilog=(
         "exit codes: 0 success; 1 runs failed, results could not be written or an internal "
         "error (see the log named), or a check-model check failed; 2 bad input; "
-        "130 interrupted"))
+        "128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP)"))
     subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)
     return parser
 
 
+# Signals that stop a command as Ctrl-C does: `kill`, `timeout` and job schedulers send
+# SIGTERM; a closed terminal sends SIGHUP.
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+
+
+def exit_code(stop: KeyboardInterrupt) -> int:
+    """128 + the number of the signal that stopped the command (130 for Ctrl-C)."""
+    return 128 + getattr(stop, "signal_number", signal.SIGINT)
+
+
+def stop_message(stop: KeyboardInterrupt) -> str:
+    number = getattr(stop, "signal_number", signal.SIGINT)
+    return "interrupted" if number == signal.SIGINT else \
+        f"stopped by {signal.Signals(number).name}"
+
+
+@contextlib.contextmanager
+def stop_signals_as_interrupts() -> Iterator[None]:
+    """While a command runs, SIGTERM and SIGHUP raise `Stopped` as Ctrl-C raises
+    KeyboardInterrupt, so that they clean up and say how to resume the same way. Only the main
+    thread can install handlers; elsewhere (a notebook's worker thread) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(number: int, frame: object) -> None:
+        for other in STOP_SIGNALS:  # a second signal must not cut the clean-up short
+            signal.signal(other, signal.SIG_IGN)
+        raise Stopped(number)
+
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    try:
+        with stop_signals_as_interrupts():
+            return run_command(argv)
+    except KeyboardInterrupt as stop:  # a signal between the command's end and the return
+        print(stop_message(stop), file=sys.stderr)
+        return exit_code(stop)
+
+
+def run_command(argv: list[str]) -> int:
     try:
         parser = build_parser()
         arguments = parser.parse_args(argv)
@@ -56,9 +119,12 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as stop:
+        print(stop_message(stop), file=sys.stderr)
+        return exit_code(stop)
+    except WorkersLost as error:  # a command without a results folder to resume
+        print(f"error: {error}; nothing was written: run the command again", file=sys.stderr)
+        return EXIT_FAILED
     except Exception as error:  # a bug or the environment: one line, details in a log
         return internal_error(error)
 

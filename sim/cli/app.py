@@ -133,16 +133,20 @@ def serve(arguments: argparse.Namespace) -> int:
     if host not in LOOPBACK:
         print("Anyone on this network who can reach this computer can open the page.",
               flush=True)
-    server = subprocess.Popen(server_command(host, port), env=server_environment(), cwd=ROOT)
-    # Stopping this command (Ctrl+C, or a terminate signal) stops the server with it.
-    previous = signal.signal(signal.SIGTERM, stop_on_terminate)
+    # Stopping this command (Ctrl+C, or a terminate or hang-up signal, which `run.py` turns
+    # into the same interrupt) stops the server with it; a command killed outright takes the
+    # server with it too (the kernel's parent-death signal).
+    server = subprocess.Popen(server_command(host, port), env=server_environment(), cwd=ROOT,
+                              preexec_fn=server_dies_with_parent)
     try:
         code = server.wait()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
+        from sim.cli import exit_code
+
         print("Stopped the page.")
-        return 0
+        return 0 if getattr(stop, "signal_number", signal.SIGINT) == signal.SIGINT \
+            else exit_code(stop)
     finally:
-        signal.signal(signal.SIGTERM, previous)
         if server.poll() is None:
             server.terminate()
             try:
@@ -157,8 +161,11 @@ def serve(arguments: argparse.Namespace) -> int:
     return 0
 
 
-def stop_on_terminate(signal_number: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def server_dies_with_parent() -> None:
+    """In the server's process, before it starts: end when this command ends."""
+    from sim.experiment.worker_lifetime import die_with_parent
+
+    die_with_parent(signal.SIGTERM)
 
 
 def export_animation(arguments: argparse.Namespace) -> int:

@@ -16,10 +16,10 @@ from typing import Any, Self
 from sim.cli.checks import note_stale_folders
 from sim.cli.error_log import one_line, write_error_log
 from sim.cli.experiment import print_error, resume_hint
-from sim.errors import UsageError
+from sim.errors import UsageError, WorkersLost
 from sim.experiment.evaluators import Evaluator, make_evaluator
 from sim.experiment.jobs import Job, RunOutput, make_jobs, replicate_seeds
-from sim.experiment.run_store import DECISIVE, RunStore, plan_difference
+from sim.experiment.run_store import DECISIVE, PLAN_FILE, RunStore, plan_difference
 from sim.experiment.runner import ExperimentResults, run_experiment
 from sim.results_folder import UnfinishedFolder, check_output_folder, reason
 
@@ -85,7 +85,7 @@ class Session:
                 raise
 
     def reopen(self, path: Path) -> None:
-        self.folder = self.stack.enter_context(UnfinishedFolder.reopen(path))
+        self.folder = self.stack.enter_context(UnfinishedFolder.reopen(path, needs=PLAN_FILE))
         self.store = self.store_class(self.folder.path)
         stored = self.store.read_plan()
         difference = plan_difference(stored, self.plan, self.decisive)
@@ -94,7 +94,8 @@ class Session:
             raise UsageError(f"--resume {self.folder.path}: this command would give different "
                              f"results ({difference}); it was started by: {started_by}")
         self.plan = stored  # the original command and start time describe the results
-        self.finished = self.store.finished(self.jobs)
+        lengths = [(s.config.run.burn_in, s.config.run.days) for s in self.scenarios]
+        self.finished = self.store.finished(self.jobs, lengths)
 
     @property
     def resume_hint(self) -> str:
@@ -111,10 +112,17 @@ class Session:
         self.announce()
         try:
             return self.execute()
-        except KeyboardInterrupt:
-            print(f"interrupted: {self.store.count()} of {len(self.jobs)} runs are kept in "
-                  f"{self.folder.path}; to finish them: {self.resume_hint}", file=sys.stderr)
-            return 130
+        except KeyboardInterrupt as stop:
+            from sim.cli import exit_code, stop_message
+
+            print(f"{stop_message(stop)}: {self.store.count()} of {len(self.jobs)} runs are kept "
+                  f"in {self.folder.path}; to finish them: {self.resume_hint}", file=sys.stderr)
+            return exit_code(stop)
+        except WorkersLost as error:
+            print_error(f"{error}; nothing was published: the {self.store.count()} of "
+                        f"{len(self.jobs)} runs finished so far are kept in {self.folder.path}; "
+                        f"to finish them: {self.resume_hint}")
+            return 1
         except RunNotKept as error:
             print_error(f"cannot write to {self.folder.path} ({error}); the "
                         f"{self.store.count()} runs finished so far are kept there: free some "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from sim.cli.checks import MAX_REPLICATES, check_overrides, seed_number, whole_number
@@ -52,7 +53,7 @@ def canonical_command(args: argparse.Namespace) -> list[str]:
 
 def sweep_command(args: argparse.Namespace) -> int:
     from sim.cli.sweep_session import SweepSession
-    from sim.sweep.design import make_design
+    from sim.sweep.design import design_warning, make_design
     from sim.sweep.runner import sweep_plan
     from sim.sweep.spec import SweepOptions, load_sweep
 
@@ -60,6 +61,9 @@ def sweep_command(args: argparse.Namespace) -> int:
     options = SweepOptions(args.replicates, args.seed, args.days, args.window,
                            tuple(args.overrides))
     sweep = load_sweep(args.file, options)
+    warning = design_warning(sweep)
+    if warning:
+        print(f"warning: {args.file}: {warning}", file=sys.stderr)
     design = make_design(sweep)
     # The session reads these like `compare` options.
     args.replicates, args.seed, args.window = sweep.replicates, sweep.seed, sweep.window

@@ -34,6 +34,8 @@ def describe(path: Path) -> str:
     from sim.experiment.run_store import PLAN_FILE, RunStore
     from sim.sweep.runner import SweepStore
 
+    if path.is_symlink():
+        return "a link, nothing to resume (--remove deletes the link, not what it points to)"
     if not path.is_dir():
         return "a partial file, nothing to resume"
     try:

@@ -63,6 +63,10 @@ def validate_files(arguments: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
+# Keys only a sweep file has (a scenario has none of them).
+SWEEP_ONLY_KEYS = {"design", "base", "parameters", "outcomes", "exclude", "span"}
+
+
 def file_kind(file: str) -> str:
     """`sweep`, `calibration` or `scenario`, from the file's top-level keys."""
     from sim.scenario.yaml_io import read_yaml_file
@@ -71,10 +75,10 @@ def file_kind(file: str) -> str:
         data = read_yaml_file(Path(file), file)
     except UsageError:
         return "scenario"  # unreadable: the scenario checks say why, with every problem
-    if isinstance(data, dict) and "design" in data:
-        return "sweep"
-    if isinstance(data, dict) and "targets" in data:
+    if isinstance(data, dict) and "targets" in data and "design" not in data:
         return "calibration"
+    if isinstance(data, dict) and SWEEP_ONLY_KEYS & set(data):
+        return "sweep"  # its checks say what is missing (a sweep without `design:`, say)
     return "scenario"
 
 
@@ -82,10 +86,13 @@ def check_other_file(file: str, kind: str) -> bool:
     """Check a sweep or calibration file; print `ok` or its first problem. True if valid."""
     try:
         if kind == "sweep":
-            from sim.sweep.design import point_count
+            from sim.sweep.design import design_warning, point_count
             from sim.sweep.spec import load_sweep
 
             sweep = load_sweep(file)
+            warning = design_warning(sweep)
+            if warning:
+                print(f"warning: {file}: {warning}", file=sys.stderr)
             described = (f"sweep {sweep.name}: {point_count(sweep) * sweep.replicates:,} runs "
                          f"of a {sweep.design} design")
         else:

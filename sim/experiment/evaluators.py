@@ -5,24 +5,34 @@ An evaluator is a context manager with `evaluate(function, arguments)`, which yi
 error message rather than an exception, so that the other runs carry on. Three backends:
 in this process (one worker), a local process pool, and an existing Dask distributed cluster
 through its `concurrent.futures` executor.
+
+Losing the workers is not a failed run: a pool process killed (by the system when memory runs
+out, say), a Dask scheduler gone or a cluster left with no workers raises `WorkersLost`, so
+the command stops as on a full disk, keeping the runs finished so far for `--resume`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import logging
 import multiprocessing
-import signal
+import os
+import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
-from sim.errors import UsageError
+from sim.errors import UsageError, WorkersLost
+from sim.experiment.worker_lifetime import start_worker
 
 PRELOAD = ["sim.experiment.jobs", "sim.scenario", "sim.model"]
-# How long a Dask scheduler has to answer before the address is refused.
+# How long a Dask scheduler has to answer before the address is refused, and how long a
+# running cluster may be out of reach or without workers before the command stops.
 DASK_TIMEOUT_SECONDS = 10.0
+# How often a wait for the next finished run looks at the workers.
+POLL_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -100,23 +110,46 @@ class ExecutorEvaluator(Evaluator):
         index_of = {self.executor.submit(function, *args): index
                     for index, args in enumerate(arguments)}
         self.pending = list(index_of)
-        for future in cf.as_completed(index_of):
-            error = future.exception()
-            if error is None:
-                yield Outcome(index_of[future], future.result())
-            else:
-                yield failure(index_of[future], error)
+        waiting: set[cf.Future] = set(index_of)
+        while waiting:
+            done, waiting = cf.wait(waiting, timeout=POLL_SECONDS,
+                                    return_when=cf.FIRST_COMPLETED)
+            if not done:
+                self.check_workers()
+            for future in sorted(done, key=index_of.__getitem__):
+                yield self.outcome(index_of[future], future)
         self.pending = []
+
+    def outcome(self, index: int, future: cf.Future) -> Outcome:
+        try:
+            error = future.exception()
+        except cf.CancelledError:  # only the executor cancels: it was shut down or lost
+            raise WorkersLost(self.lost_workers(None)) from None
+        if error is None:
+            return Outcome(index, future.result())
+        if self.is_lost(error):
+            raise WorkersLost(self.lost_workers(error)) from error
+        return failure(index, error)
+
+    def is_lost(self, error: BaseException) -> bool:
+        """True if `error` means the workers were lost, not that the run failed."""
+        return isinstance(error, cf.BrokenExecutor | cf.CancelledError)
+
+    def lost_workers(self, error: BaseException | None) -> str:
+        return "the workers were lost" + (f" ({one_line(error)})" if error else "")
+
+    def check_workers(self) -> None:
+        """Called while no run has finished for a while: raise WorkersLost if no worker is
+        left to finish them."""
+        return None
+
+    def unfinished(self) -> bool:
+        return any(not future.done() for future in self.pending)
 
     def cancel_pending(self) -> None:
         # Interrupted or failed mid-way: do not start runs nobody will read.
         for future in self.pending:
             future.cancel()
-
-
-def ignore_interrupts() -> None:
-    """Pool workers leave Ctrl-C to the parent, which cancels the work and cleans up."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class ProcessPoolEvaluator(ExecutorEvaluator):
@@ -136,9 +169,20 @@ class ProcessPoolEvaluator(ExecutorEvaluator):
             # Import the model once in the server; workers fork from it ready to run.
             context.set_forkserver_preload(PRELOAD)
         self.executor = cf.ProcessPoolExecutor(self.workers, mp_context=context,
-                                               initializer=ignore_interrupts)
+                                               initializer=start_worker,
+                                               initargs=(os.getpid(),))
+
+    def lost_workers(self, error: BaseException | None) -> str:
+        return ("a worker process was killed (by the system when memory ran out, or by a "
+                "signal)")
 
     def close(self) -> None:
+        if self.unfinished():
+            # Stopped or failed mid-way: nobody will read the runs still going, so their
+            # workers are stopped now rather than left to finish them.
+            self.cancel_pending()
+            for process in list(getattr(self.executor, "_processes", {}).values()):
+                process.kill()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -174,11 +218,65 @@ class DaskEvaluator(ExecutorEvaluator):
         except BaseException:
             self.client.close()  # an unclosed client holds the process for its timeout at exit
             raise
+        self.without_workers_since: float | None = None
+        # A lost scheduler is reported in one line with the resume command; distributed's
+        # own tracebacks about the lost connection would bury it.
+        self.quieted = {name: logging.getLogger(name).level for name in DASK_LOGGERS}
+        for name in DASK_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
+    def is_lost(self, error: BaseException) -> bool:
+        from distributed import KilledWorker
+
+        # KilledWorker: every worker that took the run died (killed, or out of memory).
+        return (super().is_lost(error) or isinstance(error, KilledWorker)
+                or self.client.status not in ("running", "connecting", "newly-created"))
+
+    def lost_workers(self, error: BaseException | None) -> str:
+        return f"the Dask cluster at {self.address} was lost" + (
+            f" ({one_line(error)})" if error is not None and one_line(error) != "" else "")
+
+    def check_workers(self) -> None:
+        """A cluster whose scheduler has gone, or which has had no worker for longer than
+        the timeout, will never finish the runs."""
+        if self.client.status not in ("running", "connecting", "newly-created"):
+            raise WorkersLost(f"the Dask scheduler at {self.address} was lost")
+        now = time.monotonic()
+        workers = self.worker_count()
+        if workers:
+            self.without_workers_since = None
+            return
+        if self.without_workers_since is None:
+            self.without_workers_since = now
+        elif now - self.without_workers_since >= self.timeout:
+            raise WorkersLost(f"the Dask cluster at {self.address} has had no workers for "
+                              f"{self.timeout:g} s")
+
+    def worker_count(self) -> int:
+        """Workers the scheduler knows now; 0 if it does not answer within the timeout (a
+        silent scheduler is as good as none)."""
+        update = getattr(self.client, "_update_scheduler_info", None)
+        try:
+            if update is None:
+                return len(self.client.scheduler_info().get("workers", {}))
+            self.client.sync(update, n_workers=-1, callback_timeout=self.timeout)
+            return len(getattr(self.client, "_scheduler_identity", {}).get("workers", {}))
+        except Exception:  # the connection is going or the scheduler is silent
+            return 0
 
     def close(self) -> None:
         self.cancel_pending()
-        self.executor.shutdown(wait=False)
-        self.client.close()
+        try:
+            self.executor.shutdown(wait=False)
+            self.client.close(timeout=self.timeout)
+        except Exception:  # a lost scheduler: nothing is left to close
+            pass
+        finally:
+            for name, level in getattr(self, "quieted", {}).items():
+                logging.getLogger(name).setLevel(level)
+
+
+DASK_LOGGERS = ("distributed", "distributed.client", "distributed.batched", "tornado")
 
 
 def one_line(error: BaseException) -> str:

@@ -11,10 +11,12 @@ order, a resumed experiment ends byte-identical to an uninterrupted one.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,28 +100,29 @@ class RunStore:
             Path(temporary).unlink(missing_ok=True)
             raise
 
-    def finished(self, jobs: list[Job]) -> dict[int, RunOutput]:
+    def finished(self, jobs: list[Job],
+                 lengths: Sequence[tuple[int, int]] | None = None) -> dict[int, RunOutput]:
         """The runs already on disk, by job index; damaged or mismatched files are ignored
-        (those runs simply run again)."""
+        (those runs simply run again). `lengths` holds each scenario's (burn-in, days): a run
+        file whose days are not exactly those is damaged too."""
         done: dict[int, RunOutput] = {}
         for job in jobs:
-            output = self.load(job)
+            expected = None if lengths is None else run_days(*lengths[job.scenario])
+            output = self.load(job, expected)
             if output is not None:
                 done[job.index] = output
         return done
 
-    def load(self, job: Job) -> RunOutput | None:
+    def load(self, job: Job, expected_days: np.ndarray | None = None) -> RunOutput | None:
         path = self.runs / f"{job.index}.npz"
         try:
             with np.load(path, allow_pickle=False) as data:
                 same_job = (int(data["seed"]), int(data["scenario"]),
                             int(data["replicate"])) == (job.seed, job.scenario, job.replicate)
-                values = data["values"]
-                if not same_job or values.ndim != 2 or values.shape[1] != len(METRIC_NAMES):
-                    return None
-                return RunOutput(data["days"], values, float(data["seconds"]))
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+                output = RunOutput(data["days"], data["values"], float(data["seconds"]))
+        except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError):
             return None
+        return output if same_job and whole_run(output, expected_days) else None
 
     def count(self) -> int:
         """Finished runs on disk."""
@@ -133,6 +136,26 @@ class RunStore:
         """Remove the plan and run files once the results are written in full."""
         shutil.rmtree(self.runs, ignore_errors=True)
         (self.folder / PLAN_FILE).unlink(missing_ok=True)
+
+
+def run_days(burn_in: int, days: int) -> np.ndarray:
+    """The scenario days of a run's daily table: burn-in days count up to 0, then 1..days."""
+    return np.arange(1 - burn_in, days + 1, dtype=np.int64)
+
+
+def whole_run(output: RunOutput, expected_days: np.ndarray | None = None) -> bool:
+    """True if a run read back from disk has the shape of a real run: consecutive days, one
+    row of every metric per day, and (if known) exactly the expected days."""
+    days, values = output.days, output.values
+    if days.ndim != 1 or not np.issubdtype(days.dtype, np.integer):
+        return False
+    if values.ndim != 2 or values.shape != (len(days), len(METRIC_NAMES)):
+        return False
+    if not np.issubdtype(values.dtype, np.floating) or not math.isfinite(output.seconds):
+        return False
+    if expected_days is not None and not np.array_equal(days, expected_days):
+        return False
+    return len(days) > 0 and bool(np.all(np.diff(days) == 1))
 
 
 def write_atomically(path: Path, content: bytes) -> None:

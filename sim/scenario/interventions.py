@@ -9,12 +9,16 @@ Three kinds, told apart by their keys (or an explicit `kind:`):
 - trigger: `set:` changes that fire once, the first day a condition on the daily data holds
   (`when:`), optionally lasting `duration` days.
 
-Days are scenario days: day 1 is the first day after burn-in.
+Days are scenario days: day 1 is the first day after burn-in. Timings (`start`, `end`, `ramp`,
+`duration`) are whole numbers of days, or a duration written as text, `3 months`, `6 weeks` or
+`10 days`, converted to the nearest whole day with a month of DAYS_PER_MONTH days (the mean
+Gregorian month, 365.25 / 12) and a week of 7; `start: 3 months` is scenario day 91.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +48,9 @@ CONDITION_KEYS = ("metric", "per", "window", "above", "below")
 MAX_INTERVENTIONS = 200
 MAX_DAY = 3650
 DAY_UNIT = "scenario day; day 1 is the first day after burn-in"
+DAYS_PER_MONTH = 365.25 / 12  # 30.4375: the mean month of the Gregorian calendar
+DAYS_PER_UNIT = {"day": 1.0, "week": 7.0, "month": DAYS_PER_MONTH}
+DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(day|week|month)s?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -183,17 +190,14 @@ def check_fields(item: Mapping[Any, Any], where: str, path: str) -> dict[str, An
         elif key == "description":
             checked[key] = check_text(value, where, here)
         elif key == "start":
-            checked[key] = check_number(value, where, here, whole=True, low=1, high=MAX_DAY,
-                                        unit=DAY_UNIT)
+            checked[key] = check_days(value, where, here, low=1, high=MAX_DAY, unit=DAY_UNIT)
         elif key == "end":
-            checked[key] = check_number(value, where, here, whole=True, low=2, high=MAX_DAY + 1,
-                                        unit=DAY_UNIT)
+            checked[key] = check_days(value, where, here, low=2, high=MAX_DAY + 1,
+                                      unit=DAY_UNIT)
         elif key == "ramp":
-            checked[key] = check_number(value, where, here, whole=True, low=0, high=MAX_DAY,
-                                        unit="days")
+            checked[key] = check_days(value, where, here, low=0, high=MAX_DAY, unit="days")
         elif key == "duration":
-            checked[key] = check_number(value, where, here, whole=True, low=1, high=MAX_DAY,
-                                        unit="days")
+            checked[key] = check_days(value, where, here, low=1, high=MAX_DAY, unit="days")
         elif key == "set":
             checked[key] = check_changes(value, where, here)
         elif key == "shock":
@@ -201,6 +205,22 @@ def check_fields(item: Mapping[Any, Any], where: str, path: str) -> dict[str, An
         else:
             checked[key] = check_condition(value, where, here)
     return checked
+
+
+def check_days(value: Any, where: str, path: str, *, low: int, high: int, unit: str) -> int:
+    """A timing in whole days: a whole number, or text such as `3 months`, `6 weeks` or
+    `10 days` (rounded to the nearest day; a month is DAYS_PER_MONTH days)."""
+    if isinstance(value, str):
+        match = DURATION.match(value)
+        if match is None:
+            raise fail(where, path, f"expected a whole number of days or a duration such as "
+                       f"'3 months', '6 weeks' or '10 days', got {show(value)}")
+        days = round(float(match.group(1)) * DAYS_PER_UNIT[match.group(2).lower()])
+        if not low <= days <= high:
+            raise fail(where, path, f"out of range: {value.strip()} is {days:,} days; expected "
+                       f"{low} to {high:,} ({unit})")
+        return days
+    return int(check_number(value, where, path, whole=True, low=low, high=high, unit=unit))
 
 
 def check_changes(value: Any, where: str, path: str) -> dict[str, int | float]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from sim.config import ModelConfig
 from sim.errors import UsageError
-from sim.scenario.interventions import check_fields, complete_intervention
+from sim.scenario.interventions import MAX_INTERVENTIONS, check_fields, complete_intervention
 from sim.scenario.scenario import (
     check_document,
     display_path,
@@ -92,7 +92,8 @@ def check_parts(document: tuple[Mapping[Any, Any], str], problems: Problems) -> 
         if key in GROUPS and isinstance(value, Mapping):
             for name, setting in value.items():
                 problems.check(check_document, {key: {name: setting}}, where)
-        elif key == "interventions" and isinstance(value, list):
+        elif (key == "interventions" and isinstance(value, list)
+              and len(value) <= MAX_INTERVENTIONS):  # too many: that one problem is enough
             check_interventions(value, where, run_days(data), problems)
         else:
             problems.check(check_document, {key: value}, where)

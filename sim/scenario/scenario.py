@@ -26,6 +26,7 @@ from sim.scenario.interventions import (
     check_name,
     complete_intervention,
 )
+from sim.scenario.sandbox import BUNDLED_FOLDER, named_file, roots_of
 from sim.scenario.schema import (
     GROUPS,
     LESSON_PARTS,
@@ -42,7 +43,8 @@ from sim.scenario.schema import (
 )
 from sim.scenario.yaml_io import display_path, dump_yaml, parse_yaml, read_yaml_file
 
-BUNDLED_FOLDER = Path(__file__).resolve().parents[2] / "scenarios"
+# A chain of files each extending the next; deeper than this is a mistake (or a loop through
+# many names). Documented in docs/scenarios.md.
 MAX_EXTENDS_DEPTH = 20
 DEFAULT_DESCRIPTION = (
     "The default hospital: eight wards run the way most hospitals are run today, with a "
@@ -164,11 +166,7 @@ def resolve_scenario_path(path: str | Path) -> Path:
 
 def extends_roots(source: Path) -> tuple[Path, ...]:
     """The folders a scenario may extend files from: its own folder tree and the library."""
-    try:
-        own = source.resolve().parent
-    except (OSError, ValueError):
-        own = source.parent
-    return (own, BUNDLED_FOLDER.resolve())
+    return roots_of(source)
 
 
 def load_document(path: Path, where: str, chain: tuple[Path, ...],
@@ -201,32 +199,9 @@ def load_document(path: Path, where: str, chain: tuple[Path, ...],
 
 
 def extended_file(here: Path, parent_name: str, where: str, roots: tuple[Path, ...]) -> Path:
-    """The file `extends: parent_name` names, if it is a scenario file a scenario may extend:
-    a `.yaml` file in the extending scenario's folder tree or in the bundled library (which
-    can also be named without a folder, `extends: baseline`)."""
-    allowed = ("may extend only scenario files in its own folder (or below) or a bundled "
-               "scenario")
-    if Path(parent_name).is_absolute() or parent_name.startswith("~"):
-        raise fail(where, "extends", f"an absolute path is not allowed: a scenario {allowed}")
-    try:
-        parent = (here.parent / parent_name).resolve()
-        stem = parent_name.removesuffix(".yaml")
-        bundled = BUNDLED_FOLDER / f"{stem}.yaml"
-        if not parent.exists() and safe_name(stem) == stem and bundled.is_file():
-            parent = bundled.resolve()
-        found = parent.is_file()
-    except (OSError, ValueError):  # e.g. a NUL character or a name too long for the system
-        raise fail(where, "extends", f"not a usable file name: {parent_name!r}") from None
-    if not any(parent.is_relative_to(root) for root in roots):
-        raise fail(where, "extends", f"{parent_name!r} is outside the scenario's folder "
-                   f"({display_path(roots[0])}): a scenario {allowed}")
-    if parent.suffix.lower() not in (".yaml", ".yml"):
-        raise fail(where, "extends", f"{parent_name!r} is not a scenario file (expected a "
-                   "name ending in .yaml)")
-    if not found:
-        raise fail(where, "extends", f"file not found: {display_path(parent)} "
-                   "(paths are relative to the extending file)")
-    return parent
+    """The file `extends: parent_name` names, through the sandbox every named file goes
+    through (sim.scenario.sandbox)."""
+    return named_file(here, parent_name, where, "extends", roots, what="a scenario")
 
 
 def kind_of(value: Any) -> str:

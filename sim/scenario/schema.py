@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -111,10 +112,7 @@ def check_number(value: Any, where: str, path: str, *, whole: bool = False,
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
         expected = "a whole number" if whole else "a number"
-        hint = ""
-        if isinstance(value, str) and looks_numeric(value):
-            hint = (" (YAML reads it as text: remove any quotes, and write exponents with a "
-                    "dot, like 1.0e+3)")
+        hint = numeric_hint(value) if isinstance(value, str) else ""
         raise fail(where, path, f"expected {expected}, got {show(value)}{hint}")
     if whole and not isinstance(value, int):
         raise fail(where, path, f"expected a whole number, got {value!r}")
@@ -137,6 +135,54 @@ def describe_range(low: float | None, high: float | None, shown: Callable[[float
     if low is not None:
         return f"at least {shown(low)}"
     return f"at most {shown(high)}"
+
+
+BASE_60 = re.compile(r"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$")
+BARE_OCTAL = re.compile(r"^[-+]?0[0-9_]+$")
+YAML_11_BOOLEANS = ("yes", "no", "on", "off", "y", "n")
+
+
+def numeric_hint(text: str) -> str:
+    """Why text that looks like a number was read as text, and how to write the number."""
+    stripped = text.strip()
+    if BASE_60.match(stripped):
+        return (f" (some YAML readers take it as the base-60 number {base_60(stripped):g}; "
+                "write the number itself)")
+    if BARE_OCTAL.match(stripped):
+        return (" (some YAML readers take a leading zero as an octal number; write the "
+                "number without it)")
+    if stripped.lower() in YAML_11_BOOLEANS:
+        return " (some YAML readers take it as true or false; write a number)"
+    if not looks_numeric(stripped) or stripped.lower().lstrip("+-") in ("inf", "infinity",
+                                                                       "nan"):
+        return ""
+    mantissa, exponent_mark, exponent = stripped.lower().partition("e")
+    if exponent_mark and "." not in mantissa:
+        return (" (YAML reads it as text: an exponent needs a dot in the number, like "
+                f"{mantissa.lstrip('+')}.0e{exponent if exponent[:1] in '+-' else '+' + exponent})")
+    if exponent_mark and exponent[:1] not in "+-":
+        return (" (YAML reads it as text: write the exponent with its sign, like "
+                f"{mantissa}e+{exponent})")
+    return " (YAML reads it as text: remove the quotes)"
+
+
+def base_60(text: str) -> float:
+    """What YAML 1.1 makes of `1:30` (90) or `-1:00:00.5`."""
+    sign = -1 if text.startswith("-") else 1
+    value = 0.0
+    for part in text.lstrip("+-").replace("_", "").split(":"):
+        value = value * 60 + float(part)
+    return sign * value
+
+
+def check_boolean(value: Any, where: str, path: str) -> bool:
+    """`true` or `false` (yes/no/on/off are refused by name: YAML readers disagree on them)."""
+    if not isinstance(value, bool):
+        hint = ""
+        if isinstance(value, str) and value.strip().lower() in YAML_11_BOOLEANS:
+            hint = " (write true or false: YAML readers disagree on yes, no, on and off)"
+        raise fail(where, path, f"expected true or false, got {show(value)}{hint}")
+    return value
 
 
 def looks_numeric(text: str) -> bool:

@@ -3,24 +3,49 @@
 Only the safe subset of YAML is understood (no Python objects), a mapping that names the same
 key twice is an error rather than a silent overwrite, and every failure becomes a UsageError
 naming the file and, where YAML knows it, the line and column.
+
+YAML 1.1's surprises are not read as numbers or booleans: `1:30` (base 60, that is 90),
+`010` (octal, 8) and `yes`, `no`, `on`, `off`, `y`, `n` (booleans) stay text, so a numeric or
+true/false setting written that way is refused by name instead of silently becoming another
+value (as YAML 1.2 reads them). Only `true` and `false` are booleans.
 """
 
 from __future__ import annotations
 
+import copy
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from sim.errors import UsageError
 
-MAX_FILE_BYTES = 1_000_000  # a scenario is a page of settings; anything larger is a mistake
+# A scenario is a page of settings: 200 interventions and every text at its longest fit in a
+# quarter of this; anything larger is a mistake, refused before YAML spends seconds on it.
+MAX_FILE_BYTES = 256_000
+# Files already read, by path, size and modification time: `validate` reads a file several
+# times over (its kind, its load, its problems) and a large one takes a while to parse.
+PARSED: dict[tuple[str, int, int], Any] = {}
+PARSED_LIMIT = 32
 MERGE_TAG = "tag:yaml.org,2002:merge"
+BOOL_TAG, INT_TAG, FLOAT_TAG = (f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float"))
+# YAML 1.1's own patterns, less base 60, octal with a bare leading zero and yes/no/on/off.
+BOOLEAN = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+INTEGER = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
+FLOAT = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
+                   r"|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 
 class ScenarioLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key repeated in the same mapping."""
+    """SafeLoader that rejects a key repeated in the same mapping and reads YAML 1.1's
+    base-60 numbers, bare-zero octals and yes/no/on/off as text (see the module docstring)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, re.Pattern[str]]]]] = {
+        first: [(tag, pattern) for tag, pattern in resolvers
+                if tag not in (BOOL_TAG, INT_TAG, FLOAT_TAG)]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -40,6 +65,11 @@ class ScenarioLoader(yaml.SafeLoader):
                         None, None, f"duplicate key {key!r}", key_node.start_mark)
                 seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+ScenarioLoader.add_implicit_resolver(BOOL_TAG, BOOLEAN, list("tTfF"))
+ScenarioLoader.add_implicit_resolver(INT_TAG, INTEGER, list("-+0123456789"))
+ScenarioLoader.add_implicit_resolver(FLOAT_TAG, FLOAT, list("-+0123456789."))
 
 
 def display_path(path: Path) -> str:
@@ -100,12 +130,20 @@ def read_yaml_file(path: Path, where: str) -> Any:
         if size > MAX_FILE_BYTES:
             raise UsageError(f"{where}: file is {size:,} bytes; a scenario file may be at most "
                              f"{MAX_FILE_BYTES:,} bytes")
+        status = path.stat()
+        key = (str(path.resolve()), status.st_size, status.st_mtime_ns)
+        if key in PARSED:
+            return copy.deepcopy(PARSED[key])
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{where}: not a text file (expected UTF-8 YAML)") from None
     except OSError as error:
         raise UsageError(f"{where}: cannot read the file ({error.strerror or error})") from None
-    return parse_yaml(text, where)
+    data = parse_yaml(text, where)
+    if len(PARSED) >= PARSED_LIMIT:
+        PARSED.clear()
+    PARSED[key] = copy.deepcopy(data)  # callers may change what they are given
+    return data
 
 
 def dump_yaml(data: Any) -> str:

@@ -21,6 +21,11 @@ from sim.sweep.spec import Sweep
 # Independent streams from one root seed: the design, and the bootstrap of the indices'
 # confidence intervals. Replicate seeds come from the root seed itself (replicate_seeds).
 SEED_PURPOSES = {"design": 1, "analysis": 2}
+# Below this many base samples, Saltelli/Jansen estimates of Sobol' indices are dominated by
+# sampling error: they can fall outside 0..1 (S1 = 1.56 from N = 4) and their bootstrap
+# intervals span the whole range. Saltelli et al. (2010, Comput. Phys. Commun. 181:259)
+# use N in the hundreds to thousands; 64 is the least that gives usable rankings here.
+MIN_SOBOL_SAMPLES = 64
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,15 @@ def point_count(sweep: Sweep) -> int:
     if sweep.groups == "sections":
         factors = len({section(key) for key in sweep.keys})
     return sweep.trajectories * (factors + 1)
+
+
+def design_warning(sweep: Sweep) -> str | None:
+    """A warning for a design too small to give meaningful indices, or None."""
+    if sweep.design == "sobol" and sweep.samples < MIN_SOBOL_SAMPLES:
+        return (f"design.samples: Sobol' indices from N = {sweep.samples} base samples are "
+                "mostly sampling error (they can fall outside 0 to 1); use "
+                f"samples: {MIN_SOBOL_SAMPLES} or more for a ranking to trust")
+    return None
 
 
 def make_design(sweep: Sweep) -> Design:

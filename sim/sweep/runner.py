@@ -12,14 +12,16 @@ import hashlib
 import io
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sim.experiment.jobs import Job, simulate_job
-from sim.experiment.run_store import RunStore, write_atomically
+from sim.errors import UsageError
+from sim.experiment.jobs import METRIC_NAMES, Job, simulate_job
+from sim.experiment.run_store import RunStore, run_days, write_atomically
 from sim.experiment.tables import window_summary
 from sim.sweep.design import Design
 from sim.sweep.spec import Sweep
@@ -120,14 +122,26 @@ class SweepStore(RunStore):
         self.waiting = []
         self.last_write = time.monotonic()
 
-    def finished(self, jobs: list[Job]) -> dict[int, RunSummary]:  # type: ignore[override]
-        """Runs already on disk, by run index; damaged chunks and runs that do not match
-        their job are ignored (they simply run again)."""
+    def finished(self, jobs: list[Job],  # type: ignore[override]
+                 lengths: Sequence[tuple[int, int]] | None = None) -> dict[int, RunSummary]:
+        """Runs already on disk, by run index; damaged chunks (of any shape but a sweep's)
+        and runs that do not match their job are ignored (they simply run again)."""
+        names = self.plan_outcomes()
+        outcomes = None if names is None else len(names)
+        days = None if not lengths else run_days(*lengths[0])
         done: dict[int, RunSummary] = {}
         for path in sorted(self.runs.glob(f"{CHUNK_PREFIX}*.npz")):
-            for index, summary in read_chunk(path, jobs):
+            for index, summary in read_chunk(path, jobs, outcomes, days):
                 done[index] = summary
         return done
+
+    def plan_outcomes(self) -> list[str] | None:
+        """The outcomes the plan on disk names (the columns of every chunk), if readable."""
+        try:
+            outcomes = self.read_plan().get("metrics")
+        except UsageError:
+            return None
+        return outcomes if isinstance(outcomes, list) else None
 
     def count(self) -> int:
         done = 0
@@ -140,14 +154,44 @@ class SweepStore(RunStore):
         return done + len(self.waiting)
 
 
-def read_chunk(path: Path, jobs: list[Job]) -> list[tuple[int, RunSummary]]:
+def whole_chunk(runs: np.ndarray, seeds: np.ndarray, seconds: np.ndarray,
+                outcomes: np.ndarray, days: np.ndarray | None, daily: np.ndarray | None,
+                outcome_count: int | None, expected_days: np.ndarray | None) -> bool:
+    """True if a chunk's arrays have the shapes and kinds `SweepStore.flush` writes."""
+    count = len(runs) if runs.ndim == 1 else -1
+    if count < 1 or seeds.shape != (count,) or seconds.shape != (count,):
+        return False
+    if not (np.issubdtype(runs.dtype, np.integer) and np.issubdtype(seeds.dtype, np.integer)
+            and np.issubdtype(seconds.dtype, np.floating)
+            and np.issubdtype(outcomes.dtype, np.floating)):
+        return False
+    if outcomes.ndim != 2 or outcomes.shape[0] != count or (
+            outcome_count is not None and outcomes.shape[1] != outcome_count):
+        return False
+    if (days is None) != (daily is None):
+        return False
+    if days is not None and daily is not None:
+        if days.ndim != 1 or daily.shape != (count, len(days), len(METRIC_NAMES)):
+            return False
+        if expected_days is not None and not np.array_equal(days, expected_days):
+            return False
+    return True
+
+
+def read_chunk(path: Path, jobs: list[Job], outcome_count: int | None = None,
+               expected_days: np.ndarray | None = None) -> list[tuple[int, RunSummary]]:
+    """The runs of one chunk that match their jobs; none if the chunk is damaged in any way
+    (unreadable, or arrays of the wrong shapes or kinds)."""
     try:
         with np.load(path, allow_pickle=False) as data:
             runs, seeds, seconds, outcomes = (data["run"], data["seed"], data["seconds"],
                                               data["outcomes"])
             days = data.get("days")
             daily = data.get("daily")
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError):
+        return []
+    if not whole_chunk(runs, seeds, seconds, outcomes, days, daily, outcome_count,
+                       expected_days):
         return []
     kept = []
     for row, (index, seed) in enumerate(zip(runs.tolist(), seeds.tolist(), strict=True)):

@@ -17,9 +17,10 @@ from sim.config import STRUCTURAL_PARAMETERS
 from sim.errors import UsageError
 from sim.experiment.jobs import METRIC_NAMES
 from sim.scenario import Scenario, load_scenario
-from sim.scenario.scenario import resolve_scenario_path
+from sim.scenario.sandbox import named_file
 from sim.scenario.schema import (
     PARAMETERS,
+    check_boolean,
     check_mapping,
     check_number,
     check_parameter,
@@ -187,9 +188,8 @@ def check_design(value: Any, where: str) -> tuple[str, dict[str, Any]]:
                                                 f"(Sobol' sequences balance at powers of 2), "
                                                 f"got {samples}")
         options["samples"] = int(samples)
-        second = mapping.get("second_order", False)
-        if not isinstance(second, bool):
-            raise fail(where, "design.second_order", f"expected true or false, got {show(second)}")
+        second = check_boolean(mapping.get("second_order", False), where,
+                               "design.second_order")
         if method == "sobol":
             options["second_order"] = second
     if method == "morris":
@@ -220,8 +220,7 @@ def load_base(data: Mapping[str, Any], source: Path, where: str,
         raise fail(where, "base", "missing; expected a scenario file (relative to this file) "
                                   "or a bundled scenario name such as baseline")
     check_text(written, where, "base", 1000, one_line=True)
-    beside = source.parent / written
-    path = beside if beside.is_file() else resolve_scenario_path(written)
+    path = named_file(source, written, where, "base", what="a sweep")
     overrides: list[Any] = list(check_fixed(data.get("set"), where).items())
     for key in ("burn_in", "days"):
         if key in data:
