@@ -87,7 +87,7 @@ def assumption_text(metric: Metric, row: pd.Series) -> str:
     else:
         span = f"{plain_number(low, metric.digits)} to {plain_number(high, metric.digits)}"
     share = row.get("share_worlds_better", math.nan)
-    worlds = f"; better in {share:.0%} of worlds" if math.isfinite(share) else ""
+    worlds = f" ({share:.0%})" if math.isfinite(share) else ""
     return f"{span}{worlds}"
 
 
@@ -164,7 +164,10 @@ def board_section(board: pd.DataFrame, *, beds: int, replicates: int, window_day
         '<p class="legend"><span class="better">better</span> <span class="worse">worse'
         '</span> <span class="none">no material change</span>: shaded by the verdict, '
         "not by the size of the change. A change is material when its 95% interval excludes "
-        "no change and it exceeds the smallest difference worth acting on.</p>"
+        "no change and it exceeds the smallest difference worth acting on."
+        + (" Brown second line: the range over plausible worlds of the model's assumptions "
+           "and, in brackets, the share of worlds in which the option does better."
+           if assumptions else "") + "</p>"
         f"<h3>Reading</h3><ul class=readings>{''.join(readings)}</ul></section>")
 
 

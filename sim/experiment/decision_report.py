@@ -11,7 +11,7 @@ import pandas as pd
 from sim.experiment.board_page import short_label
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.time_to_effect import MONTH_DAYS, PLATEAU_SHARE, month_text
-from sim.metrics import METRIC_BY_NAME, plain_number
+from sim.metrics import METRIC_BY_NAME
 
 
 def time_to_effect_html(results: ExperimentResults, decisions: Any) -> str:
@@ -68,11 +68,3 @@ def value_html(decisions: Any) -> str:
     from sim.experiment.value_report import value_section
 
     return value_section(decisions)
-
-
-def money(value: float, currency: str) -> str:
-    """'£12,400' or '−£3,100'; an en dash when undefined."""
-    if not math.isfinite(value):
-        return "–"
-    text = plain_number(abs(value))
-    return ("−" if value < 0 else "") + f"{currency}{text}"

@@ -325,8 +325,25 @@ def draw_every_figure(results: ExperimentResults, comparison: pd.DataFrame | Non
     by_month = getattr(decisions, "by_month", None)
     if by_month is not None and len(by_month):
         figures.append(time_to_effect_figure(results, by_month, folder))
+    curves = getattr(decisions, "acceptability", None)
+    if curves is not None and len(curves):
+        figures.append(acceptability_figure(curves, decisions, folder))
     figures.extend(time_series_figures(results, folder, cache))
     return figures
+
+
+def acceptability_figure(curves: pd.DataFrame, decisions: object, folder: Path) -> Figure:
+    from sim.experiment.value_report import acceptability_plot
+
+    costs = decisions.costs  # type: ignore[attr-defined]
+    unit = "QALY" if costs.per_qaly else "event averted"
+    save(acceptability_plot(curves, costs.currency, unit, costs.willingness_to_pay.value),
+         folder, "acceptability")
+    return Figure("acceptability", "Cost-effectiveness acceptability curve", (
+        "Probability that each option's net monetary benefit is positive, against what the "
+        "board is willing to pay per unit of effect: solid from resampling the paired "
+        "replicates, dashed over the plausible worlds of the sampled assumptions where run; "
+        "the dotted line is the willingness to pay in the costs file."))
 
 
 def forest_figures(results: ExperimentResults, comparison: pd.DataFrame, folder: Path,
