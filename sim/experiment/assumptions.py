@@ -176,7 +176,7 @@ def world_changes(runs: AssumptionRuns, labels: list[str], window_days: int) -> 
     rows = []
     for label in labels[1:]:
         own = table[table["scenario"] == label].set_index(["world", "replicate"])
-        joined = own.join(reference, rsuffix="_reference", how="inner")
+        joined = own.join(reference, suffixes=("", "_reference"), how="inner")
         for name in OUTCOMES:
             metric = METRIC_BY_NAME[name]
             factor = metric.scale * (YEAR_DAYS / window_days if metric.kind == "count" else 1)

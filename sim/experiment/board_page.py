@@ -159,7 +159,8 @@ def board_section(board: pd.DataFrame, *, beds: int, replicates: int, window_day
         readings.append(f"<li>{escape(reading(option, rows, value_lines.get(option, '')))}</li>")
     return (
         f'<section class="board"><p class="caveat">{escape(caveat(beds, replicates, window_days, assumptions=assumptions))}</p>'  # noqa: E501
-        f"<h2>Options against {escape(reference)}, ranked by preventable harm averted</h2>"
+        f"<h2>Summary for the board: options against {escape(reference)}, ranked by "
+        "preventable harm averted</h2>"
         f'<table class="board-table"><tr><th>option</th>{header}</tr>{"".join(body)}</table>'
         '<p class="legend"><span class="better">better</span> <span class="worse">worse'
         '</span> <span class="none">no material change</span>: shaded by the verdict, '

@@ -237,7 +237,8 @@ def pair_effects(summary: pd.DataFrame, reference: str, label: str,
                  window_days: int) -> tuple[np.ndarray, np.ndarray]:
     """Events averted and leavers avoided per year, per paired replicate."""
     rows = {name: part.set_index("replicate") for name, part in summary.groupby("scenario")}
-    joined = rows[label].join(rows[reference], rsuffix="_reference", how="inner")
+    joined = rows[label].join(rows[reference], suffixes=("", "_reference"),
+                                 how="inner")
     factor = YEAR_DAYS / window_days
     averted = -(joined["preventable_adverse_events"]
                 - joined["preventable_adverse_events_reference"]).to_numpy(float) * factor
