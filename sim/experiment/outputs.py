@@ -75,7 +75,7 @@ def write_figures_and_report(folder: Path, results: ExperimentResults,
     comparison = tables.comparison if tables.compare else None
     figures = draw_all(results, comparison, folder, tables.decisions)
     write_report(folder / "report.html", results, tables.summary, tables.comparison, figures,
-                 tables.manifest["command"], decisions=tables.decisions)
+                 tables.manifest["command"], tables.decisions)
     return folder / "report.html"
 
 

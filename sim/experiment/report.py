@@ -316,7 +316,7 @@ def demote_headings(html: str) -> str:
 
 
 def write_report(path: Path, results: ExperimentResults, summary: pd.DataFrame,
-                 comparison: pd.DataFrame | None, figures: list[Figure], command: str, *,
+                 comparison: pd.DataFrame | None, figures: list[Figure], command: str,
                  decisions: Decisions | None = None) -> None:
     """Write the self-contained HTML report: the board's page first, then the detail."""
     folder = path.parent
