@@ -51,6 +51,9 @@ class Decisions:
         if self.assumptions is not None:
             tables["assumptions.csv"] = self.assumptions.samples
             tables["assumption_drivers.csv"] = self.assumptions.drivers
+        if self.costs is not None:  # the inputs of value.csv travel with it
+            (folder / "costs.yaml").write_text(self.costs.text, encoding="utf-8")
+            self.files.append("costs.yaml")
         for name, table in tables.items():
             if table is not None:
                 table.to_csv(folder / name, index=False)

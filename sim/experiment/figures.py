@@ -51,7 +51,7 @@ EFFECT_METRICS = tuple(sorted(
 PRIMARY_METRICS = tuple(metric.name for metric in METRICS if metric.primary)
 DASHBOARD_SERIES = ("reporting_rate", "adverse_events", "psychological_safety")
 SMOOTHING_DAYS = 14
-LEAST_SPAN = 10  # a level's y-axis spans at least ten minimum meaningful differences
+LEAST_SPAN = 25  # a level's y-axis spans at least 25 minimum meaningful differences
 COLOURS = ("#3b3b3b", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
            "#8c564b", "#e377c2", "#bcbd22")
 BETTER, WORSE, UNCLEAR = "#1a9850", "#d73027", "#7f7f7f"

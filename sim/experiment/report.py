@@ -77,7 +77,7 @@ figure{margin:1.2em 0}figure img{max-width:100%}figcaption{font-size:.88em;color
 .board-table th.option{text-align:left;vertical-align:top;white-space:nowrap}
 .board-table small{color:#444}.board-table small.assume{color:#6a4a00}
 .legend span{padding:0 .4em;border:1px solid #ddd}.legend{font-size:.85em;color:#444}
-.readings li{margin:.15em 0}
+.readings li{margin:.15em 0}table.inputs td:last-child{text-align:left}
 .model-description table{font-size:.8em}.model-description td{text-align:left}
 .model-description code{font-size:.9em}
 @media print{
@@ -87,7 +87,10 @@ h2{break-after:avoid}h3{break-after:avoid}
 figure,tr{break-inside:avoid}table.board-table{break-inside:avoid}
 figure img{max-width:100%;max-height:235mm}
 pre{white-space:pre-wrap;overflow:visible}
-section.board{break-after:page}.board h1{margin-top:0}
+section.board{break-after:page}h1{font-size:15pt;margin:0 0 3mm}
+.board h2{font-size:12pt;margin-top:3mm}.board h3{font-size:10.5pt;margin:2mm 0 1mm}
+.board-table{font-size:7.8pt}.readings{font-size:8.8pt;margin:0;padding-left:5mm}
+.caveat{font-size:9pt;margin:0 0 2mm}.legend{font-size:7.8pt}
 .model-description{break-before:page}
 .better,.worse,.none,.caveat{print-color-adjust:exact;-webkit-print-color-adjust:exact}
 }

@@ -82,6 +82,7 @@ class Costs:
     replacement: Amount
     qaly_loss: Amount
     options: dict[str, dict[str, Amount]] = field(default_factory=dict)
+    text: str = ""  # the file as read, copied beside the results
 
     @property
     def per_qaly(self) -> bool:
@@ -161,11 +162,13 @@ def load_costs(path: str | Path) -> Costs:
     """Read and check a costs file; bad input raises UsageError naming the file and key."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except FileNotFoundError:
         raise UsageError(f"{path}: no such costs file") from None
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read it ({error.strerror or error})") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read it ({getattr(error, 'strerror', None) or error})"
+                         ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
@@ -221,7 +224,7 @@ def load_costs(path: str | Path) -> Costs:
         amount(path, "bed_day", data.get("bed_day", 0)),
         amount(path, "replacement_per_leaver", data.get("replacement_per_leaver", 0)),
         amount(path, "qaly_loss_per_event", data.get("qaly_loss_per_event"), allow_none=True),
-        parsed)
+        parsed, text)
 
 
 def check_options(costs: Costs, labels: list[str], sources: list[str | None]) -> None:

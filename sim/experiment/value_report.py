@@ -17,17 +17,17 @@ from sim.metrics import plain_number
 
 
 def money(value: float, currency: str) -> str:
-    """'USD 12,400' or 'USD −3,100'; an en dash when undefined."""
+    """'USD 12,400' or 'USD −3,100' (three significant figures); an en dash when undefined."""
     if value is None or not math.isfinite(value):
         return "–"
-    return f"{currency} {plain_number(value)}"
+    return f"{currency} {plain_number(rounded(value))}"
 
 
 def span(low: float, high: float, currency: str = "") -> str:
     if not (math.isfinite(low) and math.isfinite(high)):
         return "undefined"
     prefix = f"{currency} " if currency else ""
-    return f"{prefix}{plain_number(low)} to {plain_number(high)}"
+    return f"{prefix}{plain_number(rounded(low))} to {plain_number(rounded(high))}"
 
 
 def rounded(value: float) -> float:
@@ -40,14 +40,14 @@ def rounded(value: float) -> float:
 def value_line(value: pd.DataFrame, label: str, costs: Any) -> str:
     """'USD 4,100 per event averted (2,900 to 6,000)', a net saving, or a net cost."""
     row = value[value["option"] == label].iloc[0]
-    c = costs.currency
+    c, source = costs.currency, f" (costs: {costs.path.name})"
     if math.isfinite(row["cost_per_event_averted"]):
         if row["incremental_cost"] < 0:
-            return f"saves about {money(rounded(-row['incremental_cost']), c)} a year net"
+            return f"saves about {money(rounded(-row['incremental_cost']), c)} a year net{source}"
         low, high = row["cost_per_event_averted_low"], row["cost_per_event_averted_high"]
         return (f"{money(rounded(row['cost_per_event_averted']), c)} per event averted "
-                f"({span(rounded(low), rounded(high))})")
-    return f"net cost about {money(rounded(row['incremental_cost']), c)} a year"
+                f"({span(rounded(low), rounded(high))}){source}")
+    return f"net cost about {money(rounded(row['incremental_cost']), c)} a year{source}"
 
 
 def value_section(decisions: Any) -> str:
@@ -57,9 +57,8 @@ def value_section(decisions: Any) -> str:
         f"<tr><td>{escape(row.option)}</td><td>{money(row.intervention_cost, c)}</td>"
         f"<td>{money(row.cost_offsets, c)}</td><td>{money(row.incremental_cost, c)}<br><small>"
         f"({span(row.incremental_cost_low, row.incremental_cost_high)})</small></td>"
-        f"<td>{plain_number(row.events_averted)}<br><small>({span(row.events_averted_low, row.events_averted_high)})</small></td>"  # noqa: E501
-        f"<td>{cost_per_event_cell(row, c)}<br><small>"
-        f"({span(row.cost_per_event_averted_low, row.cost_per_event_averted_high)})</small></td>"
+        f"<td>{plain_number(row.events_averted)}<br><small>({events_span(row)})</small></td>"
+        f"<td>{cost_per_event_cell(row, c)}</td>"
         f"<td>{money(row.net_monetary_benefit, c)}<br><small>"
         f"({span(row.net_monetary_benefit_low, row.net_monetary_benefit_high)})</small></td>"
         f"<td>{row.probability_cost_effective:.0%}</td><td>{escape(row.reading)}</td></tr>"
@@ -82,17 +81,31 @@ def value_section(decisions: Any) -> str:
         "cost (95%)</th><th>preventable harm averted</th><th>cost per event averted</th>"
         f"<th>net monetary benefit</th><th>chance cost-effective</th><th>reading</th></tr>"
         f"{body}</table>"
-        f"<p class=note>Costs file: {escape(str(costs.path))}. Reporting follows CHEERS 2022 "
+        f"<p class=note>Costs file: {escape(costs.path.name)} (copied beside this report as "
+        "costs.yaml). Reporting follows CHEERS 2022 "
         "(Husereau et al. 2022): perspective, horizon, discounting, currency and price year "
         "above; effects from the simulated hospitals' paired replicates; uncertainty from "
         "resampling them (and, where given, from the model's sampled assumptions). Inputs:"
-        f"</p><table><tr><th>input</th><th>value</th><th>source</th></tr>{inputs}</table>")
+        f"</p><table class=inputs><tr><th>input</th><th>value</th><th>source</th></tr>{inputs}"
+        "</table>")
+
+
+def events_span(row: Any) -> str:
+    low, high = row.events_averted_low, row.events_averted_high
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "undefined"
+    return f"{plain_number(low)} to {plain_number(high)}"
 
 
 def cost_per_event_cell(row: Any, currency: str) -> str:
-    if math.isfinite(row.cost_per_event_averted) and row.cost_per_event_averted < 0:
-        return "a saving"
-    return money(row.cost_per_event_averted, currency)
+    """The cost per event averted with its interval; 'a saving' where the option saves."""
+    if not math.isfinite(row.cost_per_event_averted):
+        return "–<br><small>(harm averted may be none)</small>"
+    if row.cost_per_event_averted < 0:
+        return "none: a saving"
+    return (f"{money(row.cost_per_event_averted, currency)}<br><small>"
+            f"({span(row.cost_per_event_averted_low, row.cost_per_event_averted_high)})"
+            "</small>")
 
 
 def is_users(source: str) -> bool:
