@@ -146,7 +146,7 @@ def board_section(board: pd.DataFrame, *, beds: int, replicates: int, window_day
                   value_lines: dict[str, str] | None = None) -> str:
     """The first page: caveat, ranked table and readings (HTML)."""
     value_lines = value_lines or {}
-    header = "".join(f"<th>{escape(METRIC_BY_NAME[name].label)}<br><small>"
+    header = "".join(f"<th>{escape(column_label(name))}<br><small>"
                      f"{escape(unit_header(name))}</small></th>" for name in BOARD_METRICS)
     body, readings = [], []
     for option in ranked_options(board):
@@ -170,6 +170,14 @@ def board_section(board: pd.DataFrame, *, beds: int, replicates: int, window_day
            "and, in brackets, the share of worlds in which the option does better."
            if assumptions else "") + "</p>"
         f"<h3>Reading</h3><ul class=readings>{''.join(readings)}</ul></section>")
+
+
+COLUMN_LABELS = {"harm_capture": "Harm reported by staff",
+                 "burnout_prevalence": "Clinicians burned out"}
+
+
+def column_label(name: str) -> str:
+    return COLUMN_LABELS.get(name, METRIC_BY_NAME[name].label)
 
 
 def unit_header(name: str) -> str:

@@ -74,7 +74,10 @@ figure{margin:1.2em 0}figure img{max-width:100%}figcaption{font-size:.88em;color
 .caveat{border-left:4px solid #b58900;background:#fdf6e3;padding:.4em .7em;font-size:.95em}
 .board-table{width:100%;font-size:.84em}.board-table td{text-align:center;vertical-align:top}
 .board-table th{text-align:center;vertical-align:bottom;font-weight:600}
-.board-table th.option{text-align:left;vertical-align:top;white-space:nowrap}
+.board-table{table-layout:fixed}.board-table th.option{text-align:left;vertical-align:top}
+.board-table tr:first-child th:first-child{width:17%}
+.board-table td,.board-table th{padding:.2em .25em}.board-table td{overflow-wrap:anywhere}
+.board-table tr:first-child th{font-size:.95em}
 .board-table small{color:#444}.board-table small.assume{color:#6a4a00}
 .legend span{padding:0 .4em;border:1px solid #ddd}.legend{font-size:.85em;color:#444}
 .readings li{margin:.15em 0}table.inputs td:last-child{text-align:left}
