@@ -85,7 +85,7 @@ def forest_plot(comparison: pd.DataFrame, labels: list[str], window_days: int,
         axis.set_xlabel(axis_unit(name), fontsize=8)
         axis.tick_params(axis="x", labelsize=8)
         axis.grid(axis="x", alpha=0.3)
-    figure.suptitle(f"{title}: change from {labels[0]} (95% interval); green better, red "
+    figure.suptitle(f"{title}: change from {labels[0]} (95% interval)\ngreen better, red "
                     "worse, grey no material change; grey band: too small to act on",
                     fontsize=9)
     figure.tight_layout()
@@ -130,6 +130,6 @@ def time_to_effect_plot(by_month: pd.DataFrame, labels: list[str],
     figure.legend(handles, texts, loc="lower right", fontsize=8, frameon=False,
                   bbox_to_anchor=(0.98, 0.02) if len(names) % columns else (0.98, 0.95))
     figure.suptitle(f"Change from {labels[0]} month by month (mean and 95% band over paired "
-                    "hospitals); grey band: too small to act on", fontsize=9)
+                    "hospitals)\ngrey band: too small to act on", fontsize=9)
     figure.tight_layout()
     return figure

@@ -280,6 +280,7 @@ def dashboard_figure(results: ExperimentResults, comparison: pd.DataFrame | None
     for column, name in enumerate(DASHBOARD_SERIES):
         axis = figure.add_subplot(grid[row, column])
         draw_series(axis, cache, name, markers=False, legend="best" if column == 0 else "")
+        honest_limits(axis, name, cache)
         axis.set_title(f"{METRIC_BY_NAME[name].label} ({series_unit(name)})", fontsize=10)
         axis.set_xlabel("scenario day", fontsize=8)
     figure.suptitle(f"{len(results.labels)} scenarios x {len(results.seeds)} replicates",
