@@ -157,8 +157,9 @@ def board_section(board: pd.DataFrame, *, beds: int, replicates: int, window_day
         rank = int(rows["rank"].iloc[0])
         body.append(f"<tr><th class=option>{rank}. {escape(option)}</th>{cells}</tr>")
         readings.append(f"<li>{escape(reading(option, rows, value_lines.get(option, '')))}</li>")
+    sentence = caveat(beds, replicates, window_days, assumptions=assumptions)
     return (
-        f'<section class="board"><p class="caveat">{escape(caveat(beds, replicates, window_days, assumptions=assumptions))}</p>'  # noqa: E501
+        f'<section class="board"><p class="caveat">{escape(sentence)}</p>'
         f"<h2>Summary for the board: options against {escape(reference)}, ranked by "
         "preventable harm averted</h2>"
         f'<table class="board-table"><tr><th>option</th>{header}</tr>{"".join(body)}</table>'

@@ -67,7 +67,7 @@ def value_section(decisions: Any) -> str:
     unit = "QALY gained" if costs.per_qaly else "preventable adverse event averted"
     inputs = "".join(
         f"<tr><td>{escape(name)}</td><td>{'–' if amount is None else plain_number(amount, 2)}"
-        f"</td><td>{'<b>user</b> (no published source: enter your own)' if is_users(source) else escape(source)}"  # noqa: E501
+        f"</td><td>{source_cell(source)}"
         "</td></tr>" for name, amount, source in costs.inputs())
     return (
         f"<p>Per year for this hospital, {escape(c)} at {costs.price_year} prices, from the "
@@ -106,6 +106,11 @@ def cost_per_event_cell(row: Any, currency: str) -> str:
     return (f"{money(row.cost_per_event_averted, currency)}<br><small>"
             f"({span(row.cost_per_event_averted_low, row.cost_per_event_averted_high)})"
             "</small>")
+
+
+def source_cell(source: str) -> str:
+    return ("<b>user</b> (no published source: enter your own)" if is_users(source)
+            else escape(source))
 
 
 def is_users(source: str) -> bool:
