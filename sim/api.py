@@ -26,8 +26,10 @@ from sim.scenario import load_scenario
 
 if TYPE_CHECKING:
     import pandas as pd
+    from matplotlib.figure import Figure
 
-__all__ = ["METRICS", "Metric", "Results", "compare", "load_scenario", "metric", "run"]
+__all__ = ["METRICS", "Metric", "Results", "compare", "forest_plot", "load_scenario", "metric",
+           "run", "time_to_effect_plot"]
 
 REPORT_LINE = "Report: "  # the line every finished command prints, naming its report
 EXIT_BAD_INPUT = 2
@@ -35,13 +37,58 @@ EXIT_BAD_INPUT = 2
 
 @dataclass(frozen=True)
 class Results:
-    """A finished results folder and its tables."""
+    """A finished results folder and its tables; `Results("outputs/...")` opens one.
+
+    Tables are in the units their `unit` column names (sim.metrics, "Scale"), except
+    `summary` and `timeseries`, which hold stored values (multiply by `metrics.scale`).
+    """
 
     folder: Path
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.folder, str | os.PathLike):
+            raise ValueError(f"Results: expected a results folder (a path), got "
+                             f"{type(self.folder).__name__}")
+        folder = Path(self.folder)
+        if not (folder / "summary.csv").is_file():
+            raise ValueError(f"Results: {folder} is not a finished results folder (no "
+                             "summary.csv)")
+        object.__setattr__(self, "folder", folder)
 
     @property
     def report(self) -> Path:
         return self.folder / "report.html"
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """Any CSV of the folder by file name without .csv (e.g. "board"), or None."""
+        import pandas as pd
+
+        path = self.folder / f"{name}.csv"
+        return pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() \
+            else None
+
+    @property
+    def board(self) -> pd.DataFrame | None:
+        """The first page's table: options ranked by preventable harm averted (compare)."""
+        return self.table("board")
+
+    @property
+    def value(self) -> pd.DataFrame | None:
+        """Value for money per option (compare --costs)."""
+        return self.table("value")
+
+    @property
+    def time_to_effect(self) -> pd.DataFrame | None:
+        """Month each primary effect is material and reaches 90% of its plateau (compare)."""
+        return self.table("time_to_effect")
+
+    def forest_plot(self, group: str = "harm") -> Figure:
+        """The forest plot of one outcome group as a matplotlib figure (see `forest_plot`)."""
+        return forest_plot(self, group)
+
+    def time_to_effect_plot(self) -> Figure:
+        """The paired monthly change of the primary outcomes (see `time_to_effect_plot`)."""
+        return time_to_effect_plot(self)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -72,6 +119,49 @@ class Results:
         import pandas as pd
 
         return pd.read_csv(self.folder / "metrics.csv", keep_default_na=False)
+
+
+def compared(results: Results | str | Path, table: str) -> tuple[Results, pd.DataFrame]:
+    results = results if isinstance(results, Results) else Results(results)
+    data = results.table(table)
+    if data is None:
+        raise ValueError(f"{results.folder}: no {table}.csv; plots of effects need the results "
+                         "of compare")
+    return results, data
+
+
+def window_days(results: Results) -> int:
+    import json
+
+    manifest = json.loads((results.folder / "manifest.json").read_text(encoding="utf-8"))
+    window = next(iter(manifest["evaluation_window"].values()))
+    return int(window["last_day"] - window["first_day"] + 1)
+
+
+def forest_plot(results: Results | str | Path, group: str = "harm") -> Figure:
+    """Each option's paired change from the reference with its 95% interval, one panel per
+    outcome of `group` ("harm", "reporting", "work" or "culture"), in units (counts per
+    year). Returns a matplotlib Figure; `ValueError` for an unknown group or a folder
+    without a comparison."""
+    from sim.experiment.effect_figures import FOREST_GROUPS
+    from sim.experiment.effect_figures import forest_plot as draw
+
+    if group not in FOREST_GROUPS:
+        raise ValueError(f"forest_plot: group: expected one of {', '.join(FOREST_GROUPS)}, "
+                         f"got {group!r}")
+    results, comparison = compared(results, "comparison")
+    labels = list(dict.fromkeys(comparison["scenario"]))
+    return draw(comparison, labels, window_days(results), group)
+
+
+def time_to_effect_plot(results: Results | str | Path) -> Figure:
+    """Each option's paired change from the reference month by month, with its 95% band,
+    per primary outcome. Returns a matplotlib Figure."""
+    from sim.experiment.effect_figures import time_to_effect_plot as draw
+
+    results, by_month = compared(results, "effect_by_month")
+    _, comparison = compared(results, "comparison")
+    return draw(by_month, list(dict.fromkeys(comparison["scenario"])))
 
 
 def metric(name: str) -> Metric:

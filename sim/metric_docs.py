@@ -22,8 +22,15 @@ a direction), otherwise it reads "no material change". Volume counts that grow w
 (more reports meet more blame and more learning alike) have no direction. Primary outcomes are
 marked; every other metric is exploratory.
 
-| metric | label | unit | better | minimum meaningful difference | primary |
-|---|---|---|---|---|---|
+**Scale.** Values are stored as the model computes them (shares, rates and beliefs from 0 to
+1) and read in `unit`, which is the stored value times `scale`: reporting stored as 0.127 reads
+12.7 reports per 100 incidents. `summary.csv`, `timeseries.csv.gz` and `timeseries.parquet`
+hold stored values; `comparison.csv`, `board.csv`, `effect_by_month.csv`, `value.csv`, the
+Python API's tables, the report and the figures hold values in `unit`. `metrics.csv` gives
+`scale` and `stored_as` for every metric.
+
+| metric | label | unit | stored as | scale | better | minimum meaningful difference | primary |
+|---|---|---|---|---|---|---|---|
 """
 
 
@@ -34,8 +41,9 @@ def threshold_text(metric: Metric) -> str:
 
 
 def metrics_markdown() -> str:
-    rows = [f"| `{m.name}` | {m.label} | {m.unit} | {m.better or '-'} | {threshold_text(m)} | "
-            f"{'yes' if m.primary else ''} |" for m in METRICS]
+    rows = [f"| `{m.name}` | {m.label} | {m.unit} | {m.stored_as} | {m.scale:g} | "
+            f"{m.better or '-'} | {threshold_text(m)} | {'yes' if m.primary else ''} |"
+            for m in METRICS]
     return INTRO + "\n".join(rows) + "\n"
 
 

@@ -4,6 +4,14 @@ Counts are tallied as agents act during the day (`DailyTally`); states (beliefs,
 read from the agents at the end of the day. Every ratio names its numerator and denominator
 columns so that a ratio over a period is computed as a ratio of sums, never a mean of daily
 ratios (`period_value`). Definitions are repeated in docs/ODD.md, "Observation".
+
+Scale. Values are stored as the model computes them: shares, rates and beliefs as numbers
+from 0 to 1, counts as counts. People read them in `unit`, which is the stored value times
+`scale`: reporting 0.127 is stored, 12.7 reports per 100 incidents is read; psychological
+safety 0.48 is stored, 48 points on a 0-100 scale is read. `summary.csv`, the time series and
+`period_value` hold stored values; `comparison.csv`, `board.csv`, `value.csv`, the Python API's
+comparison and every report and figure hold values in `unit` (`in_unit`). `metrics.csv` states
+`scale` and `stored_as` for every metric, so either can be turned into the other.
 """
 
 from __future__ import annotations
@@ -53,6 +61,17 @@ class Metric:
         if self.unit == SHARE:
             return "percentage points"
         return "points on a 0-100 scale" if self.unit == SCALE else self.unit
+
+    @property
+    def stored_as(self) -> str:
+        """What a stored value is: 'share (0-1)', 'belief (0-1)', or the unit itself."""
+        if self.scale == 1.0:
+            return self.unit
+        return "belief (0-1)" if self.unit == SCALE else "share (0-1)"
+
+    def in_unit(self, value: float) -> float:
+        """A stored value (or a difference of stored values) in `unit`."""
+        return value * self.scale
 
     @property
     def needed_columns(self) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ the interval is too wide, and tables that count ties as half."""
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.experiment.board_summary import PRIMARY, hospitals_better, scenario_summary
 from sim.experiment.statistics import compare_scenarios
@@ -42,3 +43,48 @@ def test_hospitals_better_reads_as_a_count_of_hospitals() -> None:
     assert hospitals_better(0.95, 10) == "9.5 of 10"
     assert hospitals_better(1.0, 10) == "10 of 10"
     assert hospitals_better(np.nan, 10) == "–"
+
+
+def test_a_consistent_but_tiny_change_reads_as_too_small_not_as_a_contradiction() -> None:
+    from sim.experiment.board_summary import hospitals_sentence
+
+    changes = [-0.002, -0.0019, -0.0021, -0.002, -0.002]  # every hospital, 0.2 points
+    table = compare_scenarios(summary({"burnout_prevalence": changes}),
+                              ["baseline", "walkrounds"]).set_index(["scenario", "metric"])
+    text = hospitals_sentence("walkrounds", "baseline", "burnout_prevalence",
+                              np.array(changes), table.loc[("walkrounds", "burnout_prevalence")],
+                              180)
+    assert "In 5 of 5 simulated hospitals" in text and "fell" in text
+    assert "too small to act on" in text and "1.0 percentage points" in text
+    assert "no material change" not in text
+
+
+def test_board_table_ranks_by_harm_averted_per_year() -> None:
+    from sim.experiment.board_table import HARM, board_table
+
+    rows = summary({})
+    rows = pd.concat([rows, rows[rows["scenario"] == "walkrounds"].assign(
+        scenario="relief")], ignore_index=True)
+    rows.loc[rows["scenario"] == "relief", HARM] -= [30.0, 31.0, 29.0, 30.0, 30.0]
+    rows.loc[rows["scenario"] == "walkrounds", HARM] -= [10.0, 11.0, 9.0, 10.0, 10.0]
+    table = compare_scenarios(rows, ["baseline", "walkrounds", "relief"])
+    board = board_table(table, ["baseline", "walkrounds", "relief"], window_days=180)
+    harm = board[board["metric"] == HARM].set_index("option")
+    assert harm.loc["relief", "rank"] == 1 and harm.loc["walkrounds", "rank"] == 2
+    assert harm.loc["relief", "change"] == pytest.approx(-30.0 * 365 / 180)
+    assert harm.loc["relief", "unit"] == "preventable harm events per year"
+    rate = board[(board["metric"] == "reporting_rate")].iloc[0]
+    assert rate["unit"] == "reports per 100 incidents" and not rate["per_year"]
+
+
+def test_time_to_effect_finds_the_step_and_its_plateau() -> None:
+    from sim.experiment.time_to_effect import MonthlyEffect, milestones
+    from sim.metrics import METRIC_BY_NAME
+
+    metric = METRIC_BY_NAME["psychological_safety"]  # 1 point of 100 is material
+    months = np.arange(1, 9)
+    mean = np.array([0, 0, 0.5, 2.0, 4.0, 5.0, 5.0, 5.0])  # in points
+    effect = MonthlyEffect(months, mean, mean - 0.3, mean + 0.3, np.full(8, 0.5), 5)
+    material, ninety, plateau = milestones(metric, effect, np.array([6, 7, 8]), 0.05)
+    assert material == 4 and ninety == 6 and plateau == 5.0
+    assert all(np.isnan(milestones(metric, effect, np.array([6, 7, 8]), 0.0)))

@@ -116,7 +116,7 @@ def test_compare_outputs_and_report(scenario_files: list[Path], tmp_path: Path,
     # Common random numbers: replicate i has the same seed in every scenario.
     seeds = summary.pivot(index="replicate", columns="scenario", values="seed")
     assert (seeds["base"] == seeds["fix"]).all()
-    for stem in ("forest", "dashboard", "timeseries-adverse_events"):
+    for stem in ("forest-harm", "dashboard", "time-to-effect", "timeseries-adverse_events"):
         assert (folder / f"{stem}.svg").exists() and (folder / f"{stem}.png").exists()
     report = (folder / "report.html").read_text()
     assert "<script>alert" not in report and "&lt;script&gt;alert(1)" in report

@@ -50,7 +50,10 @@ def report(tmp_path_factory) -> Path:
 
 def test_report_reads_as_plain_language_in_chromium(report: Path) -> None:
     with chromium_page(report.as_uri()) as page:
-        text = page.inner_text("body")
+        # The appendix is the model's technical description (docs/ODD.md), code names included.
+        text = page.evaluate("""() => [...document.body.children]
+            .filter(node => node.id !== 'model-description')
+            .map(node => node.innerText).join(' ')""")
         headings = page.locator("h2").all_inner_texts()
         link = page.locator('a[href="#model-description"]')
         assert link.count() == 1
@@ -65,8 +68,26 @@ def test_report_reads_as_plain_language_in_chromium(report: Path) -> None:
         if "_" in metric.name:
             assert not re.search(rf"\b{metric.name}\b", text), metric.name
     assert not re.search(r"\d[eE][+-]\d", text), "scientific notation in the report"
-    assert headings[0] == "Summary for the board"
+    assert headings[0].startswith("Summary for the board")
     assert "Primary outcomes" in text and "exploratory" in text
     assert "file://" not in report.read_text(encoding="utf-8")
     assert widths and max(widths) <= body_right + 1
     assert pdf.startswith(b"%PDF")
+
+
+def test_first_page_fits_one_a4_page_with_the_caveat_first(report: Path) -> None:
+    """The board's page: the caveat above one ranked table, a reading per option, and all of
+    it within one printed A4 page (printable area 186 x 273 mm at 12 mm margins)."""
+    millimetre = 96 / 25.4
+    with chromium_page(report.as_uri(), viewport={"width": round(186 * millimetre),
+                                                  "height": 1000}) as page:
+        page.emulate_media(media="print")
+        height = page.evaluate(
+            "() => document.querySelector('section.board').getBoundingClientRect().bottom")
+        first = page.evaluate(
+            "() => document.querySelector('section.board').firstElementChild.className")
+        tables = page.locator("section.board table").count()
+        readings = page.locator("section.board ul.readings li").count()
+    assert first == "caveat"
+    assert tables == 1 and readings == 1  # one option besides the reference
+    assert height <= 273 * millimetre

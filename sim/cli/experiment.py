@@ -36,6 +36,10 @@ SCENARIO_FOLDER = Path(__file__).resolve().parents[2] / "scenarios"
 MAIN_JOB_SCENARIOS = ("baseline", "just_culture", "closing_the_loop", "regulation_relief",
                       "letter_recommendation")
 MAIN_JOB_REPLICATES = 10
+# The main job also prices its options and runs them in plausible worlds of the model's
+# assumptions (sim.experiment.assumptions), sized to finish within minutes on two cores.
+MAIN_JOB_COSTS = SCENARIO_FOLDER.parent / "costs" / "example.yaml"
+MAIN_JOB_WORLDS = 20
 
 
 def add_experiment_options(parser: argparse.ArgumentParser) -> None:
@@ -90,7 +94,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                          help="scenario YAML files (or bundled names); the first is the "
                               "reference")
     add_experiment_options(compare)
+    add_decision_options(compare)
     compare.set_defaults(func=compare_command)
+
+
+def add_decision_options(parser: argparse.ArgumentParser) -> None:
+    """--costs and --assumptions: value for money and how sure, given uncertain assumptions."""
+    from sim.experiment.assumptions import DEFAULT_REPLICATES
+
+    parser.add_argument("--costs", type=Path, metavar="FILE", default=None,
+                        help="costs file (see costs/example.yaml): adds value for money to "
+                             "the report and value.csv")
+    parser.add_argument("--assumptions", type=whole_number("--assumptions", 2, 1000),
+                        metavar="N", default=None,
+                        help="also run N plausible worlds (Latin hypercube over the "
+                             "behavioural coefficients), each with "
+                             f"{DEFAULT_REPLICATES} paired replicates, for a second interval")
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -107,7 +126,9 @@ def main_job() -> int:
     """Baseline and the headline interventions, on built-in defaults."""
     parser = argparse.ArgumentParser()
     add_experiment_options(parser)
-    args = parser.parse_args(["--replicates", str(MAIN_JOB_REPLICATES)])
+    add_decision_options(parser)
+    args = parser.parse_args(["--replicates", str(MAIN_JOB_REPLICATES), "--costs",
+                              str(MAIN_JOB_COSTS), "--assumptions", str(MAIN_JOB_WORLDS)])
     files = [SCENARIO_FOLDER / f"{name}.yaml" for name in MAIN_JOB_SCENARIOS]
     return run_experiment_command(files, args, compare=True)
 
@@ -137,6 +158,10 @@ def canonical_command(files: list[Path], args: argparse.Namespace, compare: bool
                "--window", str(args.window)]
     if args.days is not None:
         command += ["--days", str(args.days)]
+    if getattr(args, "costs", None) is not None:
+        command += ["--costs", str(args.costs)]
+    if getattr(args, "assumptions", None):
+        command += ["--assumptions", str(args.assumptions)]
     for item in args.overrides:
         command += ["--set", item]
     return command
@@ -154,18 +179,21 @@ def results_label(labels: list[str], compare: bool) -> str:
 
 
 def run_experiment_command(files: list[Path], args: argparse.Namespace, *, compare: bool) -> int:
-    from sim.cli.experiment_session import Session
+    from sim.cli.decision_session import DecisionSession as Session
+    from sim.cli.decision_session import decision_inputs
     from sim.experiment.run_store import experiment_plan
     from sim.experiment.runner import scenario_labels
 
     check_overrides(args.overrides)
     scenarios = load_scenarios(files, args)
     labels = scenario_labels([scenario.name for scenario in scenarios])
+    inputs = decision_inputs(args, scenarios, labels) if compare else None
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     plan = experiment_plan(scenarios, labels, compare=compare, root_seed=args.seed,
                            replicates=args.replicates, window=args.window,
                            command=canonical_command(files, args, compare), started=started)
-    with Session(scenarios, plan, args, label=results_label(labels, compare)) as session:
+    with Session(scenarios, plan, args, label=results_label(labels, compare),
+                 inputs=inputs) as session:
         return session.run()
 
 

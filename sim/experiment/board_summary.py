@@ -103,13 +103,32 @@ def hospitals_sentence(label: str, reference_label: str, name: str, differences:
         down, "fell", up, "rose")
     rest = [f"{other_verb} in {other}"] if other else []
     rest += [f"did not change in {same}"] if same else []
-    verdict = row["verdict"] or "no estimate"
+    verdict = verdict_reading(metric, row)
     return (f"In {count} of {total} simulated hospitals, {subject} {verb} under {label} "
             f"compared with {reference_label}" + (f" (it {' and '.join(rest)})" if rest else "")
             + f"; {verdict}. Mean change {format_change(metric, row['diff'])} "
             f"({format_relative(row['rel_change'])}), 95% interval "
             f"{format_change(metric, row['diff_ci_low'], unit=False)} to "
             f"{format_change(metric, row['diff_ci_high'])}.")
+
+
+def verdict_reading(metric: Metric, row: pd.Series) -> str:
+    """'better', 'worse', or why not: too small to act on (a real change below the minimum
+    meaningful difference) or no clear change (the interval includes none), so that '10 of
+    10 hospitals fell' next to 'no material change' does not read as a contradiction."""
+    if row["verdict"] != "no material change":
+        return row["verdict"] or "no estimate"
+    low, high = row["diff_ci_low"], row["diff_ci_high"]
+    if low > 0 or high < 0:
+        return (f"a real change but too small to act on (below {minimum_text(metric)}, the "
+                "smallest change worth acting on)")
+    return "no clear change: its 95% interval includes none"
+
+
+def minimum_text(metric: Metric) -> str:
+    if metric.relative:
+        return f"{metric.minimum_difference:.0%} of the reference"
+    return format_change(metric, metric.minimum_difference).lstrip("+")
 
 
 def hospitals_better(p_better: float, replicates: int) -> str:

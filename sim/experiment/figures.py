@@ -2,8 +2,14 @@
 
 - one time series per key metric: the mean over replicates with a 95% band per scenario and
   vertical markers where interventions start and end;
-- a forest plot of paired differences from the reference with 95% intervals;
+- a forest plot per outcome group of paired differences from the reference with 95%
+  intervals, in each outcome's unit (sim.experiment.effect_figures);
+- the paired difference month by month (time to effect);
 - a compact dashboard: effects at a glance and three key series.
+
+Nothing is shaded by the size of a change: colour says whether a change is material and in
+which direction. Y-axes of levels span at least `LEAST_SPAN` times the smallest difference
+worth acting on, so that a change too small to matter does not fill the panel.
 """
 
 from __future__ import annotations
@@ -19,10 +25,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.experiment.effect_figures import FOREST_GROUPS, forest_plot, time_to_effect_plot
 from sim.experiment.runner import ExperimentResults
-from sim.experiment.statistics import t_critical
+from sim.experiment.statistics import in_units, t_critical
 from sim.experiment.tables import evaluation_window, scenario_matrix
-from sim.metrics import CONTRACT_COLUMNS, METRIC_BY_NAME, METRICS, format_relative, rolling_value
+from sim.metrics import (
+    CONTRACT_COLUMNS,
+    METRIC_BY_NAME,
+    METRICS,
+    SCALE,
+    SHARE,
+    plain_number,
+    rolling_value,
+)
 
 # Series a policy team reads first (each becomes its own time-series figure).
 KEY_METRICS = ("reporting_rate", "harm_capture", "adverse_events", "workaround_rate",
@@ -36,6 +51,7 @@ EFFECT_METRICS = tuple(sorted(
 PRIMARY_METRICS = tuple(metric.name for metric in METRICS if metric.primary)
 DASHBOARD_SERIES = ("reporting_rate", "adverse_events", "psychological_safety")
 SMOOTHING_DAYS = 14
+LEAST_SPAN = 25  # a level's y-axis spans at least 25 minimum meaningful differences
 COLOURS = ("#3b3b3b", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
            "#8c564b", "#e377c2", "#bcbd22")
 BETTER, WORSE, UNCLEAR = "#1a9850", "#d73027", "#7f7f7f"
@@ -168,6 +184,7 @@ def time_series_figures(results: ExperimentResults, folder: Path,
         axis.set_title(f"{metric.label}: {metric.meaning}", fontsize=11)
         axis.set_xlabel("scenario day (grey: burn-in; yellow: evaluation window)")
         axis.set_ylabel(series_unit(metric.name))
+        honest_limits(axis, name, cache)
         figure.tight_layout()
         stem = f"timeseries-{name}"
         save(figure, folder, stem)
@@ -180,7 +197,30 @@ def time_series_figures(results: ExperimentResults, folder: Path,
 
 def series_unit(name: str) -> str:
     metric = METRIC_BY_NAME[name]
-    return f"{metric.unit} per day" if metric.kind == "count" else metric.unit
+    if metric.kind == "count":
+        return f"{metric.unit} per day"
+    return {SHARE: "% (of 100)", SCALE: "points (of 100)"}.get(metric.unit, metric.unit)
+
+
+def honest_limits(axis: plt.Axes, name: str, cache: SeriesCache) -> None:
+    """Counts from zero; shares and scales over at least LEAST_SPAN minimum meaningful
+    differences (within 0-100), so that the axis shows the range that matters."""
+    metric = METRIC_BY_NAME[name]
+    low, high = axis.get_ylim()
+    if metric.kind == "count":
+        axis.set_ylim(0, max(high, 1e-9))
+        return
+    if metric.relative:
+        return
+    span = LEAST_SPAN * metric.in_unit(metric.minimum_difference)
+    if high - low >= span:
+        return
+    middle = (low + high) / 2
+    bottom = max(0.0, middle - span / 2)
+    top = bottom + span
+    if metric.unit in (SHARE, SCALE) and top > 100:
+        top, bottom = 100.0, 100.0 - span
+    axis.set_ylim(bottom, top)
 
 
 def effect_colour(row: pd.Series) -> str:
@@ -188,81 +228,30 @@ def effect_colour(row: pd.Series) -> str:
     return {"better": BETTER, "worse": WORSE}.get(row["verdict"], UNCLEAR)
 
 
-def relative_interval(comparison: pd.DataFrame, reference: str, label: str,
-                      name: str) -> tuple[float, float, float]:
-    """Mean paired change and its 95% interval as percentages of the reference mean."""
-    base = comparison[(comparison["scenario"] == reference)
-                      & (comparison["metric"] == name)]["mean"].iloc[0]
-    row = comparison[(comparison["scenario"] == label) & (comparison["metric"] == name)].iloc[0]
-    if not (np.isfinite(base) and base):
-        return np.nan, np.nan, np.nan
-    return tuple(100 * row[column] / abs(base)
-                 for column in ("diff", "diff_ci_low", "diff_ci_high"))
-
-
-def forest_figure(results: ExperimentResults, comparison: pd.DataFrame,
-                  folder: Path) -> Figure:
-    """One shared axis in percent of the reference, so that a 0.05% change looks as small as
-    it is next to a 16% fall in harm."""
-    others = results.labels[1:]
-    step = len(others) + 1
-    figure, axis = plt.subplots(figsize=(10, 1.2 + 0.28 * step * len(EFFECT_METRICS)))
-    tick_positions, tick_labels = [], []
-    for number, name in enumerate(EFFECT_METRICS):
-        metric = METRIC_BY_NAME[name]
-        table = comparison[comparison["metric"] == name].set_index("scenario")
-        for offset, label in enumerate(others):
-            mean, low, high = relative_interval(comparison, results.labels[0], label, name)
-            position = number * step + offset
-            axis.errorbar(mean, position, xerr=[[mean - low], [high - mean]], fmt="o",
-                          color=effect_colour(table.loc[label]), markersize=4, capsize=2)
-            if len(others) > 1:
-                axis.annotate(label, (1.0, position), xycoords=("axes fraction", "data"),
-                              fontsize=7, va="center", xytext=(4, 0),
-                              textcoords="offset points", color="0.35")
-        tick_positions.append(number * step + (len(others) - 1) / 2)
-        arrow = "↑" if metric.better == "higher" else "↓"
-        tick_labels.append(f"{metric.label} ({arrow} better)")
-    axis.set_yticks(tick_positions, tick_labels, fontsize=8)
-    axis.set_ylim(-0.8, len(EFFECT_METRICS) * step - 1.2)
-    axis.invert_yaxis()
-    axis.axvline(0, color="0.4", linewidth=0.8)
-    axis.set_xlabel(f"change from {results.labels[0]}, % of its mean (95% interval)")
-    axis.grid(axis="x", alpha=0.3)
-    axis.set_title("Green: better, red: worse, grey: no material change", fontsize=10)
-    figure.tight_layout()
-    save(figure, folder, "forest")
-    return Figure("forest", "Effects: change from the reference in percent", (
-        "Each point is the mean paired change (scenario minus reference) over replicates, as a "
-        "percentage of the reference mean, summarised over the evaluation window; bars are "
-        "95% intervals. All metrics share one axis, primary outcomes first. A change is "
-        "coloured only when its interval excludes no change and it exceeds the metric's "
-        "minimum meaningful difference."))
-
-
-def relative_changes(comparison: pd.DataFrame, labels: list[str]) -> np.ndarray:
-    """Relative change from the reference, scenarios x primary outcomes."""
-    table = comparison.set_index(["scenario", "metric"])["rel_change"]
-    return np.array([[table.loc[(label, name)] for name in PRIMARY_METRICS] for label in labels],
-                    dtype=float).reshape(len(labels), len(PRIMARY_METRICS))
-
-
-def effect_colours(comparison: pd.DataFrame, labels: list[str]) -> np.ndarray:
-    """RGB cells: green or red, deeper with the size of the change, where the change is
-    material; pale grey where it is not."""
+def effect_cells(comparison: pd.DataFrame, labels: list[str]
+                 ) -> tuple[np.ndarray, list[list[str]]]:
+    """RGB cells and texts, scenarios x primary outcomes: green or red where the change is
+    material (one shade, whatever its size), pale grey where it is not; the text is the
+    absolute change in the outcome's unit (counts per year)."""
     table = comparison.set_index(["scenario", "metric"])
-    cells = np.empty((len(labels), len(PRIMARY_METRICS), 3))
-    scale = plt.get_cmap("RdYlGn")
+    cells = np.full((len(labels), len(PRIMARY_METRICS), 3), 0.93)
+    texts = []
     for i, label in enumerate(labels):
+        line = []
         for j, name in enumerate(PRIMARY_METRICS):
-            row = table.loc[(label, name)]
-            tone = effect_colour(row)
-            if tone == UNCLEAR or not np.isfinite(row["rel_change"]):
-                cells[i, j] = (0.93, 0.93, 0.93)
-                continue
-            strength = min(abs(row["rel_change"]), 0.5) / 0.5
-            cells[i, j] = scale(0.5 + (0.15 + 0.35 * strength) * (1 if tone == BETTER else -1))[:3]
-    return cells
+            row, metric = table.loc[(label, name)], METRIC_BY_NAME[name]
+            verdict = row["verdict"]
+            if verdict in ("better", "worse"):
+                cells[i, j] = (0.78, 0.92, 0.76) if verdict == "better" else (0.98, 0.78, 0.76)
+            factor = metric.scale * (365 / cell_window(comparison) if metric.kind == "count"
+                                     else 1.0)
+            line.append(plain_number(row["diff"] * factor, metric.digits, signed=True))
+        texts.append(line)
+    return cells, texts
+
+
+def cell_window(comparison: pd.DataFrame) -> int:
+    return int(comparison.attrs.get("window_days", 365))
 
 
 def dashboard_figure(results: ExperimentResults, comparison: pd.DataFrame | None,
@@ -275,21 +264,23 @@ def dashboard_figure(results: ExperimentResults, comparison: pd.DataFrame | None
                                height_ratios=[effects_height, 3.2] if with_effects else None)
     if with_effects:
         axis = figure.add_subplot(grid[0, :])
-        relative = relative_changes(comparison, others)
-        axis.imshow(effect_colours(comparison, others), aspect="auto")
-        for (i, j), value in np.ndenumerate(relative):
-            text = format_relative(value)
-            axis.text(j, i, text, ha="center", va="center", fontsize=7)
+        cells, texts = effect_cells(comparison, others)
+        axis.imshow(cells, aspect="auto")
+        for i, line in enumerate(texts):
+            for j, text in enumerate(line):
+                axis.text(j, i, text, ha="center", va="center", fontsize=8)
         axis.set_xticks(range(len(PRIMARY_METRICS)),
-                        [METRIC_BY_NAME[name].label for name in PRIMARY_METRICS], rotation=25,
+                        [dashboard_label(name) for name in PRIMARY_METRICS], rotation=20,
                         ha="right", fontsize=8)
         axis.set_yticks(range(len(others)), others, fontsize=9)
-        axis.set_title(f"Relative change from {results.labels[0]} (green: better, red: worse, "
-                       "grey: no material change)", fontsize=10)
+        axis.set_title(f"Change from {results.labels[0]} in units (green: better, red: worse, "
+                       "grey: no material change; the shade does not grow with the size)",
+                       fontsize=10)
     row = 1 if with_effects else 0
     for column, name in enumerate(DASHBOARD_SERIES):
         axis = figure.add_subplot(grid[row, column])
         draw_series(axis, cache, name, markers=False, legend="best" if column == 0 else "")
+        honest_limits(axis, name, cache)
         axis.set_title(f"{METRIC_BY_NAME[name].label} ({series_unit(name)})", fontsize=10)
         axis.set_xlabel("scenario day", fontsize=8)
     figure.suptitle(f"{len(results.labels)} scenarios x {len(results.seeds)} replicates",
@@ -297,28 +288,88 @@ def dashboard_figure(results: ExperimentResults, comparison: pd.DataFrame | None
     figure.tight_layout()
     save(figure, folder, "dashboard")
     return Figure("dashboard", "Dashboard", (
-        "Top: relative change of each primary outcome over the evaluation window; green for "
+        "Top: change of each primary outcome from the reference in its unit (counts per "
+        "year; rates and shares in percentage points; scales in points of 100); green for "
         "the better and red for the worse where the change is material (its 95% interval "
         "excludes no change and it exceeds the minimum meaningful difference), grey "
-        "otherwise. Bottom: key series (mean and 95% band)."
+        "otherwise, one shade whatever the size. Bottom: key series (mean and 95% band)."
         if with_effects else "Key series (mean and 95% band)."))
 
 
+def dashboard_label(name: str) -> str:
+    metric = METRIC_BY_NAME[name]
+    unit = ("per year" if metric.kind == "count" else
+            {SHARE: "pp", SCALE: "points"}.get(metric.unit, "per 100"))
+    return f"{metric.label} ({unit})"
+
+
 def draw_all(results: ExperimentResults, comparison: pd.DataFrame | None,
-             folder: Path) -> list[Figure]:
+             folder: Path, decisions: object = None) -> list[Figure]:
     """Every figure of the experiment, dashboard first."""
     with warnings.catch_warnings():
         # A name in a script the font lacks is drawn as boxes; one warning per glyph and
         # figure would bury the summary.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        return draw_every_figure(results, comparison, folder)
+        return draw_every_figure(results, comparison, folder, decisions)
 
 
 def draw_every_figure(results: ExperimentResults, comparison: pd.DataFrame | None,
-                      folder: Path) -> list[Figure]:
+                      folder: Path, decisions: object = None) -> list[Figure]:
     cache = SeriesCache(results)
+    start, end = evaluation_window(results.scenarios[0].config.run.days, results.window)
+    if comparison is not None:
+        comparison = comparison.copy()
+        comparison.attrs["window_days"] = end - start + 1
     figures = [dashboard_figure(results, comparison, folder, cache)]
     if comparison is not None and len(results.labels) > 1:
-        figures.append(forest_figure(results, comparison, folder))
+        figures.extend(forest_figures(results, comparison, folder, end - start + 1))
+    by_month = getattr(decisions, "by_month", None)
+    if by_month is not None and len(by_month):
+        figures.append(time_to_effect_figure(results, by_month, folder))
+    curves = getattr(decisions, "acceptability", None)
+    if curves is not None and len(curves):
+        figures.append(acceptability_figure(curves, decisions, folder))
     figures.extend(time_series_figures(results, folder, cache))
     return figures
+
+
+def acceptability_figure(curves: pd.DataFrame, decisions: object, folder: Path) -> Figure:
+    from sim.experiment.value_report import acceptability_plot
+
+    costs = decisions.costs  # type: ignore[attr-defined]
+    unit = "QALY" if costs.per_qaly else "event averted"
+    save(acceptability_plot(curves, costs.currency, unit, costs.willingness_to_pay.value),
+         folder, "acceptability")
+    return Figure("acceptability", "Cost-effectiveness acceptability curve", (
+        "Probability that each option's net monetary benefit is positive, against what the "
+        "board is willing to pay per unit of effect: solid from resampling the paired "
+        "replicates, dashed over the plausible worlds of the sampled assumptions where run; "
+        "the dotted line is the willingness to pay in the costs file."))
+
+
+def forest_figures(results: ExperimentResults, comparison: pd.DataFrame, folder: Path,
+                   window_days: int) -> list[Figure]:
+    """One forest plot per outcome group, each in its outcomes' own units."""
+    units = in_units(comparison)
+    figures = []
+    for group, (title, _) in FOREST_GROUPS.items():
+        save(forest_plot(units, list(results.labels), window_days, group), folder,
+             f"forest-{group}")
+        figures.append(Figure(f"forest-{group}", f"Effects on {title.lower()}", (
+            "Mean paired change from the reference over the evaluation window with its 95% "
+            "interval, in the outcome's own unit (counts per year for this hospital). The "
+            "grey band holds changes smaller than the minimum meaningful difference; a "
+            "point is green or red only when the change is material.")))
+    return figures
+
+
+def time_to_effect_figure(results: ExperimentResults, by_month: pd.DataFrame,
+                          folder: Path) -> Figure:
+    markers = [mark for scenario in results.scenarios[1:] for mark in scenario.markers()]
+    save(time_to_effect_plot(by_month, list(results.labels), markers[:1]), folder,
+         "time-to-effect")
+    return Figure("time-to-effect", "Time to effect", (
+        "Paired change from the reference month by month (months of 30 days after burn-in), "
+        "mean over paired hospitals with its 95% band, per option; counts per month. The "
+        "grey band holds changes too small to act on; the dotted line is the first "
+        "intervention start."))

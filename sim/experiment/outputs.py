@@ -15,11 +15,12 @@ from typing import Any
 
 import pandas as pd
 
+from sim.experiment.decisions import Decisions, decision_tables
 from sim.experiment.figures import draw_all
 from sim.experiment.manifest import build_manifest, scenario_file_name
 from sim.experiment.report import write_report
 from sim.experiment.runner import ExperimentResults
-from sim.experiment.statistics import compare_scenarios
+from sim.experiment.statistics import compare_scenarios, in_units
 from sim.experiment.tables import summary_table, timeseries_table
 from sim.metrics import METRICS
 
@@ -36,6 +37,7 @@ class WrittenTables:
     comparison: pd.DataFrame
     manifest: dict[str, Any]
     compare: bool
+    decisions: Decisions | None = None
 
 
 def write_tables(folder: Path, results: ExperimentResults, command: list[str], *,
@@ -44,8 +46,11 @@ def write_tables(folder: Path, results: ExperimentResults, command: list[str], *
     summary = summary_table(results)
     comparison = compare_scenarios(summary, results.labels)
     summary.to_csv(folder / "summary.csv", index=False)
+    decisions = None
     if compare:
-        comparison.to_csv(folder / "comparison.csv", index=False)
+        in_units(comparison).to_csv(folder / "comparison.csv", index=False)
+        decisions = decision_tables(results, summary, comparison)
+        decisions.write(folder)
     timeseries = timeseries_table(results)
     timeseries.to_csv(
         folder / TIMESERIES_FILE, index=False, float_format="%.10g",
@@ -61,26 +66,29 @@ def write_tables(folder: Path, results: ExperimentResults, command: list[str], *
     manifest = build_manifest(results, command)
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
                                           encoding="utf-8")
-    return WrittenTables(summary, comparison, manifest, compare)
+    return WrittenTables(summary, comparison, manifest, compare, decisions)
 
 
 def write_figures_and_report(folder: Path, results: ExperimentResults,
                              tables: WrittenTables) -> Path:
     """Every figure and report.html; returns the report's path."""
     comparison = tables.comparison if tables.compare else None
-    figures = draw_all(results, comparison, folder)
+    figures = draw_all(results, comparison, folder, tables.decisions)
     write_report(folder / "report.html", results, tables.summary, tables.comparison, figures,
-                 tables.manifest["command"])
+                 tables.manifest["command"], tables.decisions)
     return folder / "report.html"
 
 
 def metrics_table() -> pd.DataFrame:
-    """What every column of summary.csv means: label, unit, direction and the minimum
-    meaningful difference, one row per metric (sim.metrics)."""
+    """What every column of summary.csv means: label, unit, how it is stored and the scale
+    that turns it into the unit, direction and the minimum meaningful difference (in the
+    unit, or a share of the reference when relative), one row per metric (sim.metrics)."""
     return pd.DataFrame([{
         "metric": metric.name, "label": metric.label, "unit": metric.unit,
+        "stored_as": metric.stored_as, "scale": metric.scale,
         "kind": metric.kind, "direction": metric.better, "primary": metric.primary,
-        "minimum_difference": metric.minimum_difference,
+        "minimum_difference": (metric.minimum_difference if metric.relative
+                               else metric.in_unit(metric.minimum_difference)),
         "minimum_difference_is_relative": metric.relative, "meaning": metric.meaning}
         for metric in METRICS])
 

@@ -11,12 +11,13 @@ import difflib
 import math
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import yaml
 
+from sim.experiment.board_page import board_section
 from sim.experiment.board_summary import (
     PRIMARY,
     hospitals_better,
@@ -24,11 +25,18 @@ from sim.experiment.board_summary import (
     scenario_summary,
 )
 from sim.experiment.figures import EFFECT_METRICS, Figure
-from sim.experiment.manifest import PROJECT_ROOT, git_commit, package_versions
+from sim.experiment.manifest import PROJECT_ROOT, git_commit, package_versions, scenario_file_name
 from sim.experiment.runner import ExperimentResults, describe
 from sim.experiment.statistics import paired_differences, replicates_needed
 from sim.experiment.tables import evaluation_window
 from sim.metrics import METRIC_BY_NAME, Metric, format_change, format_relative, format_value
+
+if TYPE_CHECKING:
+    from sim.experiment.decisions import Decisions
+
+# A relative change is shown only from a reference of at least this many units: +8,543% from a
+# baseline of 4.7 reports says less than the absolute change beside it.
+RELATIVE_FROM = 10.0
 
 MECHANISMS = (
     ("M1", "Psychological safety raises reporting and speaking up (Edmondson 1999; Leroy 2012)"),
@@ -62,16 +70,32 @@ th:first-child,td:first-child{text-align:left}
 pre{background:#f6f6f6;padding:.6em;overflow-x:auto;font-size:.82em}
 figure{margin:1.2em 0}figure img{max-width:100%}figcaption{font-size:.88em;color:#555}
 .note{color:#555;font-size:.9em}
-.appendix pre{white-space:pre-wrap}
+.none{background:#f1f1f1}
+.caveat{border-left:4px solid #b58900;background:#fdf6e3;padding:.4em .7em;font-size:.95em}
+.board-table{width:100%;font-size:.84em}.board-table td{text-align:center;vertical-align:top}
+.board-table th{text-align:center;vertical-align:bottom;font-weight:600}
+.board-table{table-layout:fixed}.board-table th.option{text-align:left;vertical-align:top}
+.board-table tr:first-child th:first-child{width:17%}
+.board-table td,.board-table th{padding:.2em .25em}.board-table td{overflow-wrap:anywhere}
+.board-table tr:first-child th{font-size:.95em}
+.board-table small{color:#444}.board-table small.assume{color:#6a4a00}
+.legend span{padding:0 .4em;border:1px solid #ddd}.legend{font-size:.85em;color:#444}
+.readings li{margin:.15em 0}table.inputs td:last-child{text-align:left}
+.model-description table{font-size:.8em}.model-description td{text-align:left}
+.model-description code{font-size:.9em}
 @media print{
-@page{size:A4;margin:15mm}
-body{max-width:none;margin:0;font-size:10pt}
+@page{size:A4;margin:12mm}
+body{max-width:none;margin:0;font-size:9.5pt}
 h2{break-after:avoid}h3{break-after:avoid}
-figure,table,tr{break-inside:avoid}
-figure img{max-width:100%;max-height:250mm}
+figure,tr{break-inside:avoid}table.board-table{break-inside:avoid}
+figure img{max-width:100%;max-height:235mm}
 pre{white-space:pre-wrap;overflow:visible}
-
-.better,.worse{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+section.board{break-after:page}h1{font-size:15pt;margin:0 0 3mm}
+.board h2{font-size:12pt;margin-top:3mm}.board h3{font-size:10.5pt;margin:2mm 0 1mm}
+.board-table{font-size:7.8pt}.readings{font-size:8.8pt;margin:0;padding-left:5mm}
+.caveat{font-size:9pt;margin:0 0 2mm}.legend{font-size:7.8pt}
+.model-description{break-before:page}
+.better,.worse,.none,.caveat{print-color-adjust:exact;-webkit-print-color-adjust:exact}
 }
 """
 
@@ -140,7 +164,7 @@ def effects_table(results: ExperimentResults, comparison: pd.DataFrame) -> str:
                 f"<td>{format_change(metric, row['diff'])}</td>"
                 f"<td>{format_change(metric, row['diff_ci_low'], unit=False)} to "
                 f"{format_change(metric, row['diff_ci_high'], unit=False)}</td>"
-                f"<td>{format_relative(row['rel_change'])}</td>"
+                f"<td>{relative_text(metric, row, reference.loc[name, 'mean'])}</td>"
                 f"<td>{escape(row['verdict'] or '–')}</td>"
                 f"<td>{hospitals_better(row['p_better'], replicates)}</td>"
                 f"<td>{precision_note(metric, row, reference.loc[name, 'mean'], replicates)}"
@@ -152,6 +176,13 @@ def effects_table(results: ExperimentResults, comparison: pd.DataFrame) -> str:
             "<th>verdict</th><th>hospitals where better</th><th>precision</th></tr>"
             f"{''.join(body)}</table>")
     return "".join(parts)
+
+
+def relative_text(metric: Metric, row: pd.Series, reference: float) -> str:
+    """The relative change, or an en dash where the reference is too small for a ratio."""
+    if not (math.isfinite(reference) and abs(metric.in_unit(reference)) >= RELATIVE_FROM):
+        return "–"
+    return format_relative(row["rel_change"])
 
 
 def precision_note(metric: Metric, row: pd.Series, reference: float, replicates: int) -> str:
@@ -181,7 +212,7 @@ def levels_table(results: ExperimentResults, comparison: pd.DataFrame) -> str:
 def settings_yaml(scenario: Any) -> list[str]:
     """The resolved parameters and interventions as YAML lines (without name and story)."""
     document = {key: value for key, value in scenario.to_dict().items()
-                if key not in ("name", "description", "evidence")}
+                if key not in ("name", "description", "evidence", "lesson")}
     return yaml.safe_dump(document, sort_keys=False, width=90).splitlines()
 
 
@@ -206,8 +237,9 @@ def scenarios_section(results: ExperimentResults) -> str:
         if evidence:
             block += f"<p>Evidence cited by the scenario:</p><ul>{evidence}</ul>"
         if index == 0:
-            block += (f"<details><summary>Resolved scenario (YAML)</summary><pre>"
-                      f"{escape(scenario.to_yaml())}</pre></details>")
+            block += (f"<p class=note>Every resolved parameter: "
+                      f"<code>{escape(scenario_file_name(index, label))}</code> beside this "
+                      "report.</p>")
         else:
             block += ("<p>Difference from the reference (resolved parameters and "
                       "interventions, YAML):</p><pre>"
@@ -269,16 +301,30 @@ def assumptions_section() -> str:
 
 
 def model_description() -> str:
-    """The ODD protocol itself, so the link works for whoever receives the report."""
+    """The ODD protocol itself, rendered from its Markdown, so the link works for whoever
+    receives the report. Raw HTML in the Markdown is escaped, not passed through."""
+    from markdown_it import MarkdownIt
+
     odd = PROJECT_ROOT / "docs" / "ODD.md"
     text = odd.read_text(encoding="utf-8") if odd.exists() else "(docs/ODD.md not found)"
-    return (f'<details id="model-description" class="appendix"><summary>Model description '
-            f"(ODD protocol, docs/ODD.md)</summary><pre>{escape(text)}</pre></details>")
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    html = demote_headings(html)
+    return (f'<section id="model-description" class="model-description"><h2>Appendix: model '
+            f"description (ODD protocol, docs/ODD.md)</h2>{html}</section>")
+
+
+def demote_headings(html: str) -> str:
+    """The protocol's headings two levels down, under the appendix's own heading."""
+    for level in (4, 3, 2, 1):
+        html = html.replace(f"<h{level}>", f"<h{min(level + 2, 6)}>").replace(
+            f"</h{level}>", f"</h{min(level + 2, 6)}>")
+    return html
 
 
 def write_report(path: Path, results: ExperimentResults, summary: pd.DataFrame,
-                 comparison: pd.DataFrame | None, figures: list[Figure], command: str) -> None:
-    """Write the self-contained HTML report: the board's summary first, then the detail."""
+                 comparison: pd.DataFrame | None, figures: list[Figure], command: str,
+                 decisions: Decisions | None = None) -> None:
+    """Write the self-contained HTML report: the board's page first, then the detail."""
     folder = path.parent
     start, end = evaluation_window(results.scenarios[0].config.run.days, results.window)
     window_days = end - start + 1
@@ -287,26 +333,36 @@ def write_report(path: Path, results: ExperimentResults, summary: pd.DataFrame,
              else results.labels[0])
     intro = (f"<p>{len(results.labels)} scenario(s), {len(results.seeds)} simulated hospitals "
              f"each. Every outcome is summarised over the evaluation window, scenario days "
-             f"{start} to {end}: counts are totals over those {window_days} days, rates and "
-             "shares are taken over the whole window, states are averaged.</p>")
-    sections = [f"<h1>Experiment: {escape(title)}</h1>", intro]
+             f"{start} to {end}: counts are totals over those {window_days} days (on the "
+             "first page, per year), rates and shares are taken over the whole window, "
+             "states are averaged.</p>")
     compared = comparison is not None and len(results.labels) > 1
+    placed = {figure.stem: figure for figure in figures}
+    sections = []
+    if compared and decisions is not None:
+        sections += [f"<h1>{escape(title)}</h1>", first_page(results, decisions),
+                     "<h2>About this comparison</h2>", intro]
+    else:
+        sections += [f"<h1>Experiment: {escape(title)}</h1>", intro]
     if compared:
-        sections += ["<h2>Summary for the board</h2>",
-                     executive_summary(results, comparison, window_days),
-                     "<h2>Primary outcomes hospital by hospital</h2>",
+        sections += ["<h2>Summary in words</h2>",
+                     executive_summary(results, comparison, window_days)]
+        if decisions is not None:
+            sections += decision_sections(folder, results, decisions, placed)
+        sections += ["<h2>Primary outcomes hospital by hospital</h2>",
                      findings(results, summary, comparison, window_days)]
     sections += ["<h2>What was compared</h2>", scenarios_section(results)]
     if compared:
         sections += ["<h2>Effects</h2><p class=note>Paired differences from the reference "
                      "with 95% intervals over replicates, in each outcome's own unit; green "
-                     "rows improved and red rows worsened materially. The last column counts "
-                     "the paired hospitals where the scenario did better, a tie counting as "
-                     "half.</p>", effects_table(results, comparison)]
+                     "rows improved and red rows worsened materially. Relative changes are "
+                     f"left out where the reference is below {RELATIVE_FROM:g} units. The "
+                     "last column counts the paired hospitals where the scenario did better, "
+                     "a tie counting as half.</p>", effects_table(results, comparison)]
     if comparison is not None:
         sections += ["<h2>All metrics</h2><p class=note>Mean [95% interval] over replicates."
                      "</p>", levels_table(results, comparison)]
-    sections += ["<h2>Figures</h2>", *(embed(folder, figure) for figure in figures),
+    sections += ["<h2>Figures</h2>", *(embed(folder, figure) for figure in placed.values()),
                  "<h2>Assumptions and sources</h2>", assumptions_section(),
                  "<h2>Seeds, versions and runs</h2>", reproducibility_section(results, command),
                  model_description()]
@@ -314,3 +370,40 @@ def write_report(path: Path, results: ExperimentResults, summary: pd.DataFrame,
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         + "\n".join(sections) + "</body></html>", encoding="utf-8")
+
+
+def first_page(results: ExperimentResults, decisions: Decisions) -> str:
+    """The board's page: caveat, the ranked table and a line per option."""
+    value_lines = {}
+    if decisions.value is not None:
+        from sim.experiment.value_report import value_line
+
+        value_lines = {label: value_line(decisions.value, label, decisions.costs)
+                       for label in results.labels[1:]}
+    worlds = decisions.assumptions.worlds if decisions.assumptions is not None else 0
+    return board_section(decisions.board, beds=decisions.beds, replicates=decisions.replicates,
+                         window_days=decisions.window_days, reference=results.labels[0],
+                         assumptions=worlds, value_lines=value_lines)
+
+
+def decision_sections(folder: Path, results: ExperimentResults, decisions: Decisions,
+                      placed: dict[str, Figure]) -> list[str]:
+    """Time to effect, how sure (with sampled assumptions) and value for money."""
+    from sim.experiment.decision_report import (
+        assumptions_html,
+        time_to_effect_html,
+        value_html,
+    )
+
+    def take(prefix: str) -> str:
+        return "".join(embed(folder, placed.pop(stem)) for stem in list(placed)
+                       if stem.startswith(prefix))
+
+    parts = ["<h2>Time to effect</h2>", time_to_effect_html(results, decisions),
+             take("time-to-effect")]
+    if decisions.assumptions is not None:
+        parts += ["<h2>How sure: simulation chance and the model's assumptions</h2>",
+                  assumptions_html(decisions.assumptions), take("assumption")]
+    if decisions.value is not None:
+        parts += ["<h2>Value for money</h2>", value_html(decisions), take("acceptability")]
+    return parts

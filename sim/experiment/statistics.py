@@ -27,7 +27,9 @@ Z_975 = 1.959963985
 
 COMPARISON_COLUMNS = ("scenario", "metric", "mean", "ci_low", "ci_high", "diff", "diff_ci_low",
                       "diff_ci_high", "rel_change", "p_better", "label", "unit", "direction",
-                      "primary", "material", "verdict")
+                      "primary", "material", "verdict", "scale")
+# Columns in the metric's stored units, which `in_units` turns into the unit people read.
+VALUE_COLUMNS = ("mean", "ci_low", "ci_high", "diff", "diff_ci_low", "diff_ci_high")
 # Largest replicate count suggested: the command line's own limit.
 MOST_REPLICATES = 10_000
 
@@ -119,7 +121,7 @@ def compare_scenarios(summary: pd.DataFrame, labels: Sequence[str],
                    "diff_ci_low": math.nan, "diff_ci_high": math.nan, "rel_change": math.nan,
                    "p_better": math.nan, "label": metric.label, "unit": metric.unit,
                    "direction": metric.better, "primary": metric.primary, "material": False,
-                   "verdict": ""}
+                   "verdict": "", "scale": metric.scale}
             if label != reference_label:
                 differences = paired_differences(own[metric.name], reference[metric.name])
                 change = mean_interval(differences)
@@ -132,3 +134,12 @@ def compare_scenarios(summary: pd.DataFrame, labels: Sequence[str],
                            verdict=verdict(metric, change.mean, change.low, change.high, base))
             rows.append(row)
     return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+
+
+def in_units(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with its levels and differences in each metric's `unit` (stored value
+    times `scale`, sim.metrics), as comparison.csv and the Python API give it."""
+    table = comparison.copy()
+    for column in VALUE_COLUMNS:
+        table[column] = table[column].astype(float) * table["scale"].astype(float)
+    return table
