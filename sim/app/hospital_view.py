@@ -56,18 +56,18 @@ PATIENT_COLOUR, HARMED_COLOUR, HAZARD_COLOUR = "#b8b8b8", "#8e24aa", "#ef6c00"
 INK, FAINT_INK, BLOCK_FILL = "#263238", "#607d8b", "#f7f9fa"
 
 # Layout in SVG user units (about pixels at full width).
-STAFF_COLUMNS, STAFF_GAP, STAFF_RADIUS = 8, 22.0, 7.5
-BED_COLUMNS, BED_GAP, BED_RADIUS = 14, 12.5, 3.6
-HAZARDS_SHOWN, HAZARD_GAP, HAZARD_SIZE = 12, 14.0, 5.5
-# Text is sized for a projector: the picture is about 560 px wide at 1280x720 (scale ~0.68),
-# so TEXT user units show at no less than 12 px.
-TEXT = 18.0
-PAD, HEADER, BLOCK_GAP, TOP_STRIP = 8.0, 46.0, 12.0, 34.0
-LEGEND_LINES = ("● nurse  ◆ doctor  ■ manager  • patient  ▲ hazard  (hover for more)",)
-LEGEND_DETAIL = ("Nurses and doctors: faded when off duty, ringed when burned out. Managers: "
-                 "blue learns from reports, red blames. Patients: purple when harmed. "
-                 "Hazards: ringed once reported.")
-LEGEND = 14.0 + (len(LEGEND_LINES) + 1) * (TEXT + 4)
+STAFF_COLUMNS, STAFF_GAP, STAFF_RADIUS = 12, 17.0, 6.5
+BED_COLUMNS, BED_GAP, BED_RADIUS = 14, 14.6, 5.0
+HAZARDS_SHOWN, HAZARD_GAP, HAZARD_SIZE = 12, 17.0, 6.5
+# Text is sized for a projector: the picture is drawn at least about 660 px wide at 1280x720
+# (a scale of about 0.8), so TEXT user units show at no less than 16 px.
+TEXT = 24.0
+PAD, HEADER, BLOCK_GAP, TOP_STRIP = 8.0, 34.0, 12.0, 30.0
+# Everything a hover would tell is also in words: the key below the wards.
+LEGEND_LINES = ("● nurse  ◆ doctor: faded off duty, ringed burned out",
+                "■ manager: blue learns, red blames   • patient: purple harmed",
+                "▲ hazard: ringed once reported")
+LEGEND = 10.0 + (len(LEGEND_LINES) + 1) * (TEXT + 4)
 BLOCK_WIDTH = 2 * PAD + STAFF_COLUMNS * STAFF_GAP
 
 
@@ -150,7 +150,7 @@ def hospital_picture(model: HospitalModel, colour_by: str = DEFAULT_COLOUR_STATE
 
 
 def ward_block(ward: Ward, x: float, y: float, height: float) -> Block:
-    subtitle = f"climate {ward.safety_climate:.2f}"  # hazards are drawn; counts in the tooltip
+    subtitle = ""  # the clinicians' colours show the climate; counts are in the tooltip
     tooltip = (f"{ward.name}\nSafety climate {ward.safety_climate:.2f}\n"
                f"Open hazards {len(ward.hazards)}\nIncidents so far {ward.incidents}, "
                f"staff reports {ward.staff_reports}, adverse events {ward.adverse_events}")
@@ -165,7 +165,7 @@ def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
     manager = ward.manager
     if manager is not None:
         marks.append(Mark(
-            "manager", x + BLOCK_WIDTH - PAD - 7, y + 12, 7.0,
+            "manager", x + BLOCK_WIDTH - PAD - 7, y + TEXT / 2 + 4, 7.0,
             colour_for(1.0 - manager.punitiveness, COLOUR_STATES["psychological_safety"]),
             f"Manager of {ward.name} (#{manager.unique_id})\nBlames {manager.punitiveness:.0%} "
             f"of reports, learns from the rest\nReports waiting {len(manager.backlog)}"))
@@ -252,9 +252,9 @@ def svg_block(block: Block) -> str:
         f'height="{block.height:.1f}" rx="6" fill="{BLOCK_FILL}" stroke="#cfd8dc">'
         f"<title>{escape(block.tooltip)}</title></rect>"
         f'<text x="{block.x + PAD:.1f}" y="{block.y + TEXT + 1:.1f}" font-size="{TEXT}" '
-        f'font-weight="600" fill="{INK}">{escape(block.title)}</text>'
-        f'<text x="{block.x + PAD:.1f}" y="{block.y + 2 * TEXT + 4:.1f}" font-size="{TEXT}" '
-        f'fill="{FAINT_INK}">{escape(block.subtitle)}</text></g>')
+        f'font-weight="600" fill="{INK}">{escape(block.title)} '
+        f'<tspan font-weight="400" fill="{FAINT_INK}">{escape(block.subtitle)}</tspan>'
+        "</text></g>")
 
 
 def svg_legend(picture: HospitalPicture, gradient_id: str) -> str:
@@ -275,8 +275,7 @@ def svg_legend(picture: HospitalPicture, gradient_id: str) -> str:
         f'{ends[1]} <tspan fill="{FAINT_INK}">(red worse, blue better)</tspan></text>']
     for line, text in enumerate(LEGEND_LINES, start=1):
         parts.append(f'<text x="{PAD}" y="{y + TEXT - 4 + line * (TEXT + 4)}" '
-                     f'font-size="{TEXT}" fill="{FAINT_INK}">{escape(text)}'
-                     f"<title>{escape(LEGEND_DETAIL)}</title></text>")
+                     f'font-size="{TEXT}" fill="{FAINT_INK}">{escape(text)}</text>')
     return "".join(parts)
 
 
@@ -286,7 +285,7 @@ def picture_svg(picture: HospitalPicture, gradient_id: str = "state-scale") -> s
         f'<svg class="hospital-view" viewBox="0 0 {picture.width:.0f} {picture.height:.0f}" '
         'width="100%" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{escape(picture.caption or "The hospital")}" '
-        'style="font-family: sans-serif; max-height: 70vh">',
+        'style="font-family: sans-serif; display: block">',
         f'<text x="{PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}">Executives</text>',
         f'<text x="{picture.width - PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}" '
         f'text-anchor="end">{escape(picture.caption)}</text>',
