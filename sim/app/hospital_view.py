@@ -108,6 +108,8 @@ class HospitalPicture:
     marks: tuple[Mark, ...]
     colour_state: ColourState
     caption: str
+    text: float = TEXT  # size of its text in user units
+    legend: bool = True  # the key drawn below the wards (else given in words beside it)
 
 
 def colour_for(value: float, state: ColourState) -> str:
@@ -120,33 +122,48 @@ def ward_columns(wards: int) -> int:
     return max(1, min(wards, round(math.sqrt(2 * wards))))
 
 
-def block_height(staff: int, beds: int) -> float:
+# Two hospitals side by side are drawn at about half the width: their text is larger in user
+# units (and the key is given once, in words, beneath both).
+COMPACT_TEXT = 34.0
+COMPACT_KEY = ("● nurse ◆ doctor: colour = the state chosen, red worse, blue better; faded off "
+               "duty, ringed burned out · ■ manager: blue learns, red blames · • patient: purple "
+               "harmed · ▲ hazard: ringed once reported")
+
+
+def header_height(text: float) -> float:
+    return HEADER + text - TEXT
+
+
+def block_height(staff: int, beds: int, text: float = TEXT) -> float:
     staff_rows = max(1, math.ceil(staff / STAFF_COLUMNS))
     bed_rows = max(1, math.ceil(beds / BED_COLUMNS))
-    return HEADER + staff_rows * STAFF_GAP + bed_rows * BED_GAP + 2 * HAZARD_GAP + PAD
+    return header_height(text) + staff_rows * STAFF_GAP + bed_rows * BED_GAP + 2 * HAZARD_GAP + PAD
 
 
 def hospital_picture(model: HospitalModel, colour_by: str = DEFAULT_COLOUR_STATE,
-                     caption: str = "") -> HospitalPicture:
-    """Lay out the hospital as it stands at the end of today."""
+                     caption: str = "", compact: bool = False) -> HospitalPicture:
+    """Lay out the hospital as it stands at the end of today (`compact`: for half the page's
+    width, larger text and no key)."""
+    text = COMPACT_TEXT if compact else TEXT
     state = COLOUR_STATES[colour_by]
     wards = model.wards
     columns = ward_columns(len(wards))
     rows = math.ceil(len(wards) / columns)
     height = block_height(max((len(w.clinicians) for w in wards), default=0),
-                          max((w.beds for w in wards), default=0))
+                          max((w.beds for w in wards), default=0), text)
     blocks: list[Block] = []
     marks: list[Mark] = []
-    top = TOP_STRIP + PAD
+    top = TOP_STRIP + PAD + text - TEXT
     for ward in wards:
         x = PAD + (ward.index % columns) * (BLOCK_WIDTH + BLOCK_GAP)
         y = top + (ward.index // columns) * (height + BLOCK_GAP)
         blocks.append(ward_block(ward, x, y, height))
-        marks.extend(ward_marks(model, ward, x, y, state))
-    marks.extend(executive_marks(model))
+        marks.extend(ward_marks(model, ward, x, y, state, header_height(text)))
+    marks.extend(executive_marks(model, text))
     width = 2 * PAD + columns * BLOCK_WIDTH + (columns - 1) * BLOCK_GAP
-    total_height = top + rows * height + (rows - 1) * BLOCK_GAP + LEGEND
-    return HospitalPicture(width, total_height, tuple(blocks), tuple(marks), state, caption)
+    total_height = top + rows * height + (rows - 1) * BLOCK_GAP + (PAD if compact else LEGEND)
+    return HospitalPicture(width, total_height, tuple(blocks), tuple(marks), state, caption,
+                           text, not compact)
 
 
 def ward_block(ward: Ward, x: float, y: float, height: float) -> Block:
@@ -158,7 +175,7 @@ def ward_block(ward: Ward, x: float, y: float, height: float) -> Block:
 
 
 def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
-               state: ColourState) -> list[Mark]:
+               state: ColourState, header: float = HEADER) -> list[Mark]:
     threshold = model.config.clinicians.burnout_threshold
     burn_in = model.config.run.burn_in
     marks: list[Mark] = []
@@ -169,7 +186,7 @@ def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
             colour_for(1.0 - manager.punitiveness, COLOUR_STATES["psychological_safety"]),
             f"Manager of {ward.name} (#{manager.unique_id})\nBlames {manager.punitiveness:.0%} "
             f"of reports, learns from the rest\nReports waiting {len(manager.backlog)}"))
-    staff_top = y + HEADER + STAFF_GAP / 2
+    staff_top = y + header + STAFF_GAP / 2
     for place, clinician in enumerate(ward.clinicians):
         value = getattr(clinician, state.attribute)
         burned_out = clinician.exhaustion > threshold
@@ -209,9 +226,9 @@ def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
     return marks
 
 
-def executive_marks(model: HospitalModel) -> list[Mark]:
+def executive_marks(model: HospitalModel, text: float = TEXT) -> list[Mark]:
     learning = COLOUR_STATES["psychological_safety"]
-    return [Mark("executive", PAD + 6.5 * TEXT + 20 * place, PAD + 10, 7.0,
+    return [Mark("executive", PAD + 6.5 * text + 20 * place, PAD + text / 2, 7.0,
                  colour_for(1.0 - executive.punitiveness, learning),
                  f"Executive #{executive.unique_id}\nBlames {executive.punitiveness:.0%} of "
                  "reports, learns from the rest\nWalks the wards now and then")
@@ -246,12 +263,12 @@ def svg_shape(mark: Mark) -> str:
     return f'<polygon class="{mark.kind}" points="{points}" {style}>{title}</polygon>'
 
 
-def svg_block(block: Block) -> str:
+def svg_block(block: Block, text: float = TEXT) -> str:
     return (
         f'<g class="ward"><rect x="{block.x:.1f}" y="{block.y:.1f}" width="{block.width:.1f}" '
         f'height="{block.height:.1f}" rx="6" fill="{BLOCK_FILL}" stroke="#cfd8dc">'
         f"<title>{escape(block.tooltip)}</title></rect>"
-        f'<text x="{block.x + PAD:.1f}" y="{block.y + TEXT + 1:.1f}" font-size="{TEXT}" '
+        f'<text x="{block.x + PAD:.1f}" y="{block.y + text + 1:.1f}" font-size="{text}" '
         f'font-weight="600" fill="{INK}">{escape(block.title)} '
         f'<tspan font-weight="400" fill="{FAINT_INK}">{escape(block.subtitle)}</tspan>'
         "</text></g>")
@@ -286,13 +303,16 @@ def picture_svg(picture: HospitalPicture, gradient_id: str = "state-scale") -> s
         'width="100%" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{escape(picture.caption or "The hospital")}" '
         'style="font-family: sans-serif; display: block">',
-        f'<text x="{PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}">Executives</text>',
-        f'<text x="{picture.width - PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}" '
+        f'<text x="{PAD}" y="{PAD + picture.text}" font-size="{picture.text}" fill="{INK}">'
+        "Executives</text>",
+        f'<text x="{picture.width - PAD}" y="{PAD + picture.text}" font-size="{picture.text}" '
+        f'fill="{INK}" '
         f'text-anchor="end">{escape(picture.caption)}</text>',
     ]
-    parts.extend(svg_block(block) for block in picture.blocks)
+    parts.extend(svg_block(block, picture.text) for block in picture.blocks)
     parts.extend(svg_shape(mark) for mark in picture.marks)
-    parts.append(svg_legend(picture, gradient_id))
+    if picture.legend:
+        parts.append(svg_legend(picture, gradient_id))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -340,8 +360,9 @@ def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
 
 @solara.component
 def HospitalView(hospital: HospitalModel, lock: AbstractContextManager, colour_by: str,
-                 caption: str = "", gradient_id: str = "state-scale", tick: int = 0) -> None:
+                 caption: str = "", gradient_id: str = "state-scale", tick: int = 0,
+                 compact: bool = False) -> None:
     """The hospital, redrawn whenever the page's model steps (a new `tick`)."""
     with lock:
-        svg = picture_svg(hospital_picture(hospital, colour_by, caption), gradient_id)
+        svg = picture_svg(hospital_picture(hospital, colour_by, caption, compact), gradient_id)
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["hospital-view-box"], style=PAPER)

@@ -23,7 +23,12 @@ from mesa.visualization.utils import update_counter
 from sim.app.charts import CHARTS, KEY_CHARTS, LiveCharts
 from sim.app.classroom import DEFAULT_SEED, ClassroomHospital, ClassroomSettings
 from sim.app.controls import ClassroomControls, lever_state
-from sim.app.hospital_view import COLOUR_STATES, DEFAULT_COLOUR_STATE, HospitalView
+from sim.app.hospital_view import (
+    COLOUR_STATES,
+    COMPACT_KEY,
+    DEFAULT_COLOUR_STATE,
+    HospitalView,
+)
 from sim.app.run_buttons import PlayRedraws, follow_run_buttons
 from sim.app.side_by_side import DifferenceTable
 from sim.app.story import StoryFeed
@@ -65,7 +70,8 @@ html, body { overflow: hidden; }
     line-height: 1.3; }
 .hospital-label, .comparison-label { overflow-wrap: anywhere; color: #37474f; }
 .story-box { height: 232px; overflow-y: auto; }
-.story-box.pair { height: 200px; }
+.story-box.pair { height: 190px; }
+.map-key { color: #37474f; line-height: 1.3; }
 .chart-key-box { max-height: 52px; overflow-y: auto; color: #37474f; line-height: 1.5; }
 .difference td, .difference th { padding-top: 1px; padding-bottom: 1px; }
 .difference-help { color: #37474f; line-height: 1.3; }
@@ -155,12 +161,13 @@ def BothHospitalsTab(model: ClassroomHospital, colour_by: solara.Reactive[str],
     with solara.Columns([1, 1]):
         with solara.Column(gap="4px"):
             HospitalView(model.hospital, model.lock, colour_by.value, "yours", "scale-left",
-                         tick)
+                         tick, compact=True)
             StoryFeed(model.hospital, model.lock, "Yours", tick, height_class="pair")
         with solara.Column(gap="4px"):
             HospitalView(model.comparison, model.lock, colour_by.value, "comparison",
-                         "scale-right", tick)
+                         "scale-right", tick, compact=True)
             StoryFeed(model.comparison, model.lock, "Comparison", tick, height_class="pair")
+    solara.Text(COMPACT_KEY, classes=["map-key"])
 
 
 VIEWS = ("Hospital", "Side by side", "Both hospitals", "All charts")

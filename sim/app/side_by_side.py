@@ -95,7 +95,7 @@ class Difference:
         if not said:
             return TOO_EARLY
         if said != "no material change":
-            return f"{said} in your hospital"
+            return said
         low, high = self.interval
         if low <= 0 <= high:
             return WITHIN_CHANCE
@@ -127,8 +127,7 @@ def differences(model: ClassroomHospital, days: int = WINDOW_DAYS) -> list[Diffe
 
 
 def metric_heading(name: str) -> str:
-    metric = METRIC_BY_NAME[name]
-    return f"{metric.label} ({metric.unit})"
+    return METRIC_BY_NAME[name].label
 
 
 def difference_html(rows: list[Difference], left_label: str, right_label: str,
@@ -161,14 +160,13 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
         f"<th>Last {days} days</th><th style='{NUMBER}'>Yours</th>"
         f"<th style='{NUMBER}'>Comparison</th>"
         f"<th style='{NUMBER}'>Gap</th><th style='{NUMBER}'>Chance gives</th>"
-        f"<th style='{NUMBER}'>Matters from</th><th></th></tr></thead>"
+        f"<th style='{NUMBER}'>Matters from</th><th style='padding-left: 12px'>Yours is</th>"
+        "</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        '<div class="difference-help" style="margin-top: 4px">'
-        f"Yours: {escape(left_label)}. {escape(right_label)}. Gap = yours − comparison. "
-        f"“Chance gives”: the 95% interval of the gap, from {pairs} more pairs of hospitals run "
-        "with other seeds and the same settings (the band on the charts). A gap is better or "
-        "worse only when that interval excludes zero and the gap is larger than the smallest "
-        "difference that matters — the board report's rule.</div>")
+        '<div class="difference-help" style="margin-top: 2px">'
+        f"“Chance gives”: the gap's 95% interval from {pairs} more pairs run with other seeds "
+        "(the band on the charts). Better or worse only if it excludes 0 and the gap is past "
+        "“matters from”: the board report's rule.</div>")
 
 
 @solara.component
