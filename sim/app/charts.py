@@ -421,9 +421,9 @@ def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
     `tick`), with the key in words beneath."""
     traces, markers = page_traces(model)
     coincide = len(traces) == 2 and traces_coincide(*traces)
-    with solara.Column(gap="0px", classes=[css_class]):
+    with solara.Column(gap="0px", classes=["charts-panel"]):
         solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers, charts),
-                    style=PAPER)
+                    classes=[css_class], style=PAPER)
         key = key_html(traces, markers, charts)
         if coincide:
             key += ('<div class="lines-coincide">Same seed, same settings so far: the two '

@@ -314,9 +314,14 @@ class ClassroomHospital(Model):
             self.hospital.tell(f"You switched on “{toggle.label}” from {when}.", kind="lever")
 
     def live_value(self, key: str) -> float:
-        """The lever's value in the running hospital today."""
+        """The lever's value in the running hospital today, or the value you set for
+        tomorrow (so a slider stays where it was put)."""
         with self.lock:
-            return self.hospital.config.get(key)
+            today = self.hospital.scenario_day
+            pending = [item.changes[key] for item in self.changes
+                       if item.name.startswith(TEACHER) and key in item.changes
+                       and item.start > today]
+            return pending[-1] if pending else self.hospital.config.get(key)
 
     def held_by_teacher(self, key: str) -> bool:
         return any(item.name.startswith(TEACHER) and key in item.changes
