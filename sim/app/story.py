@@ -44,9 +44,10 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 KIND_COLOURS = {kind: colour for kind, (_, colour) in KINDS.items()}
 OTHER_COLOUR = "#78909c"
-# What the feed shows until the class picks: the title's story first; the routine of reports,
-# fixes and feedback, which would flood the feed, only when asked for.
-STORY_KINDS = ("workaround", "unreported", "harm", "burnout", "manager", "audit",
+# What the feed shows until the class picks: the title's story, blame included (it is why
+# staff fall silent); the routine of fixes and feedback, which would flood the feed, only when
+# asked for.
+STORY_KINDS = ("workaround", "unreported", "harm", "burnout", "manager", "audit", "blame",
                "intervention", "lever", "shock", "end")
 THE_STORY, EVERYTHING = "the story", "everything"
 FILTERS: dict[str, Collection[str] | None] = {
