@@ -25,6 +25,7 @@ from sim.app.side_by_side import (
 )
 from sim.app.story import latest_lines, redated, story_html
 from sim.config import ModelConfig
+from sim.experiment.statistics import mean_interval
 from sim.metrics import METRIC_BY_NAME, period_value
 from sim.model import HospitalModel, StoryEvent
 
@@ -128,35 +129,45 @@ def test_story_html_escapes_every_line():
     assert "<img" not in html and "&lt;img" in html
 
 
-def test_the_verdict_is_the_board_reports_rule_on_the_gap_and_chance_interval():
+def row(metric, left, right, gaps, reference=None):
+    change = mean_interval(gaps)
+    return Difference(metric, "", left, right, change, right if reference is None else reference)
+
+
+def test_the_verdict_is_the_board_reports_rule_on_the_mean_gap_over_the_pairs():
     from sim.metrics import METRIC_BY_NAME, verdict
 
-    row = Difference("reporting_rate", "", 0.30, 0.20, half_width=0.05)
-    assert row.verdict() == verdict(METRIC_BY_NAME["reporting_rate"], 0.10, 0.05, 0.15, 0.20)
-    assert row.verdict() == "better" and row.words() == "better"
-    assert Difference("adverse_events", "", 30, 20, 5).verdict() == "worse"
+    better = row("reporting_rate", 0.30, 0.20, [0.10, 0.08, 0.12, 0.09, 0.11, 0.10])
+    change = better.change
+    assert better.verdict() == verdict(METRIC_BY_NAME["reporting_rate"], change.mean,
+                                       change.low, change.high, 0.20) == "better"
+    assert row("adverse_events", 30, 20, [10, 9, 11, 10, 12, 8]).verdict() == "worse"
     # Outside chance but smaller than the minimum meaningful difference: not a difference.
-    trivial = Difference("trust_in_management", "", 0.505, 0.50, 0.001)
+    trivial = row("trust_in_management", 0.505, 0.50, [0.005, 0.004, 0.006, 0.005, 0.005])
     assert trivial.verdict() == "no material change" and trivial.words() == TOO_SMALL
-    # A large gap inside chance's interval is chance.
-    noisy = Difference("reporting_rate", "", 0.30, 0.20, 0.2)
+    # A large gap in the pair shown, but the pairs disagree: chance.
+    noisy = row("reporting_rate", 0.30, 0.20, [0.10, -0.08, 0.12, -0.09, 0.02, -0.05])
     assert noisy.verdict() == "no material change" and noisy.words() == WITHIN_CHANCE
     assert Difference("burnout_prevalence", "", 0.3, 0.2).words() == TOO_EARLY
 
 
-def test_chance_interval_is_a_t_prediction_interval_over_the_pairs():
-    from sim.experiment.statistics import t_critical
-
+def test_chance_band_is_the_half_width_of_the_mean_gaps_interval():
     gaps = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
-    expected = t_critical(4) * gaps.std(ddof=1) * math.sqrt(1 + 1 / 5)
-    assert chance_half_width(gaps) == pytest.approx(expected)
+    interval = mean_interval(gaps)
+    assert chance_half_width(gaps) == pytest.approx((interval.high - interval.low) / 2)
+    per_day = chance_half_width(np.array([[0.1, 1.0], [0.2, math.nan], [0.3, 2.0]]))
+    assert per_day[0] == pytest.approx(chance_half_width(np.array([0.1, 0.2, 0.3])))
+    assert per_day[1] == pytest.approx(chance_half_width(np.array([1.0, 2.0])))
     assert math.isnan(chance_half_width(np.array([0.1, math.nan])))
 
 
 def test_difference_table_escapes_labels_and_shows_numbers_as_the_metrics_do():
-    html = difference_html([Difference("trust_in_management", "Trust <i>", 0.5, 0.51, 0.03),
-                            Difference("adverse_events", "Harm", 23, 21.3, 9.0)], "L", "R", 5)
-    assert "<i>" not in html and WITHIN_CHANCE in html and "better" not in html.split("</table>")[0]
+    html = difference_html([Difference("trust_in_management", "Trust <i>", 0.5, 0.51,
+                                       mean_interval([-0.01, 0.02, -0.03]), 0.51),
+                            Difference("adverse_events", "Harm", 23, 21.3,
+                                       mean_interval([1.7, -3, 4]), 21.3)], "L", "R", 5)
+    assert "<i>" not in html and WITHIN_CHANCE in html
+    assert "better" not in html.split("</table>")[0] and "Gap over 6 pairs" in html
     assert ">23<" in html and ">21<" in html and ">+1.7<" in html
     assert ">50.0<" in html and ">−1.0<" in html
 

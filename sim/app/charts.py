@@ -115,8 +115,8 @@ def hospital_trace(model: HospitalModel, label: str, band: dict[str, np.ndarray]
 
 
 def chance_bands(pairs: Sequence[tuple[HospitalModel, HospitalModel]]) -> dict[str, np.ndarray]:
-    """Per metric and day, the half-width of the interval chance gives a paired gap, from the
-    background pairs (sim/app/side_by_side.py); empty without pairs."""
+    """Per metric and day, the half-width of the 95% interval of the mean paired gap over the
+    pairs (sim/app/side_by_side.py); empty with fewer than two pairs."""
     from sim.app.side_by_side import chance_half_width
 
     if len(pairs) < 2:
@@ -348,7 +348,7 @@ def key_html(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]]
              charts: Sequence[Chart]) -> str:
     """Which line is which and what each numbered marker was, in words (no hover needed)."""
     items = []
-    for index, trace in enumerate(traces):
+    for index in range(len(traces)):
         style = "dashed" if index else "solid"
         items.append(f'<span class="key-item"><span style="display: inline-block; width: 28px; '
                      f"border-top: 3px {style} {HOSPITAL_COLOURS[index]}; vertical-align: "
@@ -370,15 +370,15 @@ def key_html(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]]
 # --- matplotlib for the animation ----------------------------------------------------------------
 
 def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
-               markers: Sequence[tuple[int, str]]) -> None:
+               markers: Sequence[tuple[int, str]], text: float = 7.0) -> None:
     """One panel on matplotlib axes, as on the page.
 
     The axes are set up once; later frames only swap the lines (clearing axes rebuilds every
     tick and was most of an animation's drawing time)."""
-    if axes.get_title(loc="left") != chart.title:
+    if axes.get_title(loc="left") != f"{chart.title}\n{chart.unit}":
         axes.clear()
-        axes.set_title(chart.title, fontsize=7, loc="left")
-        axes.tick_params(labelsize=5, length=2)
+        axes.set_title(f"{chart.title}\n{chart.unit}", fontsize=text, loc="left")
+        axes.tick_params(labelsize=text, length=2)
         axes.grid(alpha=0.25, lw=0.4)
     for artist in [*axes.lines, *axes.patches]:
         artist.remove()
@@ -394,7 +394,7 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
         for metric_index, (name, _) in enumerate(chart.metrics):
             if name in trace.series:
                 series = trace.series[name]
-                axes.plot(series.days, series.values, lw=1.0, ls="--" if index else "-",
+                axes.plot(series.days, series.values, lw=1.6, ls="--" if index else "-",
                           color=line_colour(chart, metric_index, index))
 
 
@@ -406,8 +406,9 @@ def page_traces(model: ClassroomHospital) -> tuple[list[HospitalTrace], list[tup
         traces = [hospital_trace(model.hospital, model.label)]
         markers = model.markers()
         if model.comparison is not None:
+            pairs = [(model.hospital, model.comparison), *model.replicates]
             traces.append(hospital_trace(model.comparison, model.comparison_label,
-                                         chance_bands(model.replicates)))
+                                         chance_bands(pairs)))
             markers += [(day, f"{label} (comparison)")
                         for day, label in model.comparison_markers()]
     markers.sort(key=lambda mark: mark[0])

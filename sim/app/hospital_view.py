@@ -61,8 +61,8 @@ BED_COLUMNS, BED_GAP, BED_RADIUS = 14, 14.6, 5.0
 HAZARDS_SHOWN, HAZARD_GAP, HAZARD_SIZE = 12, 17.0, 6.5
 # Text is sized for a projector: the picture is drawn at least about 660 px wide at 1280x720
 # (a scale of about 0.8), so TEXT user units show at no less than 16 px.
-TEXT = 24.0
-PAD, HEADER, BLOCK_GAP, TOP_STRIP = 8.0, 34.0, 12.0, 30.0
+TEXT = 26.0
+PAD, HEADER, BLOCK_GAP, TOP_STRIP = 8.0, 36.0, 12.0, 32.0
 # Everything a hover would tell is also in words: the key below the wards.
 LEGEND_LINES = ("● nurse  ◆ doctor: faded off duty, ringed burned out",
                 "■ manager: blue learns, red blames   • patient: purple harmed",
@@ -322,8 +322,9 @@ def picture_svg(picture: HospitalPicture, gradient_id: str = "state-scale") -> s
 MPL_MARKERS = {"circle": "o", "diamond": "D", "square": "s", "triangle": "^"}
 
 
-def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
-    """Draw the picture on matplotlib axes (y grows downward, as in the SVG)."""
+def draw_picture(axes: Axes, picture: HospitalPicture, text: float = 7.0) -> None:
+    """Draw the picture on matplotlib axes (y grows downward, as in the SVG); `text` in
+    points."""
     axes.clear()
     axes.set_xlim(0, picture.width)
     axes.set_ylim(picture.height, 0)
@@ -334,12 +335,11 @@ def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
     for block in picture.blocks:
         axes.add_patch(Rectangle((block.x, block.y), block.width, block.height,
                                  facecolor=BLOCK_FILL, edgecolor="#cfd8dc"))
-        axes.text(block.x + PAD, block.y + 15, block.title, fontsize=7, color=INK,
-                  weight="bold")
-        axes.text(block.x + PAD, block.y + 26, block.subtitle, fontsize=5, color=FAINT_INK)
-    axes.text(PAD, PAD + 14, "Executives", fontsize=7, color=INK)
-    axes.text(picture.width - PAD, PAD + 14, picture.caption, fontsize=7, color=INK,
-              ha="right")
+        axes.text(block.x + PAD, block.y + picture.text, block.title, fontsize=text,
+                  color=INK, weight="bold")
+    axes.text(PAD, PAD + picture.text, "Executives", fontsize=text, color=INK)
+    axes.text(picture.width - PAD, PAD + picture.text, picture.caption, fontsize=text,
+              color=INK, ha="right")
     groups: dict[str, list[Mark]] = {}
     for mark in picture.marks:
         groups.setdefault(SHAPE_KINDS[mark.kind], []).append(mark)
@@ -350,10 +350,10 @@ def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
             s=[(scale * m.size * points_per_unit) ** 2 for m in marks],
             c=[to_rgba(m.fill, m.opacity) for m in marks], marker=MPL_MARKERS[shape],
             edgecolors=[INK if m.outline else "none" for m in marks], linewidths=0.8)
-    axes.text(PAD, picture.height - LEGEND + 20,
-              f"{picture.colour_state.label}: red worse, blue better · faded: off duty · "
-              "ringed: burned out · purple: harmed patient · orange: hazard",
-              fontsize=5.5, color=FAINT_INK)
+    for line, words in enumerate((f"{picture.colour_state.label}: red worse, blue better",
+                                  *LEGEND_LINES)):
+        axes.text(PAD, picture.height - LEGEND + 14 + (line + 1) * (picture.text + 4) - 4,
+                  words, fontsize=text, color=FAINT_INK)
 
 
 # --- the page component ------------------------------------------------------------------------

@@ -56,8 +56,8 @@ html, body { overflow: hidden; }
 .v-application .day-status { font-size: 22px !important; font-weight: 700; }
 .v-application .v-main { overflow: hidden; }
 .v-application .v-app-bar { display: none !important; }
-.v-application .v-navigation-drawer { width: 330px !important; min-width: 330px !important; top: 0 !important;
-    height: 100vh !important; }
+.v-application .v-navigation-drawer { width: 330px !important; min-width: 330px !important;
+    top: 0 !important; height: 100vh !important; }
 .v-application .v-main { --v-layout-top: 0px !important; --v-layout-left: 330px !important; }
 .lever .v-slider__label, .named-slider .v-slider__label {
     position: absolute !important; width: 1px; height: 1px; overflow: hidden;
