@@ -26,6 +26,7 @@ DAY_AT_LEAST_JS = """days => {
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAY_DAYS = 100
+PAUSE_TIMEOUT_MS = 60_000
 SETTLE_MS = 500
 # Card titles: the page's own words, none of Mesa's defaults ("Information", "Time", ...).
 CARD_TITLES = {"Scenario", "Levers", "Interventions", "Side by side", "Random hospital"}
@@ -115,7 +116,8 @@ def test_teacher_moves_a_lever_steps_and_switches_scenario(served_page):
 
         played = play_for(page, PLAY_DAYS)
         assert played["days"] >= PLAY_DAYS
-        expect(page.get_by_role("button", name="Play", exact=True)).to_be_enabled()
+        expect(page.get_by_role("button", name="Play", exact=True)).to_be_enabled(
+            timeout=PAUSE_TIMEOUT_MS)  # Play ends the day it is on first: bounded, generous
         page.wait_for_timeout(SETTLE_MS)  # a day Play had begun before the pause ends first
         day = int(status.inner_text().split(" of ")[0].split()[-1])
         step.click()  # Step is still one day, though Play redraws every few

@@ -207,8 +207,8 @@ def format_tick(value: float, step: float) -> str:
 # The panels scale to the page's width; at 1280x720 four panels are about 240 px wide, so a
 # user unit is about a pixel and TEXT units show at no less than 16 px.
 PANEL_WIDTH, PANEL_HEIGHT, COLUMNS = 250.0, 176.0, 4
-TEXT = 17.0
-LEFT, RIGHT, TOP, BOTTOM = 40.0, 10.0, 52.0, 24.0
+TEXT = 18.0
+LEFT, RIGHT, TOP, BOTTOM = 42.0, 10.0, 54.0, 24.0
 
 
 def line_colour(chart: Chart, metric_index: int, hospital_index: int) -> str:
