@@ -11,9 +11,7 @@ SMALL = {"hospital.wards": 2, "run.burn_in": 5, "run.days": 60}
 
 
 def small_hospital(seed: int = 3) -> ClassroomHospital:
-    settings = ClassroomSettings()
-    settings.levers.update(SMALL)
-    return ClassroomHospital(settings, seed=seed)
+    return ClassroomHospital(ClassroomSettings(overrides=dict(SMALL)), seed=seed)
 
 
 def kinds(model: ClassroomHospital) -> list[str]:

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ElementTree
 import numpy as np
 import pytest
 
-from sim.app.charts import CHARTS, charts_svg, hospital_trace, rolling_sum, smoothed
+from sim.app.charts import CHARTS, charts_svg, hospital_trace, key_html, rolling_sum, smoothed
 from sim.app.hospital_view import (
     COLOUR_STATES,
     PALETTE,
@@ -14,9 +14,18 @@ from sim.app.hospital_view import (
     hospital_picture,
     picture_svg,
 )
-from sim.app.side_by_side import Difference, difference_html, differences, recent_value
+from sim.app.side_by_side import (
+    TOO_EARLY,
+    TOO_SMALL,
+    WITHIN_CHANCE,
+    Difference,
+    chance_half_width,
+    difference_html,
+    recent_value,
+)
 from sim.app.story import latest_lines, redated, story_html
 from sim.config import ModelConfig
+from sim.experiment.statistics import mean_interval
 from sim.metrics import METRIC_BY_NAME, period_value
 from sim.model import HospitalModel, StoryEvent
 
@@ -69,10 +78,11 @@ def test_ratio_series_are_ratios_of_rolling_sums_as_the_metrics_contract_defines
     series = smoothed(columns, "reporting_rate", 14)
     window = {name: columns[name][-14:] for name in ("staff_reports", "incidents")}
     expected = period_value(METRIC_BY_NAME["reporting_rate"], window)
-    assert series[-1] == pytest.approx(expected)
+    assert series[-1] == pytest.approx(100 * expected)  # read per 100 incidents
     compliance = smoothed(columns, "true_compliance", 7)
     window = {name: columns[name][-7:] for name in ("workarounds", "obstacle_encounters")}
-    assert compliance[-1] == pytest.approx(period_value(METRIC_BY_NAME["true_compliance"], window))
+    assert compliance[-1] == pytest.approx(
+        100 * period_value(METRIC_BY_NAME["true_compliance"], window))
     assert rolling_sum(np.array([1.0, 2.0, 3.0, 4.0]), 2).tolist() == [1.0, 3.0, 5.0, 7.0]
 
 
@@ -92,7 +102,11 @@ def test_charts_svg_has_every_chart_and_numbered_markers(hospital):
     assert "<script>" not in svg
     dashed = [line for line in root.iter(f"{SVG}polyline") if line.get("stroke-dasharray")]
     assert dashed  # the second hospital is drawn dashed
-    assert any("Day 5: Just culture" in (t.text or "") for t in root.iter(f"{SVG}title"))
+    numbers = [t.text for g in root.iter(f"{SVG}g") if g.get("class") == "marker"
+               for t in g.iter(f"{SVG}text")]
+    assert numbers[:2] == ["1", "2"]
+    key = key_html([trace], [(5, "Just culture"), (12, "A <script> change")], CHARTS)
+    assert "<b>1</b> day 5: Just culture" in key and "<script>" not in key
 
 
 def test_charts_cope_with_a_hospital_that_has_not_started():
@@ -115,42 +129,62 @@ def test_story_html_escapes_every_line():
     assert "<img" not in html and "&lt;img" in html
 
 
-def test_difference_verdict_follows_which_way_is_better():
-    assert Difference("reporting_rate", "", 0.3, 0.2).verdict() == "left"
-    assert Difference("adverse_events", "", 3.0, 2.0).verdict() == "right"
-    assert Difference("measured_compliance", "", 0.9, 0.5).verdict() == ""
-    assert Difference("burnout_prevalence", "", math.nan, 0.2).verdict() == ""
+def row(metric, left, right, gaps, reference=None):
+    change = mean_interval(gaps)
+    return Difference(metric, "", left, right, change, right if reference is None else reference)
 
 
-def test_a_gap_within_normal_variation_is_not_called_better_or_worse():
-    assert Difference("trust_in_management", "", 0.50, 0.51, noise=0.03).verdict() == ""
-    assert Difference("trust_in_management", "", 0.50, 0.60, noise=0.03).verdict() == "right"
-    assert Difference("trust_in_management", "", 0.5, 0.6, noise=math.nan).verdict() == ""
-    html = difference_html([Difference("trust_in_management", "Trust", 0.5, 0.51, 0.03),
-                            Difference("adverse_events", "Harm", 23, 21.3, 9.0)], "L", "R")
-    assert "within normal variation" in html and "better on" not in html
-    # Numbers as the metric definitions show them: counts whole (a small gap with one decimal),
-    # trust on its 0-100 scale, a true minus sign.
+def test_the_verdict_is_the_board_reports_rule_on_the_mean_gap_over_the_pairs():
+    from sim.metrics import METRIC_BY_NAME, verdict
+
+    better = row("reporting_rate", 0.30, 0.20, [0.10, 0.08, 0.12, 0.09, 0.11, 0.10])
+    change = better.change
+    assert better.verdict() == verdict(METRIC_BY_NAME["reporting_rate"], change.mean,
+                                       change.low, change.high, 0.20) == "better"
+    assert row("adverse_events", 30, 20, [10, 9, 11, 10, 12, 8]).verdict() == "worse"
+    # Outside chance but smaller than the minimum meaningful difference: not a difference.
+    trivial = row("trust_in_management", 0.505, 0.50, [0.005, 0.004, 0.006, 0.005, 0.005])
+    assert trivial.verdict() == "no material change" and trivial.words() == TOO_SMALL
+    # A large gap in the pair shown, but the pairs disagree: chance.
+    noisy = row("reporting_rate", 0.30, 0.20, [0.10, -0.08, 0.12, -0.09, 0.02, -0.05])
+    assert noisy.verdict() == "no material change" and noisy.words() == WITHIN_CHANCE
+    assert Difference("burnout_prevalence", "", 0.3, 0.2).words() == TOO_EARLY
+
+
+def test_chance_band_is_the_half_width_of_the_mean_gaps_interval():
+    gaps = np.array([0.1, 0.2, 0.3, 0.4, 0.5])
+    interval = mean_interval(gaps)
+    assert chance_half_width(gaps) == pytest.approx((interval.high - interval.low) / 2)
+    per_day = chance_half_width(np.array([[0.1, 1.0], [0.2, math.nan], [0.3, 2.0]]))
+    assert per_day[0] == pytest.approx(chance_half_width(np.array([0.1, 0.2, 0.3])))
+    assert per_day[1] == pytest.approx(chance_half_width(np.array([1.0, 2.0])))
+    assert math.isnan(chance_half_width(np.array([0.1, math.nan])))
+
+
+def test_difference_table_escapes_labels_and_shows_numbers_as_the_metrics_do():
+    html = difference_html([Difference("trust_in_management", "Trust <i>", 0.5, 0.51,
+                                       mean_interval([-0.01, 0.02, -0.03]), 0.51),
+                            Difference("adverse_events", "Harm", 23, 21.3,
+                                       mean_interval([1.7, -3, 4]), 21.3)], "L", "R", 5)
+    assert "<i>" not in html and WITHIN_CHANCE in html
+    assert "better" not in html.split("</table>")[0] and "Gap over 6 pairs" in html
     assert ">23<" in html and ">21<" in html and ">+1.7<" in html
     assert ">50.0<" in html and ">−1.0<" in html
 
 
-def test_differences_over_the_last_month(hospital):
-    rows = differences(hospital, hospital)
-    assert all(row.gap == 0 or math.isnan(row.gap) for row in rows)
+def test_recent_values_are_periods_of_the_metrics_contract(hospital):
     assert recent_value(hospital, "adverse_events") == sum(
         hospital.datacollector.model_vars["adverse_events"][-30:])
-    html = difference_html(rows, "Left <i>", "Right")
-    assert "<i>" not in html and 'data-metric="reporting_rate"' in html
 
 
-def test_chart_ranges_are_fixed_from_zero_whatever_the_data(hospital):
+def test_chart_ranges_fit_the_data_and_bands(hospital):
     from sim.app.charts import CHARTS, hospital_trace, traces_coincide, value_range
 
     trace = hospital_trace(hospital, "h")
-    ranges = {chart.title: value_range([trace], chart) for chart in CHARTS}
-    assert ranges["Psychological safety"] == (0.0, 1.0)
-    assert ranges["Burnout"] == (0.0, 1.0)
-    low, high = ranges["Harm"]
-    assert low == 0.0 and high >= trace.series["adverse_events"].values.max()
+    for chart in CHARTS:
+        low, high = value_range([trace], chart)
+        values = np.concatenate([trace.series[name].values for name, _ in chart.metrics])
+        values = values[np.isfinite(values)]
+        assert low <= values.min() and high >= values.max()
+        assert high - low <= 3 * (values.max() - values.min()) + 1.0  # fitted, not 0-100
     assert traces_coincide(trace, hospital_trace(hospital, "twin"))

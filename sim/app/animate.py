@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from sim.app.charts import CHARTS, draw_chart, hospital_trace
+from sim.app.charts import KEY_CHARTS, draw_chart, hospital_trace
 from sim.app.hospital_view import DEFAULT_COLOUR_STATE, draw_picture, hospital_picture
 from sim.app.video import GIF, MP4, FrameSink, GifSink, Mp4Sink
 from sim.errors import UsageError
@@ -31,7 +31,9 @@ from sim.results_folder import safe_name
 from sim.scenario import Scenario, build_model
 
 DPI = 80
-FIGURE_SIZE = (12.0, 9.5)  # inches: 960 x 760 pixels at DPI (even sizes, as H.264 needs)
+FIGURE_SIZE = (16.0, 9.0)  # inches: 1280 x 720 pixels at DPI (a slide; even, as H.264 needs)
+# At 80 dpi a point is 80/72 px: 15 points draw text of about 16.7 px on a 1280x720 slide.
+SLIDE_TEXT = 15.0
 
 
 def new_animation_path(parent: Path, label: str, suffixes: Sequence[str] = (".gif",)) -> Path:
@@ -66,12 +68,25 @@ def frame_days(total: int, every: int) -> list[int]:
 
 
 def layout(figure: Figure) -> tuple[object, list[object], object]:
-    grid = figure.add_gridspec(3, 4, height_ratios=[3.2, 1, 1], hspace=0.4, wspace=0.25,
-                               left=0.04, right=0.98, top=0.97, bottom=0.04)
+    grid = figure.add_gridspec(2, 4, height_ratios=[2.1, 1], hspace=0.5, wspace=0.3,
+                               left=0.04, right=0.99, top=0.99, bottom=0.14)
     hospital = figure.add_subplot(grid[0, :])
-    charts = [figure.add_subplot(grid[1 + i // 4, i % 4]) for i in range(len(CHARTS))]
-    key = figure.add_subplot(grid[2, 3])
+    charts = [figure.add_subplot(grid[1, i]) for i in range(len(KEY_CHARTS))]
+    key = figure.add_axes((0.01, 0.0, 0.98, 0.08))
     return hospital, charts, key
+
+
+def in_force(scenario: Scenario, model: HospitalModel) -> list[str]:
+    """The scenario's interventions in force today (triggers once they have fired)."""
+    day = model.scenario_day
+    fired = {name for _, name in getattr(model, "fired_triggers", [])}
+    names = []
+    for item in scenario.interventions:
+        started = item.start <= day if item.kind != "trigger" else item.name in fired
+        ended = item.end is not None and day >= item.end
+        if started and not ended and item.kind != "event":
+            names.append(f"{item.name} (from day {item.start})")
+    return names
 
 
 def draw_frame(figure_parts: tuple[object, list[object], object], model: HospitalModel,
@@ -80,18 +95,18 @@ def draw_frame(figure_parts: tuple[object, list[object], object], model: Hospita
     day = model.scenario_day
     when = f"warm-up day {day + model.config.run.burn_in}" if day <= 0 else f"day {day}"
     draw_picture(hospital_axes, hospital_picture(model, colour_by,
-                                                 f"{scenario.name}: {when}"))
+                                                 f"{scenario.name}: {when}"), SLIDE_TEXT)
     trace = hospital_trace(model, scenario.name)
     markers = scenario.markers(model)
-    for axes, chart in zip(chart_axes, CHARTS, strict=True):
-        draw_chart(axes, chart, [trace], markers)
+    for axes, chart in zip(chart_axes, KEY_CHARTS, strict=True):
+        draw_chart(axes, chart, [trace], markers, SLIDE_TEXT)
     key_axes.clear()
     key_axes.axis("off")
-    lines = [f"seed {model.seed}", "grey: warm-up; dotted: interventions",
-             "compliance: blue measured, red true"]
-    lines += [f"day {d}: {label}"[:44] for d, label in markers[:6]]
-    key_axes.text(0.0, 1.0, "\n".join(lines), va="top", fontsize=6.5, color="#263238",
-                  transform=key_axes.transAxes)
+    forced = in_force(scenario, model)
+    caption = ("In force: " + "; ".join(forced)) if forced else "In force: the scenario as written"
+    key_axes.text(0.0, 1.0, f"{caption}\nSeed {model.seed} · grey: warm-up · dotted lines: "
+                  "interventions · each point: the 30 days up to that day", va="top",
+                  fontsize=SLIDE_TEXT, color="#263238", transform=key_axes.transAxes)
 
 
 def frame_sink(kind: str, path: Path, fps: int, size: tuple[int, int]) -> FrameSink:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -29,41 +29,37 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Chart:
-    """One panel: a title, what the numbers mean, and the metrics drawn in it."""
+    """One panel: a short title, what the numbers mean, and the metrics drawn in it."""
 
     title: str
     unit: str
     metrics: tuple[tuple[str, str], ...]  # (metric column, label)
-    window: int = 14
-    per_bed_ceiling: float = 0.0  # counts: the top of the axis per bed, fixed for a hospital
 
 
+# Every line is the metric over the 30 days up to each day (the side-by-side table's period),
+# in the unit the metrics contract reads it in (sim.metrics: percent, per 100, 0-100).
+WINDOW_DAYS = 30
 CHARTS: tuple[Chart, ...] = (
-    Chart("Reporting rate", "staff reports per incident", (("reporting_rate", "reporting"),)),
-    Chart("Workaround rate", "workarounds per obstacle met", (("workaround_rate", "workarounds"),)),
-    # About 7.5 adverse events per 100 admissions gives roughly one a day per 90 beds; the axis
-    # leaves room for three times that before it has to widen.
-    Chart("Harm", "adverse events per day", (("adverse_events", "adverse events"),),
-          per_bed_ceiling=1 / 30),
-    Chart("Burnout", "share of clinicians burned out", (("burnout_prevalence", "burnout"),)),
-    Chart("Psychological safety", "mean of clinicians, 0-1",
-          (("psychological_safety", "psychological safety"),)),
-    Chart("Trust in management", "mean of clinicians, 0-1",
-          (("trust_in_management", "trust"),)),
-    Chart("Compliance", "measured by audits vs true", (
-        ("measured_compliance", "measured"), ("true_compliance", "true")), window=30),
+    Chart("Reporting", "staff reports per 100 incidents", (("reporting_rate", "reporting"),)),
+    Chart("Workarounds", "per 100 rule obstacles met", (("workaround_rate", "workarounds"),)),
+    Chart("Harm", "adverse events a day", (("adverse_events", "adverse events"),)),
+    Chart("Burnout", "% of clinicians burned out", (("burnout_prevalence", "burnout"),)),
+    Chart("Safety", "psychological safety, 0-100", (("psychological_safety", "safety"),)),
+    Chart("Trust", "in management, 0-100", (("trust_in_management", "trust"),)),
+    Chart("Compliance", "% measured vs true", (
+        ("measured_compliance", "measured"), ("true_compliance", "true"))),
 )
 # The four that tell the title's story fill one row on a projector's first screen.
 KEY_CHARTS, OTHER_CHARTS = CHARTS[:4], CHARTS[4:]
 METRIC_COLOURS = ("#1565c0", "#c62828")  # first and second metric of a two-metric panel
 HOSPITAL_COLOURS = ("#1565c0", "#ef6c00")  # your hospital, the comparison
-COMPARISON_DASH = "5,3"
-MAX_MARKERS_LISTED = 8
+BAND_COLOUR = "#ffcc80"
+COMPARISON_DASH = "7,4"
 
 
 @dataclass(frozen=True)
 class Series:
-    """One smoothed metric of one hospital, by scenario day."""
+    """One smoothed metric of one hospital, by scenario day, in the unit it is read in."""
 
     days: np.ndarray
     values: np.ndarray
@@ -76,13 +72,14 @@ class Series:
 
 @dataclass(frozen=True)
 class HospitalTrace:
-    """What the charts need from one hospital: a label, its smoothed series and run length."""
+    """What the charts need from one hospital: a label, its smoothed series and run length;
+    `band`: for the comparison, the half-width of chance's interval around each series."""
 
     label: str
     series: dict[str, Series]
     first_day: int
     last_day: int
-    beds: int = 0
+    band: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
@@ -90,27 +87,47 @@ def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
     return trailing_sums(values, window)[0]
 
 
-def smoothed(columns: dict[str, list[float]], name: str, window: int) -> np.ndarray:
-    """A metric over a rolling window, as sim.metrics forms it; states as they are (each day
-    is already a mean over clinicians)."""
+def smoothed(columns: dict[str, list[float]], name: str, window: int = WINDOW_DAYS
+             ) -> np.ndarray:
+    """A metric over a rolling window, as sim.metrics forms it (ratios as ratios of rolling
+    sums, counts and states as rolling means), in the unit it is read in."""
     metric = METRIC_BY_NAME[name]
-    if metric.kind == "state":
-        return np.asarray(columns[name], dtype=float)
-    return rolling_value(metric, {column: np.asarray(columns[column], dtype=float)
-                                  for column in metric.needed_columns}, window)
+    values = rolling_value(metric, {column: np.asarray(columns[column], dtype=float)
+                                    for column in metric.needed_columns}, window)
+    return values * metric.scale
 
 
-def hospital_trace(model: HospitalModel, label: str) -> HospitalTrace:
+def scenario_days(model: HospitalModel) -> np.ndarray:
+    # One row is collected per day from model time 1, so row i is scenario day i + 1 - burn_in.
+    count = len(model.datacollector.model_vars["incidents"])
+    return np.arange(1, count + 1) - model.config.run.burn_in
+
+
+def hospital_trace(model: HospitalModel, label: str, band: dict[str, np.ndarray] | None = None
+                   ) -> HospitalTrace:
     """The smoothed series of every chart for one hospital, by scenario day."""
     columns = model.datacollector.model_vars
-    count = len(columns["incidents"])
-    burn_in = model.config.run.burn_in
-    # One row is collected per day from model time 1, so row i is scenario day i + 1 - burn_in.
-    days = np.arange(1, count + 1) - burn_in
-    series = {name: Series(days, smoothed(columns, name, chart.window))
-              for chart in CHARTS for name, _ in chart.metrics} if count else {}
-    beds = sum(ward.beds for ward in model.wards)
-    return HospitalTrace(label, series, 1 - burn_in, model.config.run.days, beds)
+    days = scenario_days(model)
+    series = {name: Series(days, smoothed(columns, name))
+              for chart in CHARTS for name, _ in chart.metrics} if days.size else {}
+    return HospitalTrace(label, series, 1 - model.config.run.burn_in, model.config.run.days,
+                         band or {})
+
+
+def chance_bands(pairs: Sequence[tuple[HospitalModel, HospitalModel]]) -> dict[str, np.ndarray]:
+    """Per metric and day, the half-width of the 95% interval of the mean paired gap over the
+    pairs (sim/app/side_by_side.py); empty with fewer than two pairs."""
+    from sim.app.side_by_side import chance_half_width
+
+    if len(pairs) < 2:
+        return {}
+    bands = {}
+    for chart in CHARTS:
+        for name, _ in chart.metrics:
+            gaps = [smoothed(left.datacollector.model_vars, name)
+                    - smoothed(right.datacollector.model_vars, name) for left, right in pairs]
+            bands[name] = chance_half_width(np.vstack(gaps))
+    return bands
 
 
 # --- scales ------------------------------------------------------------------------------------
@@ -122,24 +139,34 @@ def nice_step(span: float, ticks: int = 3) -> float:
 
 
 def value_range(traces: Sequence[HospitalTrace], chart: Chart) -> tuple[float, float]:
-    """A fixed y range from zero: shares and means of 0-1 states on 0-1, counts up to a ceiling
-    set by the hospital's size, so scenarios, seeds and animation frames compare at a glance.
-    Widened only if the data ever go beyond it."""
-    values = [trace.series[name].values for trace in traces for name, _ in chart.metrics
-              if name in trace.series]
+    """A y range fitted to what is drawn (lines and bands), in whole ticks, so that a gap the
+    size of chance is visible; it need not start at zero (the ticks state the scale)."""
+    values = []
+    for trace in traces:
+        for name, _ in chart.metrics:
+            if name not in trace.series:
+                continue
+            line = trace.series[name].values
+            values.append(line)
+            if name in trace.band:
+                values.extend((line - trace.band[name], line + trace.band[name]))
     finite = np.concatenate(values) if values else np.array([])
     finite = finite[np.isfinite(finite)]
-    highest = float(finite.max()) if finite.size else 0.0
-    counts = any(METRIC_BY_NAME[name].kind == "count" for name, _ in chart.metrics)
-    if not counts:
-        ceiling = 1.0
-    else:
-        beds = max((trace.beds for trace in traces), default=0)
-        ceiling = chart.per_bed_ceiling * beds or 1.0
-        ceiling = math.ceil(ceiling / nice_step(ceiling)) * nice_step(ceiling)
-    if highest > ceiling:
-        ceiling = math.ceil(highest / nice_step(highest)) * nice_step(highest)
-    return 0.0, ceiling
+    if not finite.size:
+        return 0.0, 1.0
+    lowest, highest = float(finite.min()), float(finite.max())
+    step = nice_step(max(highest - lowest, 0.05 * max(abs(highest), 1.0)), ticks=3)
+    low = math.floor(lowest / step) * step
+    high = math.ceil(highest / step) * step
+    if high <= low:
+        high = low + step
+    return max(0.0, low) if lowest >= 0 else low, high
+
+
+def value_ticks(low: float, high: float) -> list[float]:
+    step = nice_step(high - low, ticks=3)
+    first = math.ceil(low / step - 1e-9) * step
+    return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
 def day_range(traces: Sequence[HospitalTrace]) -> tuple[int, int]:
@@ -152,8 +179,8 @@ def day_range(traces: Sequence[HospitalTrace]) -> tuple[int, int]:
     return first, last
 
 
-def day_ticks(first: int, last: int) -> list[int]:
-    step = next(s for s in (30, 60, 90, 180, 365, 730) if (last - first) / s <= 6)
+def day_ticks(first: int, last: int, most: int = 4) -> list[int]:
+    step = next(s for s in (30, 60, 90, 120, 180, 365, 730) if (last - first) / s <= most)
     start = math.ceil(first / step) * step
     return list(range(start, last + 1, step))
 
@@ -165,13 +192,23 @@ def shorten(text: str, limit: int) -> str:
 def format_value(value: float) -> str:
     if math.isnan(value):
         return "–"
-    return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
+    if abs(value) >= 10:
+        return f"{value:.0f}"
+    return f"{value:.1f}" if abs(value) >= 1 or value == 0 else f"{value:.2f}"
+
+
+def format_tick(value: float, step: float) -> str:
+    digits = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    return f"{value:.{digits}f}"
 
 
 # --- SVG for the page --------------------------------------------------------------------------
 
-PANEL_WIDTH, PANEL_HEIGHT, COLUMNS = 250.0, 150.0, 4
-LEFT, RIGHT, TOP, BOTTOM = 36.0, 8.0, 34.0, 18.0
+# The panels scale to the page's width; at 1280x720 four panels are about 240 px wide, so a
+# user unit is about a pixel and TEXT units show at no less than 16 px.
+PANEL_WIDTH, PANEL_HEIGHT, COLUMNS = 250.0, 176.0, 4
+TEXT = 18.0
+LEFT, RIGHT, TOP, BOTTOM = 42.0, 10.0, 54.0, 24.0
 
 
 def line_colour(chart: Chart, metric_index: int, hospital_index: int) -> str:
@@ -181,10 +218,10 @@ def line_colour(chart: Chart, metric_index: int, hospital_index: int) -> str:
     return HOSPITAL_COLOURS[hospital_index]
 
 
-def polyline_paths(series: Series, x_of, y_of) -> list[str]:
+def polyline_paths(days: np.ndarray, values: np.ndarray, x_of, y_of) -> list[str]:
     """Point lists of the finite stretches of a series (gaps where nothing was counted)."""
     paths, current = [], []
-    for day, value in zip(series.days.tolist(), series.values.tolist(), strict=True):
+    for day, value in zip(days.tolist(), values.tolist(), strict=True):
         if math.isfinite(value):
             current.append(f"{x_of(day):.1f},{y_of(value):.1f}")
         elif current:
@@ -193,6 +230,29 @@ def polyline_paths(series: Series, x_of, y_of) -> list[str]:
     if current:
         paths.append(" ".join(current))
     return paths
+
+
+def band_paths(series: Series, half: np.ndarray, x_of, y_of) -> list[str]:
+    """Polygons of the band line ± half, over the stretches where both are finite."""
+    polygons = []
+    keep = np.isfinite(series.values) & np.isfinite(half)
+    days = series.days
+    start = None
+    for index in range(len(days) + 1):
+        inside = index < len(days) and keep[index]
+        if inside and start is None:
+            start = index
+        elif not inside and start is not None:
+            span = slice(start, index)
+            upper = [f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in
+                     zip(days[span].tolist(), (series.values[span] + half[span]).tolist(),
+                         strict=True)]
+            lower = [f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in
+                     zip(days[span].tolist(), (series.values[span] - half[span]).tolist(),
+                         strict=True)]
+            polygons.append(" ".join(upper + lower[::-1]))
+            start = None
+    return polygons
 
 
 def svg_panel(chart: Chart, traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
@@ -208,116 +268,117 @@ def svg_panel(chart: Chart, traces: Sequence[HospitalTrace], markers: Sequence[t
         return y0 + TOP + (1.0 - (value - low) / ((high - low) or 1.0)) * plot_h
 
     parts = [f'<g class="chart" data-title="{escape(chart.title)}">',
-             f'<text x="{x0 + 4}" y="{y0 + 14}" font-size="13" font-weight="600" '
+             f'<text x="{x0 + 4}" y="{y0 + TEXT}" font-size="{TEXT}" font-weight="700" '
              f'fill="#263238">{escape(chart.title)}</text>',
-             f'<text x="{x0 + 4}" y="{y0 + 26}" font-size="9.5" fill="#607d8b">'
-             f"{escape(chart.unit)}</text>"]
+             f'<text class="chart-unit" x="{x0 + 4}" y="{y0 + 2 * TEXT + 4}" font-size="{TEXT}" '
+             f'fill="#455a64">{escape(chart.unit)}</text>']
     latest = " | ".join(
         "/".join(f'<tspan fill="{line_colour(chart, m, t)}">'
                  f"{format_value(trace.series[name].latest)}</tspan>"
                  for m, (name, _) in enumerate(chart.metrics))
         for t, trace in enumerate(traces) if trace.series)
-    parts.append(f'<text class="latest" x="{x0 + PANEL_WIDTH - RIGHT}" y="{y0 + 14}" '
-                 f'font-size="12" text-anchor="end" fill="#263238">{latest}</text>')
+    parts.append(f'<text class="latest" x="{x0 + PANEL_WIDTH - RIGHT}" y="{y0 + TEXT}" '
+                 f'font-size="{TEXT}" font-weight="700" text-anchor="end" fill="#263238">'
+                 f"{latest}</text>")
     if first < 0:
         shade = x_of(0) - x_of(first)
         parts.append(f'<rect x="{x_of(first):.1f}" y="{y0 + TOP}" width="{shade:.1f}" '
-                     f'height="{plot_h}" fill="#eceff1"><title>warm-up: beliefs settle before '
-                     "day 1</title></rect>"
-                     f'<text x="{x_of(first) + 3:.1f}" y="{y0 + TOP + plot_h - 4:.1f}" '
-                     'font-size="9" fill="#90a4ae">warm-up</text>')
+                     f'height="{plot_h}" fill="#eceff1"/>')
     parts.append(f'<rect x="{x0 + LEFT}" y="{y0 + TOP}" width="{plot_w}" height="{plot_h}" '
                  'fill="none" stroke="#b0bec5"/>')
-    for value in (low, (low + high) / 2, high):
+    ticks = value_ticks(low, high)
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else (high - low) or 1.0
+    for value in ticks:
         y = y_of(value)
-        parts.append(f'<text x="{x0 + LEFT - 3}" y="{y + 3:.1f}" font-size="9" '
-                     f'text-anchor="end" fill="#607d8b">{format_value(value)}</text>')
+        parts.append(f'<line x1="{x0 + LEFT}" x2="{x0 + LEFT + plot_w}" y1="{y:.1f}" '
+                     f'y2="{y:.1f}" stroke="#eceff1"/>'
+                     f'<text x="{x0 + LEFT - 3}" y="{y + 6:.1f}" font-size="{TEXT}" '
+                     f'text-anchor="end" fill="#455a64">{format_tick(value, step)}</text>')
     for day in day_ticks(first, last):
-        parts.append(f'<text x="{x_of(day):.1f}" y="{y0 + PANEL_HEIGHT - 5}" font-size="9" '
-                     f'text-anchor="middle" fill="#607d8b">{day}</text>')
-    for number, (day, label) in enumerate(markers, start=1):
+        parts.append(f'<text x="{x_of(day):.1f}" y="{y0 + PANEL_HEIGHT - 5}" '
+                     f'font-size="{TEXT}" text-anchor="middle" fill="#455a64">{day}</text>')
+    for number, (day, _label) in enumerate(markers, start=1):
         if first <= day <= last:
             x = x_of(day)
             parts.append(
                 f'<g class="marker"><line x1="{x:.1f}" x2="{x:.1f}" y1="{y0 + TOP}" '
-                f'y2="{y0 + TOP + plot_h}" stroke="#455a64" stroke-dasharray="2,2"/>'
-                f'<text x="{x + 2:.1f}" y="{y0 + TOP + 9}" font-size="9" fill="#455a64">'
-                f"{number}</text><title>Day {day}: {escape(label)}</title></g>")
-    # The comparison goes underneath, so your hospital stays visible where the two agree.
+                f'y2="{y0 + TOP + plot_h}" stroke="#263238" stroke-dasharray="3,3"/>'
+                f'<text x="{x + 2:.1f}" y="{y0 + TOP + TEXT - 2}" font-size="{TEXT}" '
+                f'font-weight="700" fill="#263238">{number}</text></g>')
+    # Chance's band first, then the comparison, then yours on top.
+    for trace in traces:
+        for name, _ in chart.metrics:
+            if name in trace.band and name in trace.series:
+                for points in band_paths(trace.series[name], trace.band[name], x_of, y_of):
+                    parts.append(f'<polygon class="band" data-metric="{name}" '
+                                 f'points="{points}" fill="{BAND_COLOUR}" '
+                                 'fill-opacity="0.55" stroke="none"/>')
     for index, trace in reversed(list(enumerate(traces))):
         dash = f' stroke-dasharray="{COMPARISON_DASH}"' if index else ""
         for metric_index, (name, _) in enumerate(chart.metrics):
             if name not in trace.series:
                 continue
+            series = trace.series[name]
             colour = line_colour(chart, metric_index, index)
-            for points in polyline_paths(trace.series[name], x_of, y_of):
+            for points in polyline_paths(series.days, series.values, x_of, y_of):
                 parts.append(f'<polyline class="line" data-metric="{name}" points="{points}" '
-                             f'fill="none" stroke="{colour}" stroke-width="1.6"{dash}/>')
+                             f'fill="none" stroke="{colour}" stroke-width="2.4"{dash}/>')
     parts.append("</g>")
     return "".join(parts)
 
 
-def svg_key(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
-            x0: float, y0: float) -> str:
-    """The eighth panel: which line is which, and what each numbered marker was."""
-    lines = []
-    for index, trace in enumerate(traces):
-        dash = f' stroke-dasharray="{COMPARISON_DASH}"' if index else ""
-        y = y0 + 14 + 16 * index
-        lines.append(f'<line x1="{x0 + 4}" x2="{x0 + 30}" y1="{y - 4}" y2="{y - 4}" '
-                     f'stroke="{HOSPITAL_COLOURS[index]}" stroke-width="1.8"{dash}/>'
-                     f'<text x="{x0 + 36}" y="{y}" font-size="11" fill="#263238">'
-                     f"{escape(shorten(trace.label, 36))}<title>{escape(trace.label)}</title>"
-                     "</text>")
-    y = y0 + 16 + 16 * len(traces)
-    lines.append(f'<text x="{x0 + 4}" y="{y}" font-size="9.5" fill="#607d8b">Compliance: '
-                 f'<tspan fill="{METRIC_COLOURS[0]}">measured</tspan> vs '
-                 f'<tspan fill="{METRIC_COLOURS[1]}">true</tspan>; grey: warm-up</text>')
-    for number, (day, label) in enumerate(markers[:MAX_MARKERS_LISTED], start=1):
-        y += 13
-        text = f"{number}  day {day}: {label}"
-        lines.append(f'<text class="marker-key" x="{x0 + 4}" y="{y}" font-size="9.5" '
-                     f'fill="#455a64">{escape(shorten(text, 48))}<title>{escape(text)}</title>'
-                     "</text>")
-    if len(markers) > MAX_MARKERS_LISTED:
-        lines.append(f'<text x="{x0 + 4}" y="{y + 13}" font-size="9.5" fill="#455a64">'
-                     f"and {len(markers) - MAX_MARKERS_LISTED} more</text>")
-    return '<g class="chart-key">' + "".join(lines) + "</g>"
-
-
 def charts_svg(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
-               charts: Sequence[Chart] = CHARTS, with_key: bool = True) -> str:
-    """The panels (and the key, if asked) as one inline SVG that scales to its container."""
-    panels = len(charts) + (1 if with_key else 0)
-    rows = math.ceil(panels / COLUMNS)
+               charts: Sequence[Chart] = CHARTS) -> str:
+    """The panels as one inline SVG that scales to its container."""
+    rows = math.ceil(len(charts) / COLUMNS)
     width, height = COLUMNS * PANEL_WIDTH, rows * PANEL_HEIGHT
     titles = ", ".join(chart.title for chart in charts)
     parts = [f'<svg class="charts" viewBox="0 0 {width:.0f} {height:.0f}" width="100%" '
              'xmlns="http://www.w3.org/2000/svg" role="img" '
-             f'aria-label="Charts: {escape(titles)}" style="font-family: sans-serif">']
+             f'aria-label="Charts: {escape(titles)}" '
+             'style="font-family: sans-serif; display: block">']
     for index, chart in enumerate(charts):
         parts.append(svg_panel(chart, traces, markers, (index % COLUMNS) * PANEL_WIDTH,
                                (index // COLUMNS) * PANEL_HEIGHT))
-    if with_key:
-        key_index = len(charts)
-        parts.append(svg_key(traces, markers, (key_index % COLUMNS) * PANEL_WIDTH,
-                             (key_index // COLUMNS) * PANEL_HEIGHT))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def key_html(traces: Sequence[HospitalTrace], markers: Sequence[tuple[int, str]],
+             charts: Sequence[Chart]) -> str:
+    """Which line is which and what each numbered marker was, in words (no hover needed)."""
+    items = []
+    for index in range(len(traces)):
+        style = "dashed" if index else "solid"
+        items.append(f'<span class="key-item"><span style="display: inline-block; width: 28px; '
+                     f"border-top: 3px {style} {HOSPITAL_COLOURS[index]}; vertical-align: "
+                     f'middle"></span> {"yours" if index == 0 else "comparison"}</span>')
+    if any(trace.band for trace in traces):
+        items.append(f'<span class="key-item"><span style="display: inline-block; width: 28px; '
+                     f'height: 12px; background: {BAND_COLOUR}; vertical-align: middle">'
+                     "</span> chance band around the comparison</span>")
+    if any(len(chart.metrics) > 1 for chart in charts):
+        items.append(f'<span style="color: {METRIC_COLOURS[0]}">measured</span> vs '
+                     f'<span style="color: {METRIC_COLOURS[1]}">true</span>')
+    items.append("grey: warm-up; each point: the 30 days up to that day")
+    for number, (day, label) in enumerate(markers, start=1):
+        items.append(f'<span class="marker-key"><b>{number}</b> day {day}: '
+                     f"{escape(label)}</span>")
+    return '<div class="chart-key">' + " · ".join(items) + "</div>"
 
 
 # --- matplotlib for the animation ----------------------------------------------------------------
 
 def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
-               markers: Sequence[tuple[int, str]]) -> None:
+               markers: Sequence[tuple[int, str]], text: float = 7.0) -> None:
     """One panel on matplotlib axes, as on the page.
 
     The axes are set up once; later frames only swap the lines (clearing axes rebuilds every
     tick and was most of an animation's drawing time)."""
-    if axes.get_title(loc="left") != chart.title:
+    if axes.get_title(loc="left") != f"{chart.title}\n{chart.unit}":
         axes.clear()
-        axes.set_title(chart.title, fontsize=7, loc="left")
-        axes.tick_params(labelsize=5, length=2)
+        axes.set_title(f"{chart.title}\n{chart.unit}", fontsize=text, loc="left")
+        axes.tick_params(labelsize=text, length=2)
         axes.grid(alpha=0.25, lw=0.4)
     for artist in [*axes.lines, *axes.patches]:
         artist.remove()
@@ -333,32 +394,42 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
         for metric_index, (name, _) in enumerate(chart.metrics):
             if name in trace.series:
                 series = trace.series[name]
-                axes.plot(series.days, series.values, lw=1.0, ls="--" if index else "-",
+                axes.plot(series.days, series.values, lw=1.6, ls="--" if index else "-",
                           color=line_colour(chart, metric_index, index))
 
 
 # --- the page component ------------------------------------------------------------------------
 
-@solara.component
-def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
-               css_class: str = "live-charts", with_key: bool = True, tick: int = 0) -> None:
-    """Charts for the page's hospital (and its comparison), redrawn as the model steps (a new
-    `tick`)."""
+def page_traces(model: ClassroomHospital) -> tuple[list[HospitalTrace], list[tuple[int, str]]]:
+    """Both hospitals' traces (the comparison with chance's band) and the markers."""
     with model.lock:
         traces = [hospital_trace(model.hospital, model.label)]
         markers = model.markers()
         if model.comparison is not None:
-            traces.append(hospital_trace(model.comparison, model.comparison_label))
+            pairs = [(model.hospital, model.comparison), *model.replicates]
+            traces.append(hospital_trace(model.comparison, model.comparison_label,
+                                         chance_bands(pairs)))
             markers += [(day, f"{label} (comparison)")
                         for day, label in model.comparison_markers()]
     markers.sort(key=lambda mark: mark[0])
-    if not with_key and len(traces) == 2 and traces_coincide(*traces):
-        solara.Text("The two hospitals have the same seed and, so far, the same settings: "
-                    "their lines coincide, and the comparison's dashed line lies hidden under "
-                    "yours until they part.", classes=["lines-coincide"],
-                    style="font-size: 13px; color: #546e7a")
-    solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers, charts, with_key),
-                classes=[css_class], style=PAPER)
+    return traces, markers
+
+
+@solara.component
+def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
+               css_class: str = "live-charts", tick: int = 0) -> None:
+    """Charts for the page's hospital (and its comparison), redrawn as the model steps (a new
+    `tick`), with the key in words beneath."""
+    traces, markers = page_traces(model)
+    coincide = len(traces) == 2 and traces_coincide(*traces)
+    with solara.Column(gap="0px", classes=["charts-panel"]):
+        solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers, charts),
+                    classes=[css_class], style=PAPER)
+        key = key_html(traces, markers, charts)
+        if coincide:
+            key += ('<div class="lines-coincide">Same seed, same settings so far: the two '
+                    "lines coincide until they part.</div>")
+        solara.HTML(tag="div", unsafe_innerHTML=key, classes=["chart-key-box"])
 
 
 def traces_coincide(first: HospitalTrace, second: HospitalTrace) -> bool:

@@ -1,8 +1,8 @@
-"""The teacher's controls: scenario, levers, intervention toggles and the side-by-side choice.
+"""The teacher's controls: scenario, levers, interventions to switch on, the side-by-side choice.
 
-Picking a scenario loads it at once (a fresh hospital at the start of its warm-up). Levers act
-on the running hospital from the next day and are kept for the next Reset. Toggles, their start
-day and the comparison describe how the hospital is built, so they apply at the next Reset.
+Picking a scenario loads it at once (a fresh hospital at the start of its warm-up). Levers and
+interventions act on the running hospital from the next day, as dated changes; Reset returns to
+the scenario as written, for both hospitals. The comparison is chosen for the next Reset.
 Every input is a slider, a checkbox or a choice from a fixed list: nothing typed is ever run.
 """
 
@@ -33,14 +33,8 @@ def safe_file_name(name: str) -> str:
 
 
 def pending_changes(settings: ClassroomSettings, running: ClassroomSettings) -> list[str]:
-    """What the running hospital does not reflect yet (applied at the next Reset)."""
-    pending = []
-    if sorted(settings.toggles) != sorted(running.toggles) or (
-            settings.toggles and settings.toggle_day != running.toggle_day):
-        pending.append("interventions")
-    if settings.comparison != running.comparison:
-        pending.append("comparison")
-    return pending
+    """What the running hospitals do not reflect yet (applied at the next Reset)."""
+    return ["comparison"] if settings.comparison != running.comparison else []
 
 
 def lever_note(lever: Lever, scenario_value: float, schedule: list[str], held: bool) -> str:
@@ -49,7 +43,7 @@ def lever_note(lever: Lever, scenario_value: float, schedule: list[str], held: b
     if schedule:
         note += "; then " + "; ".join(schedule)
     if held:
-        note += ". Held by you: the scenario's running changes no longer move it"
+        note += ". Set by you in this run; Reset returns to the scenario"
     return note
 
 
@@ -73,7 +67,7 @@ def LeverSlider(lever: Lever, value: float, on_value: Callable[[float], None],
     and the scenario's own value and plan beneath."""
     low, high = lever.bounds_for(value)
     with solara.Column(gap="0px", classes=["lever"]):
-        solara.Text(f"{lever.label}: {format_lever(lever, value)}", style="font-size: 14px")
+        solara.Text(f"{lever.label}: {format_lever(lever, value)}", classes=["lever-label"])
         if lever.whole:
             solara.SliderInt(lever.label, value=int(value), min=int(low), max=int(high),
                              step=int(lever.step), on_value=on_value, thumb_label=False)
@@ -81,7 +75,7 @@ def LeverSlider(lever: Lever, value: float, on_value: Callable[[float], None],
             solara.SliderFloat(lever.label, value=float(value), min=low, max=high,
                                step=lever.step, on_value=on_value, thumb_label=False)
         if note:
-            solara.Text(note, classes=["lever-note"], style="font-size: 12px; color: #546e7a")
+            solara.Text(note, classes=["lever-note"])
 
 
 @solara.component
@@ -96,8 +90,8 @@ def LeverCard(model: ClassroomHospital, settings: ClassroomSettings,
                                       dependencies=[settings.scenario])
     moves = solara.use_memo(lambda: {lever.key: partial(on_move, lever.key) for lever in LEVERS},
                             dependencies=[on_move])
-    with solara.Card("Levers", subtitle="Act on your hospital from the next day; your value "
-                                        "holds"):
+    with solara.Card("Levers", subtitle="Act on your hospital from the next day; Reset "
+                                        "returns to the scenario"):
         for lever, (value, held) in zip(LEVERS, levers, strict=True):
             note = lever_note(lever, scenario_values[lever.key],
                               schedule_of(model.plan, lever.key), held)
@@ -116,7 +110,7 @@ def LessonGuide(lesson: Mapping[str, list[str]]) -> None:
             if lesson.get(part):
                 solara.Text(heading, style="font-weight: 600; margin-top: 6px")
                 for line in lesson[part]:
-                    solara.Text(f"• {line}", style="font-size: 14px")
+                    solara.Text(f"• {line}")
 
 
 @solara.component
@@ -131,7 +125,6 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
 
     def choose_scenario(name: str) -> None:
         settings.scenario = name
-        settings.levers.clear()
         try:
             model.value = ClassroomHospital(settings, seed=model.value.seed)
         except UsageError as problem:
@@ -142,7 +135,6 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
         force_update()
 
     def moved_lever(key: str, value: float) -> None:
-        settings.levers[key] = value
         model.value.apply_lever(key, value)
         changed()
         force_update()
@@ -151,21 +143,19 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
     # day, and a new callback each time would redraw every slider, not just those that moved.
     move_lever = solara.use_memo(lambda: moved_lever, dependencies=[])
 
-    def toggle(key: str, on: bool) -> None:
-        chosen = [k for k in settings.toggles if k != key]
-        settings.toggles[:] = [*chosen, key] if on else chosen
+    def switch_on(key: str, on: bool) -> None:
+        if on:
+            model.value.switch_on(key)
         changed()
-
-    def set_day(day: int) -> None:
-        settings.toggle_day = int(day)
-        changed()
+        force_update()
 
     def compare(choice: str) -> None:
         settings.comparison = choice
         changed()
 
     entry = settings.menu[settings.scenario]
-    run_days = model.value.hospital.config.run.days
+    solara.Text("Safety culture in a hospital", classes=["page-title"],
+                style="font-size: 22px !important; font-weight: 700")
     with solara.Card("Scenario"):
         solara.Select("Scenario", value=settings.scenario, values=list(settings.menu),
                       on_value=choose_scenario)
@@ -175,21 +165,20 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
         if error:
             solara.Error(error)
     LeverCard(model.value, settings, move_lever, levers)
-    with solara.Card("Interventions", subtitle="Applied when you press Reset"):
+    running = model.value
+    with solara.Card("Interventions", subtitle="The library's scenarios: switched on, they act "
+                                               "from the next day until Reset"):
         for item in TOGGLES:
-            solara.Checkbox(label=item.label, value=item.key in settings.toggles,
-                            on_value=lambda on, key=item.key: toggle(key, on))
-        day = min(settings.toggle_day, run_days)
-        with solara.Column(gap="0px", classes=["named-slider"]):
-            solara.Text(f"Toggled interventions start on day {day}", style="font-size: 14px")
-            solara.SliderInt("Day the toggled interventions start", value=day, min=1,
-                             max=run_days, on_value=set_day, thumb_label=False)
+            day = running.switched_on.get(item.key)
+            label = item.label if day is None else f"{item.label} (from day {day})"
+            solara.Checkbox(label=label, value=day is not None, disabled=day is not None,
+                            on_value=lambda on, key=item.key: switch_on(key, on))
     with solara.Card("Side by side", subtitle="Same seed, other settings; applied at Reset"):
         solara.Select("Compare with", value=settings.comparison,
                       values=settings.comparison_choices(), on_value=compare)
     pending = pending_changes(settings, model.value.settings)
     if pending:
         solara.Warning(f"Press Reset to apply the new {' and '.join(pending)}.")
-    solara.FileDownload(lambda: settings.saved_scenario().to_yaml(),
+    solara.FileDownload(lambda: running.saved_yaml(),
                         filename=f"{safe_file_name(settings.scenario)}-classroom.yaml",
-                        label="Save these settings as a scenario")
+                        label="Save this run as a scenario")

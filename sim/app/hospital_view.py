@@ -56,18 +56,18 @@ PATIENT_COLOUR, HARMED_COLOUR, HAZARD_COLOUR = "#b8b8b8", "#8e24aa", "#ef6c00"
 INK, FAINT_INK, BLOCK_FILL = "#263238", "#607d8b", "#f7f9fa"
 
 # Layout in SVG user units (about pixels at full width).
-STAFF_COLUMNS, STAFF_GAP, STAFF_RADIUS = 8, 22.0, 7.5
-BED_COLUMNS, BED_GAP, BED_RADIUS = 14, 12.5, 3.6
-HAZARDS_SHOWN, HAZARD_GAP, HAZARD_SIZE = 12, 14.0, 5.5
-# Text is sized for a projector: the picture is about 560 px wide at 1280x720 (scale ~0.68),
-# so TEXT user units show at no less than 12 px.
-TEXT = 18.0
-PAD, HEADER, BLOCK_GAP, TOP_STRIP = 8.0, 46.0, 12.0, 34.0
-LEGEND_LINES = ("● nurse  ◆ doctor  ■ manager  • patient  ▲ hazard  (hover for more)",)
-LEGEND_DETAIL = ("Nurses and doctors: faded when off duty, ringed when burned out. Managers: "
-                 "blue learns from reports, red blames. Patients: purple when harmed. "
-                 "Hazards: ringed once reported.")
-LEGEND = 14.0 + (len(LEGEND_LINES) + 1) * (TEXT + 4)
+STAFF_COLUMNS, STAFF_GAP, STAFF_RADIUS = 12, 17.0, 6.5
+BED_COLUMNS, BED_GAP, BED_RADIUS = 14, 14.6, 5.0
+HAZARDS_SHOWN, HAZARD_GAP, HAZARD_SIZE = 12, 17.0, 6.5
+# Text is sized for a projector: the picture is drawn at least about 660 px wide at 1280x720
+# (a scale of about 0.8), so TEXT user units show at no less than 16 px.
+TEXT = 26.0
+PAD, HEADER, BLOCK_GAP, TOP_STRIP = 8.0, 36.0, 12.0, 32.0
+# Everything a hover would tell is also in words: the key below the wards.
+LEGEND_LINES = ("● nurse  ◆ doctor: faded off duty, ringed burned out",
+                "■ manager: blue learns, red blames   • patient: purple harmed",
+                "▲ hazard: ringed once reported")
+LEGEND = 10.0 + (len(LEGEND_LINES) + 1) * (TEXT + 4)
 BLOCK_WIDTH = 2 * PAD + STAFF_COLUMNS * STAFF_GAP
 
 
@@ -108,6 +108,8 @@ class HospitalPicture:
     marks: tuple[Mark, ...]
     colour_state: ColourState
     caption: str
+    text: float = TEXT  # size of its text in user units
+    legend: bool = True  # the key drawn below the wards (else given in words beside it)
 
 
 def colour_for(value: float, state: ColourState) -> str:
@@ -120,37 +122,52 @@ def ward_columns(wards: int) -> int:
     return max(1, min(wards, round(math.sqrt(2 * wards))))
 
 
-def block_height(staff: int, beds: int) -> float:
+# Two hospitals side by side are drawn at about half the width: their text is larger in user
+# units (and the key is given once, in words, beneath both).
+COMPACT_TEXT = 34.0
+COMPACT_KEY = ("● nurse ◆ doctor: colour = the state chosen, red worse, blue better; faded off "
+               "duty, ringed burned out · ■ manager: blue learns, red blames · • patient: purple "
+               "harmed · ▲ hazard: ringed once reported")
+
+
+def header_height(text: float) -> float:
+    return HEADER + text - TEXT
+
+
+def block_height(staff: int, beds: int, text: float = TEXT) -> float:
     staff_rows = max(1, math.ceil(staff / STAFF_COLUMNS))
     bed_rows = max(1, math.ceil(beds / BED_COLUMNS))
-    return HEADER + staff_rows * STAFF_GAP + bed_rows * BED_GAP + 2 * HAZARD_GAP + PAD
+    return header_height(text) + staff_rows * STAFF_GAP + bed_rows * BED_GAP + 2 * HAZARD_GAP + PAD
 
 
 def hospital_picture(model: HospitalModel, colour_by: str = DEFAULT_COLOUR_STATE,
-                     caption: str = "") -> HospitalPicture:
-    """Lay out the hospital as it stands at the end of today."""
+                     caption: str = "", compact: bool = False) -> HospitalPicture:
+    """Lay out the hospital as it stands at the end of today (`compact`: for half the page's
+    width, larger text and no key)."""
+    text = COMPACT_TEXT if compact else TEXT
     state = COLOUR_STATES[colour_by]
     wards = model.wards
     columns = ward_columns(len(wards))
     rows = math.ceil(len(wards) / columns)
     height = block_height(max((len(w.clinicians) for w in wards), default=0),
-                          max((w.beds for w in wards), default=0))
+                          max((w.beds for w in wards), default=0), text)
     blocks: list[Block] = []
     marks: list[Mark] = []
-    top = TOP_STRIP + PAD
+    top = TOP_STRIP + PAD + text - TEXT
     for ward in wards:
         x = PAD + (ward.index % columns) * (BLOCK_WIDTH + BLOCK_GAP)
         y = top + (ward.index // columns) * (height + BLOCK_GAP)
         blocks.append(ward_block(ward, x, y, height))
-        marks.extend(ward_marks(model, ward, x, y, state))
-    marks.extend(executive_marks(model))
+        marks.extend(ward_marks(model, ward, x, y, state, header_height(text)))
+    marks.extend(executive_marks(model, text))
     width = 2 * PAD + columns * BLOCK_WIDTH + (columns - 1) * BLOCK_GAP
-    total_height = top + rows * height + (rows - 1) * BLOCK_GAP + LEGEND
-    return HospitalPicture(width, total_height, tuple(blocks), tuple(marks), state, caption)
+    total_height = top + rows * height + (rows - 1) * BLOCK_GAP + (PAD if compact else LEGEND)
+    return HospitalPicture(width, total_height, tuple(blocks), tuple(marks), state, caption,
+                           text, not compact)
 
 
 def ward_block(ward: Ward, x: float, y: float, height: float) -> Block:
-    subtitle = f"climate {ward.safety_climate:.2f}"  # hazards are drawn; counts in the tooltip
+    subtitle = ""  # the clinicians' colours show the climate; counts are in the tooltip
     tooltip = (f"{ward.name}\nSafety climate {ward.safety_climate:.2f}\n"
                f"Open hazards {len(ward.hazards)}\nIncidents so far {ward.incidents}, "
                f"staff reports {ward.staff_reports}, adverse events {ward.adverse_events}")
@@ -158,18 +175,18 @@ def ward_block(ward: Ward, x: float, y: float, height: float) -> Block:
 
 
 def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
-               state: ColourState) -> list[Mark]:
+               state: ColourState, header: float = HEADER) -> list[Mark]:
     threshold = model.config.clinicians.burnout_threshold
     burn_in = model.config.run.burn_in
     marks: list[Mark] = []
     manager = ward.manager
     if manager is not None:
         marks.append(Mark(
-            "manager", x + BLOCK_WIDTH - PAD - 7, y + 12, 7.0,
+            "manager", x + BLOCK_WIDTH - PAD - 7, y + TEXT / 2 + 4, 7.0,
             colour_for(1.0 - manager.punitiveness, COLOUR_STATES["psychological_safety"]),
             f"Manager of {ward.name} (#{manager.unique_id})\nBlames {manager.punitiveness:.0%} "
             f"of reports, learns from the rest\nReports waiting {len(manager.backlog)}"))
-    staff_top = y + HEADER + STAFF_GAP / 2
+    staff_top = y + header + STAFF_GAP / 2
     for place, clinician in enumerate(ward.clinicians):
         value = getattr(clinician, state.attribute)
         burned_out = clinician.exhaustion > threshold
@@ -209,9 +226,9 @@ def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
     return marks
 
 
-def executive_marks(model: HospitalModel) -> list[Mark]:
+def executive_marks(model: HospitalModel, text: float = TEXT) -> list[Mark]:
     learning = COLOUR_STATES["psychological_safety"]
-    return [Mark("executive", PAD + 6.5 * TEXT + 20 * place, PAD + 10, 7.0,
+    return [Mark("executive", PAD + 6.5 * text + 20 * place, PAD + text / 2, 7.0,
                  colour_for(1.0 - executive.punitiveness, learning),
                  f"Executive #{executive.unique_id}\nBlames {executive.punitiveness:.0%} of "
                  "reports, learns from the rest\nWalks the wards now and then")
@@ -246,15 +263,15 @@ def svg_shape(mark: Mark) -> str:
     return f'<polygon class="{mark.kind}" points="{points}" {style}>{title}</polygon>'
 
 
-def svg_block(block: Block) -> str:
+def svg_block(block: Block, text: float = TEXT) -> str:
     return (
         f'<g class="ward"><rect x="{block.x:.1f}" y="{block.y:.1f}" width="{block.width:.1f}" '
         f'height="{block.height:.1f}" rx="6" fill="{BLOCK_FILL}" stroke="#cfd8dc">'
         f"<title>{escape(block.tooltip)}</title></rect>"
-        f'<text x="{block.x + PAD:.1f}" y="{block.y + TEXT + 1:.1f}" font-size="{TEXT}" '
-        f'font-weight="600" fill="{INK}">{escape(block.title)}</text>'
-        f'<text x="{block.x + PAD:.1f}" y="{block.y + 2 * TEXT + 4:.1f}" font-size="{TEXT}" '
-        f'fill="{FAINT_INK}">{escape(block.subtitle)}</text></g>')
+        f'<text x="{block.x + PAD:.1f}" y="{block.y + text + 1:.1f}" font-size="{text}" '
+        f'font-weight="600" fill="{INK}">{escape(block.title)} '
+        f'<tspan font-weight="400" fill="{FAINT_INK}">{escape(block.subtitle)}</tspan>'
+        "</text></g>")
 
 
 def svg_legend(picture: HospitalPicture, gradient_id: str) -> str:
@@ -275,8 +292,7 @@ def svg_legend(picture: HospitalPicture, gradient_id: str) -> str:
         f'{ends[1]} <tspan fill="{FAINT_INK}">(red worse, blue better)</tspan></text>']
     for line, text in enumerate(LEGEND_LINES, start=1):
         parts.append(f'<text x="{PAD}" y="{y + TEXT - 4 + line * (TEXT + 4)}" '
-                     f'font-size="{TEXT}" fill="{FAINT_INK}">{escape(text)}'
-                     f"<title>{escape(LEGEND_DETAIL)}</title></text>")
+                     f'font-size="{TEXT}" fill="{FAINT_INK}">{escape(text)}</text>')
     return "".join(parts)
 
 
@@ -286,14 +302,17 @@ def picture_svg(picture: HospitalPicture, gradient_id: str = "state-scale") -> s
         f'<svg class="hospital-view" viewBox="0 0 {picture.width:.0f} {picture.height:.0f}" '
         'width="100%" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{escape(picture.caption or "The hospital")}" '
-        'style="font-family: sans-serif; max-height: 70vh">',
-        f'<text x="{PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}">Executives</text>',
-        f'<text x="{picture.width - PAD}" y="{PAD + TEXT}" font-size="{TEXT}" fill="{INK}" '
+        'style="font-family: sans-serif; display: block">',
+        f'<text x="{PAD}" y="{PAD + picture.text}" font-size="{picture.text}" fill="{INK}">'
+        "Executives</text>",
+        f'<text x="{picture.width - PAD}" y="{PAD + picture.text}" font-size="{picture.text}" '
+        f'fill="{INK}" '
         f'text-anchor="end">{escape(picture.caption)}</text>',
     ]
-    parts.extend(svg_block(block) for block in picture.blocks)
+    parts.extend(svg_block(block, picture.text) for block in picture.blocks)
     parts.extend(svg_shape(mark) for mark in picture.marks)
-    parts.append(svg_legend(picture, gradient_id))
+    if picture.legend:
+        parts.append(svg_legend(picture, gradient_id))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -303,8 +322,9 @@ def picture_svg(picture: HospitalPicture, gradient_id: str = "state-scale") -> s
 MPL_MARKERS = {"circle": "o", "diamond": "D", "square": "s", "triangle": "^"}
 
 
-def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
-    """Draw the picture on matplotlib axes (y grows downward, as in the SVG)."""
+def draw_picture(axes: Axes, picture: HospitalPicture, text: float = 7.0) -> None:
+    """Draw the picture on matplotlib axes (y grows downward, as in the SVG); `text` in
+    points."""
     axes.clear()
     axes.set_xlim(0, picture.width)
     axes.set_ylim(picture.height, 0)
@@ -315,12 +335,11 @@ def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
     for block in picture.blocks:
         axes.add_patch(Rectangle((block.x, block.y), block.width, block.height,
                                  facecolor=BLOCK_FILL, edgecolor="#cfd8dc"))
-        axes.text(block.x + PAD, block.y + 15, block.title, fontsize=7, color=INK,
-                  weight="bold")
-        axes.text(block.x + PAD, block.y + 26, block.subtitle, fontsize=5, color=FAINT_INK)
-    axes.text(PAD, PAD + 14, "Executives", fontsize=7, color=INK)
-    axes.text(picture.width - PAD, PAD + 14, picture.caption, fontsize=7, color=INK,
-              ha="right")
+        axes.text(block.x + PAD, block.y + picture.text, block.title, fontsize=text,
+                  color=INK, weight="bold")
+    axes.text(PAD, PAD + picture.text, "Executives", fontsize=text, color=INK)
+    axes.text(picture.width - PAD, PAD + picture.text, picture.caption, fontsize=text,
+              color=INK, ha="right")
     groups: dict[str, list[Mark]] = {}
     for mark in picture.marks:
         groups.setdefault(SHAPE_KINDS[mark.kind], []).append(mark)
@@ -331,18 +350,19 @@ def draw_picture(axes: Axes, picture: HospitalPicture) -> None:
             s=[(scale * m.size * points_per_unit) ** 2 for m in marks],
             c=[to_rgba(m.fill, m.opacity) for m in marks], marker=MPL_MARKERS[shape],
             edgecolors=[INK if m.outline else "none" for m in marks], linewidths=0.8)
-    axes.text(PAD, picture.height - LEGEND + 20,
-              f"{picture.colour_state.label}: red worse, blue better · faded: off duty · "
-              "ringed: burned out · purple: harmed patient · orange: hazard",
-              fontsize=5.5, color=FAINT_INK)
+    for line, words in enumerate((f"{picture.colour_state.label}: red worse, blue better",
+                                  *LEGEND_LINES)):
+        axes.text(PAD, picture.height - LEGEND + 14 + (line + 1) * (picture.text + 4) - 4,
+                  words, fontsize=text, color=FAINT_INK)
 
 
 # --- the page component ------------------------------------------------------------------------
 
 @solara.component
 def HospitalView(hospital: HospitalModel, lock: AbstractContextManager, colour_by: str,
-                 caption: str = "", gradient_id: str = "state-scale", tick: int = 0) -> None:
+                 caption: str = "", gradient_id: str = "state-scale", tick: int = 0,
+                 compact: bool = False) -> None:
     """The hospital, redrawn whenever the page's model steps (a new `tick`)."""
     with lock:
-        svg = picture_svg(hospital_picture(hospital, colour_by, caption), gradient_id)
+        svg = picture_svg(hospital_picture(hospital, colour_by, caption, compact), gradient_id)
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["hospital-view-box"], style=PAPER)

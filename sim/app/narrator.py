@@ -32,6 +32,7 @@ STYLE_WORDS = {"learning": "mostly learns from reports",
                "mixed": "sometimes learns from reports and sometimes blames",
                "blaming": "mostly answers reports with blame"}
 HARM_REVIEW_DAYS = 30  # how often the feed counts the harm that went unreported
+CAUSE_DAYS = 28  # the weeks a cause is read over (paperwork, pressure, blame)
 BURNOUT_QUIET_DAYS = 30  # at most one burnout line per ward in this many days
 AUDIT_GAP = 0.10  # measured minus true compliance worth a line on an audit day
 
@@ -69,13 +70,25 @@ class Narrator:
         if self.hospital.day % HARM_REVIEW_DAYS == 0:
             self.review_unreported_harm()
 
+    def recent_share(self, numerator: str, denominator: str) -> float:
+        """numerator / denominator summed over the last CAUSE_DAYS days of daily data."""
+        recorded = self.hospital.datacollector.model_vars
+        if not recorded.get(denominator):
+            return float("nan")
+        bottom = sum(recorded[denominator][-CAUSE_DAYS:])
+        return sum(recorded[numerator][-CAUSE_DAYS:]) / bottom if bottom else float("nan")
+
     def watch_habit(self, ward: Ward, watch: WardWatch) -> None:
         norm = ward.deviation_norm
         if not watch.habit and norm >= HABIT_NORM:
             watch.habit = True
+            pointless = 1.0 - self.hospital.config.regulation.coherence
+            pressure = ward_pressure(ward)
             self.hospital.tell(
                 "Working around the rules has become the ward's habit: most staff now take "
-                f"the shortcut without a second thought (ward norm {norm:.2f}).",
+                f"the shortcut without a second thought (ward norm {norm:.2f}). Why: "
+                f"{pointless:.0%} of the rules they meet seem pointless, and the ward is "
+                f"{'short' if pressure > 1 else 'busy'} (time pressure {pressure:.2f}).",
                 ward=ward, kind="workaround")
         elif watch.habit and norm < HABIT_NORM - HABIT_MARGIN:
             watch.habit = False
@@ -98,10 +111,12 @@ class Narrator:
         day = self.hospital.day
         if new and day - watch.last_burnout_line >= BURNOUT_QUIET_DAYS:
             watch.last_burnout_line = day
+            paperwork = self.recent_share("regulatory_time", "working_time")
             self.hospital.tell(
-                f"{article(new[0].role)} {new[0].role} is burning out: exhausted, with less left "
-                f"to give patients; {len(now)} of the ward's {len(ward.clinicians)} clinicians "
-                "are burned out now.",
+                f"{article(new[0].role)} {new[0].role} is burning out after weeks with "
+                f"paperwork taking {paperwork:.0%} of the working day and time pressure "
+                f"{new[0].time_pressure:.2f}; {len(now)} of the ward's {len(ward.clinicians)} "
+                "clinicians are burned out now.",
                 ward=ward, kind="burnout")
 
     def watch_audits(self) -> None:
@@ -122,10 +137,22 @@ class Narrator:
         harmed = sum(recorded["adverse_events"][-HARM_REVIEW_DAYS:])
         reported = sum(recorded["reported_adverse_events"][-HARM_REVIEW_DAYS:])
         if harmed > reported:
+            blamed = sum(recorded["blame_responses"][-HARM_REVIEW_DAYS:])
+            answered = blamed + sum(recorded["learning_responses"][-HARM_REVIEW_DAYS:])
+            fearless = recorded["nonpunitive_perception"][-1]
+            why = (f" Why: managers met {blamed:.0f} of {answered:.0f} reports with blame, and "
+                   f"only {fearless:.0%} of staff expect no blame for reporting."
+                   if answered else " Why: no report was answered this month.")
             self.hospital.tell(
                 f"In the last {HARM_REVIEW_DAYS} days {harmed:.0f} patients came to harm; staff "
                 f"reported {reported:.0f} of these events. Nobody reported the other "
-                f"{harmed - reported:.0f}.", kind="unreported")
+                f"{harmed - reported:.0f}.{why}", kind="unreported")
+
+
+def ward_pressure(ward: Ward) -> float:
+    """Mean time pressure of the ward's clinicians (1: exactly at capacity)."""
+    staff = list(ward.clinicians)
+    return sum(c.time_pressure for c in staff) / len(staff) if staff else 0.0
 
 
 def article(word: str) -> str:

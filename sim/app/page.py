@@ -20,10 +20,15 @@ import solara
 from mesa.visualization.solara_viz import ModelController, ModelCreator
 from mesa.visualization.utils import update_counter
 
-from sim.app.charts import KEY_CHARTS, OTHER_CHARTS, LiveCharts
+from sim.app.charts import CHARTS, KEY_CHARTS, LiveCharts
 from sim.app.classroom import DEFAULT_SEED, ClassroomHospital, ClassroomSettings
 from sim.app.controls import ClassroomControls, lever_state
-from sim.app.hospital_view import COLOUR_STATES, DEFAULT_COLOUR_STATE, HospitalView
+from sim.app.hospital_view import (
+    COLOUR_STATES,
+    COMPACT_KEY,
+    DEFAULT_COLOUR_STATE,
+    HospitalView,
+)
 from sim.app.run_buttons import PlayRedraws, follow_run_buttons
 from sim.app.side_by_side import DifferenceTable
 from sim.app.story import StoryFeed
@@ -38,14 +43,38 @@ RENDER_INTERVAL = 3  # days between redraws on Play (Advanced)
 SEED_SLIDER = {"type": "SliderInt", "label": "Seed: which random hospital", "value": DEFAULT_SEED,
                "min": 1, "max": 100, "step": 1}
 
-# Slider labels are drawn as text above each slider (the sidebar is narrow); Vuetify's own label
-# stays in the page, hidden, because it names the slider for screen readers.
+# Projector mode: laid out for a 1280x720 projector at 100% zoom. Every text outside the
+# drawings is at least 16 px (the drawings size their own text for it); the page never scrolls
+# as a whole: the sidebar and the story feed scroll inside fixed heights, so the key charts stay
+# where they are through a whole year of Play. Slider labels are drawn as text above each slider
+# (the sidebar is narrow); Vuetify's own label stays in the page, hidden, because it names the
+# slider for screen readers.
 PAGE_CSS = """
+html, body { overflow: hidden; }
+.v-application *:not(svg):not(svg *) { font-size: max(16px, 1em) !important; }
+.v-application .v-card__title { font-size: 20px !important; line-height: 1.3; }
+.v-application .day-status { font-size: 22px !important; font-weight: 700; }
+.v-application .v-main { overflow: hidden; }
+.v-application .v-app-bar { display: none !important; }
+.v-application .v-navigation-drawer { width: 330px !important; min-width: 330px !important;
+    top: 0 !important; height: 100vh !important; }
+.v-application .v-main { --v-layout-top: 0px !important; --v-layout-left: 330px !important; }
 .lever .v-slider__label, .named-slider .v-slider__label {
     position: absolute !important; width: 1px; height: 1px; overflow: hidden;
     clip: rect(0 0 0 0); white-space: nowrap; }
 .lever .v-input__prepend, .named-slider .v-input__prepend { margin: 0 !important; }
+.lever-note { color: #37474f; }
 .run-bar .v-btn { margin-right: 6px; }
+.v-application .v-btn { text-transform: none; letter-spacing: 0; }
+.v-application .v-card-subtitle, .v-application .v-card__subtitle { white-space: normal !important;
+    line-height: 1.3; }
+.hospital-label, .comparison-label { overflow-wrap: anywhere; color: #37474f; }
+.story-box { height: 232px; overflow-y: auto; }
+.story-box.pair { height: 190px; }
+.map-key { color: #37474f; line-height: 1.3; }
+.chart-key-box { max-height: 52px; overflow-y: auto; color: #37474f; line-height: 1.5; }
+.difference td, .difference th { padding-top: 1px; padding-bottom: 1px; }
+.difference-help { color: #37474f; line-height: 1.3; }
 """
 
 
@@ -61,13 +90,19 @@ def day_status(model: ClassroomHospital) -> str:
 
 @solara.component
 def StatusLine(model: ClassroomHospital, tick: int) -> None:
+    """The day, and what is in force in each hospital (long names wrap)."""
     with model.lock:
         status = day_status(model)
-    with solara.Row(style="align-items: baseline; flex-wrap: wrap"):
-        solara.Text(status, classes=["day-status"], style="font-size: 20px; font-weight: 600")
-        solara.Text(model.label, classes=["hospital-label"], style="color: #455a64")
-        if model.comparison is not None:
-            solara.Text(f"vs {model.comparison_label}", style="color: #455a64")
+        changes = len(model.in_force())
+    yours = f"Your hospital: {model.plan.name}" + (
+        f" + your {changes} change{'s' if changes > 1 else ''} (numbered on the charts)"
+        if changes else " as written")
+    with solara.Column(gap="0px"):
+        solara.Text(status, classes=["day-status"])
+        with solara.Row(style="flex-wrap: wrap; gap: 0 16px"):
+            solara.Text(yours, classes=["hospital-label"])
+            if model.comparison is not None:
+                solara.Text(f"vs {model.comparison_label}", classes=["comparison-label"])
 
 
 @solara.component
@@ -99,31 +134,43 @@ def HospitalTab(model: ClassroomHospital, colour_by: solara.Reactive[str], tick:
     with solara.Columns([2, 1], gutters_dense=True):
         HospitalView(model.hospital, model.lock, colour_by.value, tick=tick)
         StoryFeed(model.hospital, model.lock, tick=tick)
-    LiveCharts(model, KEY_CHARTS, "live-charts", with_key=False, tick=tick)
-    LiveCharts(model, OTHER_CHARTS, "more-charts", tick=tick)
+    LiveCharts(model, KEY_CHARTS, "live-charts", tick=tick)
+
+
+NO_COMPARISON_YET = ("Choose what to compare with under “Side by side” in the sidebar, then press "
+                     "Reset: the same hospital, with the same seed, runs under both settings and "
+                     "steps in time with yours.")
 
 
 @solara.component
-def SideBySideTab(model: ClassroomHospital, colour_by: solara.Reactive[str], tick: int) -> None:
+def SideBySideTab(model: ClassroomHospital, tick: int) -> None:
+    """The verdict on each gap, and the key charts with chance's band."""
     if model.comparison is None:
-        solara.Info("Choose what to compare with under “Side by side” in the sidebar, then "
-                    "press Reset: the same hospital, with the same seed, runs under both "
-                    "settings and steps in time with yours.")
+        solara.Info(NO_COMPARISON_YET)
+        return
+    DifferenceTable(model, tick)
+    LiveCharts(model, KEY_CHARTS, "live-charts", tick=tick)
+
+
+@solara.component
+def BothHospitalsTab(model: ClassroomHospital, colour_by: solara.Reactive[str],
+                     tick: int) -> None:
+    if model.comparison is None:
+        solara.Info(NO_COMPARISON_YET)
         return
     with solara.Columns([1, 1]):
-        HospitalView(model.hospital, model.lock, colour_by.value, model.label, "scale-left",
-                     tick)
-        HospitalView(model.comparison, model.lock, colour_by.value, model.comparison_label,
-                     "scale-right", tick)
-    DifferenceTable(model, tick)
-    LiveCharts(model, KEY_CHARTS, "live-charts", with_key=False, tick=tick)
-    LiveCharts(model, OTHER_CHARTS, "more-charts", tick=tick)
-    with solara.Columns([1, 1]):
-        StoryFeed(model.hospital, model.lock, model.label, tick)
-        StoryFeed(model.comparison, model.lock, model.comparison_label, tick)
+        with solara.Column(gap="4px"):
+            HospitalView(model.hospital, model.lock, colour_by.value, "yours", "scale-left",
+                         tick, compact=True)
+            StoryFeed(model.hospital, model.lock, "Yours", tick, height_class="pair")
+        with solara.Column(gap="4px"):
+            HospitalView(model.comparison, model.lock, colour_by.value, "comparison",
+                         "scale-right", tick, compact=True)
+            StoryFeed(model.comparison, model.lock, "Comparison", tick, height_class="pair")
+    solara.Text(COMPACT_KEY, classes=["map-key"])
 
 
-VIEWS = ("Hospital", "Side by side")
+VIEWS = ("Hospital", "Side by side", "Both hospitals", "All charts")
 
 
 @solara.component
@@ -131,15 +178,20 @@ def MainView(model: ClassroomHospital, tick: int = 0) -> None:
     # A plain switch rather than tabs: only the chosen view is drawn on each step.
     view = solara.use_reactive(VIEWS[0])
     colour_by = solara.use_reactive(DEFAULT_COLOUR_STATE)
-    with solara.Row(style="align-items: center; flex-wrap: wrap; gap: 12px"):
+    with solara.Row(style="align-items: center; flex-wrap: wrap; gap: 4px 12px"):
         solara.ToggleButtonsSingle(value=view, values=list(VIEWS), dense=True,
                                    classes=["view-switch"])
-        solara.Text("Colour clinicians by")
-        ColourPicker(colour_by)
+        if view.value in (VIEWS[0], VIEWS[2]):
+            solara.Text("Colour:")
+            ColourPicker(colour_by)
     if view.value == VIEWS[0]:
         HospitalTab(model, colour_by, tick)
+    elif view.value == VIEWS[1]:
+        SideBySideTab(model, tick)
+    elif view.value == VIEWS[2]:
+        BothHospitalsTab(model, colour_by, tick)
     else:
-        SideBySideTab(model, colour_by, tick)
+        LiveCharts(model, CHARTS, "more-charts", tick=tick)
 
 
 class RunSpeed:
@@ -182,8 +234,6 @@ def Page() -> None:
     levers = lever_state(model.value)
     solara.Title(TITLE)
     solara.Style(PAGE_CSS)
-    with solara.AppBar():
-        solara.AppBarTitle(TITLE)
     with solara.Sidebar(), solara.Column(gap="8px"):
         ClassroomControls(model, settings, levers)
         with solara.Card("Random hospital", subtitle="Applied when you press Reset"):

@@ -1,28 +1,41 @@
-"""Side-by-side mode: the same hospital and seed under two settings, and how they differ.
+"""Side-by-side mode: the same hospital and seed under two settings, and whether they differ.
 
-The difference is summarised over the last month, each metric formed as the metrics contract
-forms a period (sim.metrics.period_value). One run of each is one draw of chance, so a gap is
-called better or worse only when it is larger than the month-to-month variation each hospital
-shows on its own (twice the combined spread of its recent monthly values); anything smaller
-reads "within normal variation".
+Each metric is taken over the last 30 days, as the metrics contract forms a period
+(sim.metrics.period_value); the charts draw the same 30-day values, so the table's numbers are
+the lines' last points. One pair of runs is one draw of chance: with the same seed the two
+hospitals share their patients and hazards at first, but their paths part as soon as anything
+differs. How far chance alone moves a gap is measured, not assumed: the page steps
+`REPLICATE_PAIRS` more pairs with other seeds and the same settings and changes
+(sim/app/classroom.py). Over the pairs (the one shown and the background ones) the gap is
+summarised as the board report summarises paired replicates (sim.experiment.statistics): the
+mean paired gap and its t-based 95% interval. The charts draw the interval's half-width as a
+band around the comparison's line.
+
+The verdict is the board report's rule, imported from sim.metrics: "better" or "worse" only when
+the interval excludes no change and the mean gap exceeds the metric's minimum meaningful
+difference.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
+import numpy as np
 import solara
 
 from sim.app.style import PAPER
+from sim.experiment.statistics import Interval, mean_interval, t_critical
 from sim.metrics import (
     METRIC_BY_NAME,
     format_change,
     format_value,
     material_threshold,
     period_value,
+    verdict,
 )
 
 if TYPE_CHECKING:
@@ -34,40 +47,60 @@ COMPARED = ("reporting_rate", "workaround_rate", "adverse_events", "psychologica
             "trust_in_management", "burnout_prevalence", "measured_compliance",
             "true_compliance", "open_hazards")
 WINDOW_DAYS = 30
-VARIATION_MONTHS = 6  # recent months whose spread is the run's normal variation
-NOISE_MULTIPLE = 2.0  # a gap this many combined spreads wide is read as a real difference
-WITHIN_NOISE = "within normal variation"
-BETTER, WORSE, SAME = "#2e7d32", "#c62828", "#607d8b"
+BETTER, WORSE, SAME = "#2e7d32", "#c62828", "#455a64"
 NUMBER = "text-align: right; padding-left: 12px; white-space: nowrap"
+TOO_EARLY = "too early to tell"
+NO_INTERVAL = Interval(math.nan, math.nan, math.nan, 0)
+WITHIN_CHANCE = "within chance"
+TOO_SMALL = "too small to matter"
+
+
+def chance_half_width(gaps: np.ndarray) -> np.ndarray:
+    """Half-width of the t-based 95% interval of the mean paired gap, over the pairs (the first
+    axis), as `mean_interval` forms it; NaN where fewer than two are finite."""
+    data = np.asarray(gaps, dtype=float)
+    finite = np.isfinite(data)
+    count = finite.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # days with fewer than two pairs
+        masked = np.where(finite, data, np.nan)
+        spread = np.nanstd(masked, axis=0, ddof=1) if data.size else np.array(math.nan)
+        factor = np.vectorize(lambda k: t_critical(int(k) - 1) / math.sqrt(k) if k >= 2
+                              else math.nan, otypes=[float])(count)
+    return spread * factor
 
 
 @dataclass(frozen=True)
 class Difference:
-    """One metric over the last days in both hospitals."""
+    """One metric over the last days: both hospitals shown, and the gap over all pairs."""
 
     metric: str
     label: str
     left: float
     right: float
-    noise: float = 0.0  # the gap that normal month-to-month variation could give
+    change: Interval = NO_INTERVAL  # the mean paired gap over the pairs
+    reference: float = math.nan  # the comparison's mean over the pairs
 
     @property
     def gap(self) -> float:
+        """The gap between the two hospitals shown."""
         return self.left - self.right
 
     def verdict(self) -> str:
-        """Which side is better by this metric: 'left', 'right', or '' (a gap smaller than the
-        metric's minimum meaningful difference or within normal variation, or neither direction
-        is better)."""
-        metric = METRIC_BY_NAME[self.metric]
-        better = metric.better
-        if not better or math.isnan(self.gap):
-            return ""
-        if not abs(self.gap) > material_threshold(metric, self.right):
-            return ""
-        if not abs(self.gap) > self.noise:  # NaN noise (too early to tell) is not exceeded
-            return ""
-        return "left" if (self.gap > 0) == (better == "higher") else "right"
+        """The board report's verdict on the mean gap: 'better' or 'worse' (for your
+        hospital), 'higher' or 'lower', 'no material change', or '' before there is an
+        interval."""
+        return verdict(METRIC_BY_NAME[self.metric], self.change.mean, self.change.low,
+                       self.change.high, self.reference)
+
+    def words(self) -> str:
+        """The verdict as the class reads it, with why a gap is not a difference."""
+        said = self.verdict()
+        if not said:
+            return TOO_EARLY
+        if said != "no material change":
+            return said
+        return WITHIN_CHANCE if self.change.low <= 0 <= self.change.high else TOO_SMALL
 
 
 def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> float:
@@ -81,78 +114,74 @@ def recent_value(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> 
     return period_value(definition, columns)
 
 
-def monthly_spread(model: HospitalModel, metric: str, days: int = WINDOW_DAYS) -> float:
-    """Standard deviation of the metric over the hospital's recent whole months (NaN if fewer
-    than three): how much one month differs from the next by chance and drift alone."""
-    definition = METRIC_BY_NAME[metric]
-    recorded = model.datacollector.model_vars
-    names = {metric, definition.numerator, definition.denominator} - {""}
-    count = len(recorded[metric])
-    values = []
-    for month in range(min(VARIATION_MONTHS, count // days)):
-        end = count - month * days
-        value = period_value(definition, {n: recorded[n][end - days:end] for n in names})
-        if not math.isnan(value):
-            values.append(value)
-    if len(values) < 3:
-        return math.nan
-    centre = sum(values) / len(values)
-    return math.sqrt(sum((v - centre) ** 2 for v in values) / (len(values) - 1))
+def difference(model: ClassroomHospital, name: str, days: int = WINDOW_DAYS) -> Difference:
+    """One metric in both hospitals over the last `days` days, with the mean gap over every
+    pair and its interval."""
+    pairs = [(model.hospital, model.comparison), *model.replicates]
+    lefts = [recent_value(left, name, days) for left, _ in pairs]
+    rights = [recent_value(right, name, days) for _, right in pairs]
+    change = mean_interval([a - b for a, b in zip(lefts, rights, strict=True)])
+    return Difference(name, metric_heading(name), lefts[0], rights[0], change,
+                      mean_interval(rights).mean)
 
 
-def differences(left: HospitalModel, right: HospitalModel,
-                days: int = WINDOW_DAYS) -> list[Difference]:
-    rows = []
-    for name in COMPARED:
-        spread = math.hypot(monthly_spread(left, name, days), monthly_spread(right, name, days))
-        rows.append(Difference(name, metric_heading(name), recent_value(left, name, days),
-                               recent_value(right, name, days), NOISE_MULTIPLE * spread))
-    return rows
+def differences(model: ClassroomHospital, days: int = WINDOW_DAYS) -> list[Difference]:
+    """Both hospitals over the last `days` days, each gap with the interval chance gives."""
+    return [difference(model, name, days) for name in COMPARED]
 
 
 def metric_heading(name: str) -> str:
-    metric = METRIC_BY_NAME[name]
-    return f"{metric.label} ({metric.unit})"
+    return METRIC_BY_NAME[name].label
 
 
 def difference_html(rows: list[Difference], left_label: str, right_label: str,
-                    days: int = WINDOW_DAYS) -> str:
-    """A table of both sides and the gap, coloured by which side is better."""
+                    pairs: int, days: int = WINDOW_DAYS) -> str:
+    """A table of both sides, the gap, the mean gap over the pairs with its interval, and the
+    verdict's colour."""
     body = []
     for row in rows:
-        verdict = row.verdict()
-        colour = {"left": BETTER, "right": WORSE}.get(verdict, SAME)
-        words = {"left": "better on the left", "right": "better on the right"}.get(verdict, "")
-        if not words and METRIC_BY_NAME[row.metric].better and not math.isnan(row.gap):
-            words = WITHIN_NOISE
+        said = row.verdict()
+        colour = {"better": BETTER, "worse": WORSE}.get(said, SAME)
         metric = METRIC_BY_NAME[row.metric]
-        gap = format_change(metric, row.gap, unit=False)
+        change = row.change
+        over_pairs = ("–" if math.isnan(change.low) else
+                      f"{format_change(metric, change.mean, unit=False)} "
+                      f"({format_change(metric, change.low, unit=False)} to "
+                      f"{format_change(metric, change.high, unit=False)})")
+        smallest = format_change(metric, material_threshold(metric, row.reference), unit=False)
         body.append(
-            f'<tr data-metric="{row.metric}"><td>{escape(row.label)}</td>'
+            f'<tr data-metric="{row.metric}" data-verdict="{escape(said)}">'
+            f"<td>{escape(row.label)}</td>"
             f'<td style="{NUMBER}">{format_value(metric, row.left, unit=False)}</td>'
             f'<td style="{NUMBER}">{format_value(metric, row.right, unit=False)}</td>'
-            f'<td style="{NUMBER}; color: {colour}; font-weight: 600">{gap}</td>'
-            f'<td style="padding-left: 12px; color: {colour}">{words}</td></tr>')
+            f'<td style="{NUMBER}">{format_change(metric, row.gap, unit=False)}</td>'
+            f'<td style="{NUMBER}; color: {colour}; font-weight: 700">{over_pairs}</td>'
+            f'<td style="{NUMBER}">{smallest.lstrip("+")}</td>'
+            f'<td style="padding-left: 12px; color: {colour}; font-weight: 700">'
+            f"{escape(row.words())}</td></tr>")
     return (
-        '<table class="difference" style="border-collapse: collapse; font-size: 14px; '
-        'width: 100%"><thead><tr style="text-align: left; border-bottom: 1px solid #cfd8dc">'
-        f"<th>Last {days} days</th><th style='{NUMBER}'>{escape(left_label)}</th>"
-        f"<th style='{NUMBER}'>{escape(right_label)}</th>"
-        f"<th style='{NUMBER}'>Left − right</th><th></th></tr></thead>"
+        '<table class="difference" style="border-collapse: collapse; width: 100%">'
+        '<thead><tr style="text-align: left; border-bottom: 1px solid #cfd8dc">'
+        f"<th>Last {days} days</th><th style='{NUMBER}'>Yours</th>"
+        f"<th style='{NUMBER}'>Comparison</th><th style='{NUMBER}'>Gap</th>"
+        f"<th style='{NUMBER}'>Gap over {pairs + 1} pairs (95%)</th>"
+        f"<th style='{NUMBER}'>Matters from</th><th style='padding-left: 12px'>Yours is</th>"
+        "</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table>"
-        '<div style="color: #607d8b; font-size: 12px; margin-top: 4px">One run of each: a gap '
-        "is called better or worse only when it exceeds the metric's minimum meaningful "
-        "difference and twice the month-to-month variation the hospitals show on their own."
-        "</div>")
+        '<div class="difference-help" style="margin-top: 2px">'
+        f"Over {pairs + 1} pairs: this one and {pairs} more run with other seeds (the band on "
+        "the charts). Better or worse only if the interval excludes 0 and the mean gap is past "
+        "“matters from”: the board report's rule.</div>")
 
 
 @solara.component
 def DifferenceTable(model: ClassroomHospital, tick: int = 0) -> None:
-    """Both hospitals over the last month, with the gap coloured by which side is better;
-    redrawn as the model steps (a new `tick`)."""
+    """Both hospitals over the last month, with the verdict on each gap; redrawn as the model
+    steps (a new `tick`)."""
     if model.comparison is None:
         return
     with model.lock:
-        rows = differences(model.hospital, model.comparison)
+        rows = differences(model)
     solara.HTML(tag="div", unsafe_innerHTML=difference_html(
-        rows, model.label, model.comparison_label), style=PAPER)
+        rows, model.label, model.comparison_label, len(model.replicates)),
+        classes=["difference-panel"], style=PAPER)

@@ -44,11 +44,12 @@ KINDS: dict[str, tuple[str, str]] = {
 }
 KIND_COLOURS = {kind: colour for kind, (_, colour) in KINDS.items()}
 OTHER_COLOUR = "#78909c"
-# What the feed shows until the class picks: the title's story first; the routine of reports,
-# fixes and feedback, which would flood the feed, only when asked for.
-STORY_KINDS = ("workaround", "unreported", "harm", "burnout", "manager", "audit",
+# What the feed shows until the class picks: the title's story, blame included (it is why
+# staff fall silent); the routine of fixes and feedback, which would flood the feed, only when
+# asked for.
+STORY_KINDS = ("workaround", "unreported", "harm", "burnout", "manager", "audit", "blame",
                "intervention", "lever", "shock", "end")
-THE_STORY, EVERYTHING = "the story (no routine reports)", "everything"
+THE_STORY, EVERYTHING = "the story", "everything"
 FILTERS: dict[str, Collection[str] | None] = {
     THE_STORY: STORY_KINDS, EVERYTHING: None,
     **{f"only {label}": (kind,) for kind, (label, _) in KINDS.items()}}
@@ -108,16 +109,16 @@ def story_html(lines: list[StoryLine], title: str = "What is happening") -> str:
                  "Step or Play.</li>")
     return (f'<div class="story-feed"><div style="font-weight: 600; margin-bottom: 6px">'
             f"{escape(title)}</div>"
-            f'<ol style="padding: 0; margin: 0; font-size: 14px; line-height: 1.35">'
+            f'<ol style="padding: 0; margin: 0; line-height: 1.35">'
             f"{items}</ol>"
-            '<div style="color: #607d8b; font-size: 12px; margin-top: 6px">Days count from '
+            '<div style="color: #455a64; margin-top: 6px">Days count from '
             "the end of the warm-up; newest first; the dot's colour is the kind of event."
             "</div></div>")
 
 
 @solara.component
 def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
-              title: str = "What is happening", tick: int = 0) -> None:
+              title: str = "What is happening", tick: int = 0, height_class: str = "") -> None:
     """The filter, the latest lines of the hospital's story, and the log to download."""
     choice = solara.use_reactive(THE_STORY)
 
@@ -126,17 +127,18 @@ def StoryFeed(hospital: HospitalModel, lock: AbstractContextManager,
             return story_csv(hospital)
 
     with solara.Column(gap="4px", classes=["story-panel"]):
-        solara.Select("Show", value=choice, values=list(FILTERS), dense=True,
-                      classes=["story-filter"])
-        StoryLines(hospital, lock, choice.value, title, tick)
-        solara.FileDownload(log, filename="hospital-story.csv", label="Story log (CSV)")
+        with solara.Row(style="align-items: center; gap: 4px"):
+            solara.Select("Show", value=choice, values=list(FILTERS), dense=True,
+                          classes=["story-filter"], style="flex: 1 1 auto")
+            solara.FileDownload(log, filename="hospital-story.csv", label="CSV")
+        StoryLines(hospital, lock, choice.value, title, tick, height_class)
 
 
 @solara.component
 def StoryLines(hospital: HospitalModel, lock: AbstractContextManager, choice: str,
-               title: str, tick: int) -> None:
+               title: str, tick: int, height_class: str = "") -> None:
     """The feed itself, the only part redrawn as the model steps (a new `tick`)."""
     with lock:
         lines = latest_lines(hospital, kinds=FILTERS[choice])
     solara.HTML(tag="div", unsafe_innerHTML=story_html(lines, title),
-                style=f"{PAPER}; max-height: 560px; overflow-y: auto")
+                classes=["story-box", *([height_class] if height_class else [])], style=PAPER)

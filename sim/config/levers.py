@@ -8,9 +8,50 @@ The coefficients of the agents' rules live in `sim.config.behaviour`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import Field, dataclass, field, fields
+from typing import Any
 
 from sim.config.base import parameter
+
+CLASSROOM = "classroom"  # the metadata key of a parameter's lever on the classroom page
+
+
+@dataclass(frozen=True)
+class ClassroomLever:
+    """How the classroom page offers a parameter as a slider: its label, a range sized for a
+    lesson (inside the parameter's valid range) and the slider's step."""
+
+    label: str
+    short: str  # a few words for headers and chart markers
+    low: float
+    high: float
+    step: float
+    whole: bool = False
+
+
+def classroom_lever(declared: Any, label: str, short: str, low: float, high: float,
+                    step: float) -> Any:
+    """The parameter declared by `parameter(...)`, also offered as a lever on the page."""
+    if not isinstance(declared, Field):
+        raise TypeError(f"lever {label!r}: expected a parameter(...) declaration")
+    lever = ClassroomLever(label, short, low, high, step, whole=isinstance(declared.default, int))
+    valid_low, valid_high = declared.metadata["low"], declared.metadata["high"]
+    if (valid_low is not None and low < valid_low) or (valid_high is not None
+                                                       and high > valid_high):
+        raise ValueError(f"lever {label!r}: range {low}-{high} leaves the valid range")
+    return field(default=declared.default,
+                 metadata={**declared.metadata, CLASSROOM: lever})
+
+
+def classroom_levers(groups: Any) -> dict[str, ClassroomLever]:
+    """Every parameter offered on the page, as `group.name` -> its lever, in the order of
+    `groups` (a ModelConfig) and of the declarations within each group."""
+    levers = {}
+    for group in fields(groups):
+        for item in fields(getattr(groups, group.name)):
+            if CLASSROOM in item.metadata:
+                levers[f"{group.name}.{item.name}"] = item.metadata[CLASSROOM]
+    return levers
 
 
 @dataclass
@@ -19,7 +60,10 @@ class HospitalConfig:
 
     wards: int = parameter(8, "wards", "Number of wards (clinical teams).", 1, 200)
     beds_per_ward: int = parameter(28, "beds", "Beds in each ward.", 1, 200)
-    nurses_per_ward: int = parameter(18, "nurses", "Nurses employed on each ward.", 1, 500)
+    nurses_per_ward: int = classroom_lever(
+        parameter(18, "nurses", "Nurses employed on each ward.", 1, 500),
+        "Staffing: nurses per ward", "nurses per ward",
+        6, 30, 1)
     doctors_per_ward: int = parameter(6, "doctors", "Doctors attached to each ward.", 0, 200)
     executives: int = parameter(2, "managers", "Executives above the ward managers.", 0, 50)
     attendance: float = parameter(
@@ -52,10 +96,13 @@ class PatientConfig:
         "calibrated: 0.04-0.13 adverse events per admission, 30-60% preventable (de Vries 2008)")
     engagement: float = parameter(
         0.25, "0-1", "Mean willingness of patients to speak up about their care.", 0.0, 1.0)
-    speak_up_invitation: float = parameter(
+    speak_up_invitation: float = classroom_lever(
+        parameter(
         0.0, "0-1",
         "Patient partnership: how strongly staff invite patients to speak up and report "
-        "(PRASE, Lawton 2017).", 0.0, 1.0)
+        "(PRASE, Lawton 2017).", 0.0, 1.0),
+        "Patient partnership", "patient partnership",
+        0.0, 1.0, 0.05)
     reports_acted_on: float = parameter(
         0.2, "share", "Share of patients' concerns and reports, raised on the ward or in "
         "writing, that staff act on.", 0.0, 1.0,
@@ -86,11 +133,14 @@ class HazardConfig:
 class RegulationConfig:
     """The regulatory regime (M7, M8, M12)."""
 
-    admin_share: float = parameter(
+    admin_share: float = classroom_lever(
+        parameter(
         0.30, "share of time", "Share of a nurse's working time that regulatory work and "
         "documentation demand (doctors: plus `burnout.doctor_admin_extra`).", 0.0, 0.9,
         "Hendrich 2008: ~35% of nurses' time on documentation; Sinsky 2016: ~49% of "
-        "physicians' office time on desk work")
+        "physicians' office time on desk work"),
+        "Paperwork: share of working time", "paperwork",
+        0.0, 0.7, 0.05)
     coherence: float = parameter(
         0.6, "0-1", "Share of the rules met on the ward that clinicians see as sensible and "
         "consistent (safety barriers); the rest seem pointless and invite workarounds.",
@@ -98,8 +148,11 @@ class RegulationConfig:
     rule_obstacles: float = parameter(
         0.8, "per clinician-day", "Times a day a clinician meets a rule that slows care "
         "(a check, a form, a sign-off), sensible or not.", 0.0, 20.0)
-    audits_per_year: float = parameter(
-        4.0, "per ward-year", "Compliance audits of each ward per year.", 0.0, 365.0)
+    audits_per_year: float = classroom_lever(
+        parameter(
+        4.0, "per ward-year", "Compliance audits of each ward per year.", 0.0, 365.0),
+        "Compliance audits per ward per year", "audits a year",
+        0.0, 24.0, 1.0)
     audit_time_cost: float = parameter(
         0.05, "share of day", "Time an audit day takes from each clinician on the ward.",
         0.0, 0.5)
@@ -109,8 +162,11 @@ class RegulationConfig:
 class TransparencyConfig:
     """Transparency policy (M14): who learns what happened to a report."""
 
-    report_visibility: float = parameter(
-        0.25, "share", "Share of ward colleagues who learn how a report was handled.", 0.0, 1.0)
+    report_visibility: float = classroom_lever(
+        parameter(
+        0.25, "share", "Share of ward colleagues who learn how a report was handled.", 0.0, 1.0),
+        "Transparency: colleagues who see how a report was handled", "transparency",
+        0.0, 1.0, 0.05)
     cross_ward_visibility: float = parameter(
         0.01, "share", "Share of clinicians in other wards who learn of it.", 0.0, 1.0)
     open_disclosure: float = parameter(
@@ -122,18 +178,24 @@ class ManagementConfig:
     """Hospital management policy (M2, M3, M11, M12). Each manager's own style starts here and
     then moves with pressure and experience (`sim.config.behaviour.ManagerBehaviour`)."""
 
-    punitiveness: float = parameter(
+    punitiveness: float = classroom_lever(
+        parameter(
         0.5, "0-1", "Policy centre of the chance a manager answers a report with blame rather "
-        "than learning.", 0.0, 1.0, "calibrated: AHRQ 2012, 44% see a nonpunitive response")
+        "than learning.", 0.0, 1.0, "calibrated: AHRQ 2012, 44% see a nonpunitive response"),
+        "Managers' blame (0: always learn, 1: always blame)", "blame",
+        0.0, 1.0, 0.05)
     punitiveness_spread: float = parameter(
         0.7, "log-odds", "Spread of punitiveness between managers (standard deviation "
         "in log-odds).", 0.0, 3.0)
     follow_up_capacity: float = parameter(
         1.0, "reports per manager-day", "Reports a ward manager can properly follow up each day.",
         0.0, 50.0)
-    feedback_probability: float = parameter(
+    feedback_probability: float = classroom_lever(
+        parameter(
         0.25, "share", "Chance a followed-up report gets feedback to the reporter.", 0.0, 1.0,
-        "Harrison 2014: 14% of physicians got useful feedback")
+        "Harrison 2014: 14% of physicians got useful feedback"),
+        "Feedback to the reporter", "feedback",
+        0.0, 1.0, 0.05)
     feedback_delay_days: float = parameter(
         7.0, "days", "Mean delay between a report and its feedback.", 0.0, 120.0)
     fix_probability: float = parameter(
@@ -142,11 +204,17 @@ class ManagementConfig:
     compliance_focus: float = parameter(
         0.5, "0-1", "Policy centre of the share of managers' attention taken by compliance "
         "targets rather than fixing problems.", 0.0, 1.0)
-    walkrounds_per_month: float = parameter(
-        0.0, "per ward-month", "Safety walkrounds by managers on each ward per month.", 0.0, 30.0)
-    walkround_follow_through: float = parameter(
+    walkrounds_per_month: float = classroom_lever(
+        parameter(
+        0.0, "per ward-month", "Safety walkrounds by managers on each ward per month.", 0.0, 30.0),
+        "Walkrounds per ward per month", "walkrounds a month",
+        0.0, 8.0, 0.5)
+    walkround_follow_through: float = classroom_lever(
+        parameter(
         0.5, "share", "Chance that a concern raised on a walkround is taken on, worked on and "
-        "fed back.", 0.0, 1.0, "Sexton 2018; Tucker & Singer 2015")
+        "fed back.", 0.0, 1.0, "Sexton 2018; Tucker & Singer 2015"),
+        "Walkround follow-through", "walkround follow-through",
+        0.0, 1.0, 0.05)
 
 
 @dataclass
