@@ -134,3 +134,14 @@ def test_the_command_refuses_a_bad_file_with_exit_2_and_writes_nothing(tmp_path:
     assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
     assert "Traceback" not in result.stderr
     assert not out.exists() and not (tmp_path / "installed").exists()
+
+
+def test_validate_checks_hospital_files() -> None:
+    good = subprocess.run([sys.executable, str(ROOT / "run.py"), "validate", str(EXAMPLE)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert good.returncode == 0 and "ok:" in good.stdout and "336 beds" in good.stdout
+    bad = subprocess.run([sys.executable, str(ROOT / "run.py"), "validate",
+                          str(ROOT / "hospitals" / "template.yaml")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert bad.returncode == 2
+    assert len(bad.stderr.strip().splitlines()) > 10
