@@ -122,7 +122,7 @@ def test_the_fitted_hospital_is_written_and_loads_as_a_scenario(
     write_fit(folder, result, "python run.py fit-hospital A.yaml", "A.yaml")
     assert {path.name for path in folder.iterdir()} >= {
         "fit.csv", "coefficients.csv", "trials.csv", "fit.png", "fit_report.md",
-        "scenario.yaml"}
+        "scenario.yaml", "fit_summary.json", "standing.png"}
     scenario = load_scenario(folder / "scenario.yaml")
     assert scenario.config.hospital.wards == 4
     assert scenario.config.management.punitiveness == pytest.approx(
@@ -145,3 +145,22 @@ def test_interventions_are_applied_to_the_reference_hospital(tmp_path: Path) -> 
     assert same.to_dict() == walkrounds.to_dict()
     # A reference that runs interventions of its own is not a hospital as it stands.
     assert layer_on_reference([walkrounds, baseline])[1] is baseline
+
+
+def test_the_installed_hospital_carries_its_fit_summary(tmp_path: Path,
+                                                        stand_in_model: None) -> None:
+    from sim.hospital.fit_report import install_scenario
+    from sim.hospital.standing import read_fit_summary, standing_chart
+
+    result = fit_hospital(read_hospital(hospital_file(tmp_path)), trials=4, replicates=2,
+                          seed=1)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    write_fit(folder, result, "command", "A.yaml")
+    destination = tmp_path / "scenarios" / "hospitals" / "A.yaml"
+    install_scenario(folder, destination)
+    summary = read_fit_summary(load_scenario(destination).source)
+    assert summary is not None and summary["quality"] == result.quality
+    assert summary["composites"][0]["key"] == "response_to_error"
+    assert summary["composites"][0]["reference"] == 61
+    assert standing_chart(summary).axes[0].get_xlim() == (0.0, 100.0)

@@ -84,7 +84,7 @@ def fit_hospital_command(arguments: argparse.Namespace) -> int:
             folder.discard()  # a fit without its check is not worth keeping
             raise
         results = folder.publish()
-    install_scenario(results / "scenario.yaml", destination)
+    install_scenario(results, destination)
     print(f"Fit quality: {fit.quality}.")
     print(f"Results: {results}")
     print(f"Fitted hospital: {display_path(destination)} (use it as the first scenario of "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -23,6 +24,7 @@ import matplotlib.pyplot as plt
 
 from sim.errors import UsageError
 from sim.hospital.fit import RELATIVE_UNIT, Achieved, HospitalFit
+from sim.hospital.standing import fit_summary, standing_chart, summary_path
 from sim.hospital.survey import COMPOSITE_BY_KEY
 from sim.results_folder import safe_name
 from sim.scenario import load_scenario
@@ -131,7 +133,7 @@ def scenario_document(fit: HospitalFit, hospital_path: str) -> dict[str, Any]:
         group, name = key.split(".", 1)
         groups.setdefault(group, {})[name] = (round(value, 6) if isinstance(value, float)
                                               else value)
-    evidence = []
+    evidence = [f"Fit quality: {fit.quality}"]
     for item in fit.validation:
         evidence.append(f"{item.figure.label}: observed {shown(item, item.figure.observed)}, "
                         f"fitted model {shown(item, item.mean)} ({item.figure.unit}); "
@@ -201,6 +203,10 @@ def write_fit(folder: Path, fit: HospitalFit, command: str, hospital_path: str) 
     draw(fit, folder / "fit.png")
     (folder / "fit_report.md").write_text(report_text(fit, command, hospital_path),
                                           encoding="utf-8")
+    (folder / "fit_summary.json").write_text(json.dumps(fit_summary(fit), indent=2),
+                                             encoding="utf-8")
+    chart = standing_chart(fit_summary(fit))
+    chart.savefig(folder / "standing.png", dpi=130)
     scenario = folder / "scenario.yaml"
     header = ("# A fitted hospital: sized and fitted by `run.py fit-hospital` (see "
               "fit_report.md beside it).\n")
@@ -219,15 +225,17 @@ def check_destination(destination: Path, replace: bool) -> None:
                          "pass --replace to overwrite it, or rename the hospital")
 
 
-def install_scenario(source: Path, destination: Path) -> None:
-    """Copy the fitted scenario into scenarios/hospitals/ in one step."""
+def install_scenario(folder: Path, destination: Path) -> None:
+    """Copy the fitted scenario and its fit summary into scenarios/hospitals/, each in one
+    step (the summary first, so a scenario is never there without it)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{destination.name}.",
-                                         dir=destination.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(source.read_text(encoding="utf-8"))
-        os.replace(temporary, destination)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    for source, target in ((folder / "fit_summary.json", summary_path(destination)),
+                           (folder / "scenario.yaml", destination)):
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(source.read_text(encoding="utf-8"))
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
