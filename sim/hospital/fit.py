@@ -208,8 +208,10 @@ class Achieved:
 
     @property
     def inside(self) -> bool:
-        low, high = self.figure.sampling_interval
-        return low <= self.mean <= high
+        """The model's mean agrees with the figure within their joint 95% sampling error:
+        the hospital's own (how many answered) and the model's (hospitals built with the same
+        coefficients differ, as real ones with the same culture do)."""
+        return self.chi_square <= Z_95 ** 2
 
 
 def achieved(figures: Sequence[Figure], runs: Sequence[Summary],
@@ -272,8 +274,8 @@ class HospitalFit:
     @property
     def quality(self) -> str:
         """One line on how far to trust the fitted hospital."""
-        text = (f"{self.inside_count} of {len(self.validation)} figures reproduced within the "
-                f"hospital's own sampling error")
+        text = (f"{self.inside_count} of {len(self.validation)} figures reproduced within "
+                "sampling error")
         if self.flat:
             text += "; not pinned down by the data: " + ", ".join(p.key for p in self.flat)
         return text

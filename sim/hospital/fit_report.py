@@ -57,7 +57,7 @@ def fit_rows(fit: HospitalFit) -> list[dict[str, Any]]:
             "sampling_high": shown(item, high), "respondents": respondents or "",
             "simulated": shown(item, item.mean), "simulated_low": shown(item, item.low),
             "simulated_high": shown(item, item.high),
-            "inside_sampling_interval": "yes" if item.inside else "no",
+            "within_sampling_error": "yes" if item.inside else "no",
             "national_reference": (shown(item, figure.reference)
                                    if figure.reference is not None else ""),
             "model_quantity": figure.counterpart})
@@ -68,7 +68,8 @@ def coefficient_rows(fit: HospitalFit) -> list[dict[str, Any]]:
     rows = []
     for profile in fit.profiles:
         coefficient = fit.coefficients[profile.key]
-        rows.append({"coefficient": profile.key, "fitted": f"{profile.best:.4g}",
+        fitted = fit.best_values[profile.key]
+        rows.append({"coefficient": profile.key, "fitted": f"{fitted:.4g}",
                      "search_low": coefficient.low, "search_high": coefficient.high,
                      "chi_square_rise_down": f"{profile.rise_down:.3g}",
                      "chi_square_rise_up": f"{profile.rise_up:.3g}",
@@ -137,8 +138,8 @@ def scenario_document(fit: HospitalFit, hospital_path: str) -> dict[str, Any]:
     for item in fit.validation:
         evidence.append(f"{item.figure.label}: observed {shown(item, item.figure.observed)}, "
                         f"fitted model {shown(item, item.mean)} ({item.figure.unit}); "
-                        + ("inside" if item.inside else "outside")
-                        + " the hospital's sampling interval")
+                        + ("within" if item.inside else "outside")
+                        + " sampling error")
     today = datetime.date.today().isoformat()
     description = (f"{fit.hospital.name}, fitted on {today} to the aggregate figures in "
                    f"{hospital_path}: {fit.quality}. Use it as the baseline of a comparison; "
@@ -165,12 +166,12 @@ def report_text(fit: HospitalFit, command: str, hospital_path: str) -> str:
                  "(the average ward)")
     lines += ["", "## Figures: observed, simulated, national reference", "",
               "| figure | unit | observed (sampling interval) | fitted model (95% interval) "
-              "| inside | national reference |", "|---|---|---|---|---|---|"]
+              "| within sampling error | national reference |", "|---|---|---|---|---|---|"]
     for row in fit_rows(fit):
         lines.append(f"| {row['label']} | {row['unit']} | {row['observed']} "
                      f"({row['sampling_low']} to {row['sampling_high']}) | {row['simulated']} "
                      f"({row['simulated_low']} to {row['simulated_high']}) | "
-                     f"{row['inside_sampling_interval']} | {row['national_reference'] or '–'} |")
+                     f"{row['within_sampling_error']} | {row['national_reference'] or '–'} |")
     if fit.not_modelled:
         lines += ["", "Composites with no counterpart in the model (shown, not fitted): "
                   + ", ".join(f"{COMPOSITE_BY_KEY[key].label} "
@@ -191,7 +192,11 @@ def report_text(fit: HospitalFit, command: str, hospital_path: str) -> str:
               f"{fit.replicates} replicate hospitals; loss = sum of squared misses over the "
               "hospital's sampling variance plus the simulation's. The best candidate was then "
               f"checked on {2 * fit.replicates} replicate seeds the search never used (the "
-              "intervals above).", "", f"Hospital file: `{hospital_path}`.", "",
+              "intervals above). *Within sampling error* means the model's mean and the "
+              "hospital's figure differ by less than 1.96 joint standard errors: the "
+              "hospital's (from its respondents or counts) and the model's (hospitals built "
+              "with the same coefficients differ, as real ones with the same culture do).", "",
+              f"Hospital file: `{hospital_path}`.", "",
               f"Command: `{command}`", ""]
     return "\n".join(lines)
 
