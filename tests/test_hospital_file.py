@@ -109,7 +109,6 @@ def test_missing_required_parts_are_named(tmp_path: Path) -> None:
     found = problems(tmp_path, "name: Nowhere\nbeds: 20\n")
     assert any("wards: missing" in line for line in found)
     assert any("survey: missing" in line for line in found)
-    assert any("incidents: missing" in line for line in found)
 
 
 @pytest.mark.parametrize("personal", [

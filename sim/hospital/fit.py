@@ -160,16 +160,17 @@ def figures_of(hospital: HospitalFile, model_reporting: float,
     # many times the model's. The hospital is therefore compared relative to its national
     # reference: a hospital reporting 1.3 times the national median is fitted to report 1.3
     # times what the default model hospital (standing for a typical one) reports.
-    reports = max(hospital.incident_reports, 1)
-    relative = hospital.reports_per_1000_bed_days / hospital.reference_reports_per_1000_bed_days
-    relative_se = (1000.0 * math.sqrt(reports) / hospital.bed_days
-                   / hospital.reference_reports_per_1000_bed_days)
-    # The typical model hospital's own rate is estimated too; its error adds to the figure's.
-    se = math.hypot(relative_se * model_reporting, relative * model_reporting_se)
-    figures.append(Figure("incident_reporting", "Incident reports, relative to the national "
-                          "reference", relative * model_reporting, se,
-                          RELATIVE_UNIT, reports_per_1000_bed_days,
-                          model_reporting, "staff_reports"))
+    if hospital.incident_reports is not None:
+        reports = max(hospital.incident_reports, 1)
+        national = hospital.reference_reports_per_1000_bed_days
+        relative = hospital.reports_per_1000_bed_days / national
+        relative_se = 1000.0 * math.sqrt(reports) / hospital.bed_days / national
+        # The typical model hospital's rate is estimated too; its error adds to the figure's.
+        se = math.hypot(relative_se * model_reporting, relative * model_reporting_se)
+        figures.append(Figure("incident_reporting", "Incident reports, relative to the national "
+                              "reference", relative * model_reporting, se,
+                              RELATIVE_UNIT, reports_per_1000_bed_days,
+                              model_reporting, "staff_reports"))
     if hospital.nurse_turnover is not None:
         posts = hospital.nurses or 100
         figures.append(Figure("nurse_turnover", "Registered nurses leaving a year",

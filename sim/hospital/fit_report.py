@@ -156,10 +156,11 @@ def report_text(fit: HospitalFit, command: str, hospital_path: str) -> str:
              "for reference only.", "",
              "## The model hospital", ""]
     hospital = fit.hospital
-    lines.append(f"- Incident reports: {hospital.reports_per_1000_bed_days:.1f} per 1,000 bed "
-                 f"days, against a national reference of "
-                 f"{hospital.reference_reports_per_1000_bed_days:g}; the model is fitted to the "
-                 "ratio (its incidents are bedside errors and complications only)")
+    if hospital.incident_reports is not None:
+        lines.append(f"- Incident reports: {hospital.reports_per_1000_bed_days:.1f} per 1,000 "
+                     "bed days, against a national reference of "
+                     f"{hospital.reference_reports_per_1000_bed_days:g}; the model is fitted "
+                     "to the ratio (its incidents are bedside errors and complications only)")
     for key, value in fit.sizing.items():
         lines.append(f"- `{key}` = {value}")
     lines.append(f"- {len(fit.hospital.wards)} wards in the file; the model's wards are alike "

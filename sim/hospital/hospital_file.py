@@ -11,7 +11,7 @@ figures, checked before anything runs.
       year: 2025
       composites:
         response_to_error: {percent_positive: 48, respondents: 402}
-    incidents: {reports: 5200, bed_days: 105500, months: 12}   # reference_per_1000_bed_days
+    incidents: {reports: 5200, bed_days: 105500, months: 12}   # optional
     workforce:
       nurse_turnover_percent: 15   # registered nurses leaving in 12 months, % of RN posts
       vacancy_percent: 7           # RN posts vacant, on average
@@ -25,6 +25,7 @@ refused by name, so that a file can be shared without exposing anyone.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,7 @@ from sim.scenario.yaml_io import display_path, read_yaml_file
 
 TOP_KEYS = ("name", "description", "beds", "occupancy", "wards", "staff", "survey",
             "incidents", "workforce", "harm")
-REQUIRED = ("name", "beds", "wards", "survey", "incidents")
+REQUIRED = ("name", "beds", "wards", "survey")
 WARD_KEYS = ("name", "beds", "nurses", "doctors")
 STAFF_KEYS = ("nurses", "doctors")
 SURVEY_KEYS = ("instrument", "year", "composites")
@@ -107,8 +108,8 @@ class HospitalFile:
     instrument: str = "SOPS 2.0"
     survey_year: int | None = None
     composites: dict[str, Share] = field(default_factory=dict)
-    incident_reports: int = 0
-    bed_days: float = 0.0
+    incident_reports: int | None = None  # None: the file gives no incident figures
+    bed_days: float | None = None
     months: float = 12.0
     reference_reports_per_1000_bed_days: float = DEFAULT_REFERENCE_REPORTING
     nurse_turnover: float | None = None  # share of RN posts leaving a year
@@ -119,6 +120,8 @@ class HospitalFile:
 
     @property
     def reports_per_1000_bed_days(self) -> float:
+        if self.incident_reports is None or not self.bed_days:
+            return math.nan
         return 1000.0 * self.incident_reports / self.bed_days
 
 
@@ -197,7 +200,6 @@ REQUIRED_MEANING = {
     "beds": "the number of staffed beds",
     "wards": "the number of wards, or a list of ward rows",
     "survey": "the staff survey's composites (percent positive and respondents)",
-    "incidents": "incident reports recorded and bed days over the same months",
 }
 
 
@@ -232,11 +234,12 @@ def build(data: Mapping[str, Any], checker: Checker, source: Path) -> HospitalFi
     incidents = read_incidents(data.get("incidents"), checker) if "incidents" in data else None
     workforce = read_workforce(data.get("workforce"), checker)
     harm = read_harm(data.get("harm"), checker)
-    if checker.problems or None in (name, beds, survey, incidents) or not wards:
+    if checker.problems or None in (name, beds, survey) or not wards:
         return None
     instrument, year, composites = survey
-    reports, bed_days, months, reference = incidents
-    if beds is not None and occupancy is not None and bed_days > beds * 366 * months / 12 * 1.05:
+    reports, bed_days, months, reference = incidents or (None, None, 12.0,
+                                                         DEFAULT_REFERENCE_REPORTING)
+    if bed_days is not None and bed_days > beds * 366 * months / 12 * 1.05:
         checker.add("incidents.bed_days", f"{bed_days:,.0f} bed days in {months:g} months is "
                                           f"more than {beds} beds can hold")
         return None

@@ -50,10 +50,12 @@ def sizing(hospital: HospitalFile) -> Changes:
         "hospital.doctors_per_ward": max(0, round(doctors)),
     }
     occupancy = hospital.occupancy
-    if occupancy is None:
+    if occupancy is None and hospital.bed_days:
         # Occupied bed days over the period, shared over the staffed beds.
         occupancy = hospital.bed_days / (hospital.beds * DAYS_PER_YEAR * hospital.months / 12)
-    changes["patients.target_occupancy"] = round(clamp("patients.target_occupancy", occupancy), 3)
+    if occupancy is not None:
+        changes["patients.target_occupancy"] = round(clamp("patients.target_occupancy",
+                                                           occupancy), 3)
     if hospital.nurse_turnover and hospital.vacancy is not None:
         days = hospital.vacancy / hospital.nurse_turnover * DAYS_PER_YEAR
         changes["turnover.vacancy_days"] = round(clamp("turnover.vacancy_days", days), 1)
