@@ -24,7 +24,8 @@ from sim.errors import Stopped, UsageError, WorkersLost
 
 # Each module defines `register(subparsers)`, adding its subcommands with `func=` defaults.
 COMMAND_MODULES = ("sim.cli.simulate", "sim.cli.validate", "sim.cli.experiment", "sim.cli.sweep",
-                   "sim.cli.evidence", "sim.cli.app", "sim.app.lessons", "sim.cli.unfinished")
+                   "sim.cli.evidence", "sim.cli.app", "sim.app.lessons", "sim.cli.unfinished",
+                   "sim.cli.hospital")
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 

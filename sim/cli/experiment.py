@@ -183,9 +183,12 @@ def run_experiment_command(files: list[Path], args: argparse.Namespace, *, compa
     from sim.cli.decision_session import decision_inputs
     from sim.experiment.run_store import experiment_plan
     from sim.experiment.runner import scenario_labels
+    from sim.scenario.layering import layer_on_reference
 
     check_overrides(args.overrides)
     scenarios = load_scenarios(files, args)
+    if compare:  # interventions are changes: applied to the reference hospital
+        scenarios = layer_on_reference(scenarios)
     labels = scenario_labels([scenario.name for scenario in scenarios])
     inputs = decision_inputs(args, scenarios, labels) if compare else None
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")

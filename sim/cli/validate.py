@@ -2,7 +2,8 @@
 running them.
 
 A file with a `design` is a sweep (docs/sweeps.md), one with `targets` a calibration
-(docs/evidence.md); anything else is a scenario. Prints `ok: FILE (name)` for each valid file.
+(docs/evidence.md), one with a `survey` a hospital file (docs/your_hospital.md); anything else
+is a scenario. Prints `ok: FILE (name)` for each valid file.
 For each bad scenario it prints one `error: ...` line on stderr per problem, every problem of
 every file (sim.scenario.problems); for a bad sweep or calibration file, its first problem.
 Exits 2 if any file is invalid. With `--resolved`, prints each valid scenario fully resolved
@@ -79,11 +80,15 @@ def file_kind(file: str) -> str:
         return "calibration"
     if isinstance(data, dict) and SWEEP_ONLY_KEYS & set(data):
         return "sweep"  # its checks say what is missing (a sweep without `design:`, say)
+    if isinstance(data, dict) and "survey" in data:
+        return "hospital"
     return "scenario"
 
 
 def check_other_file(file: str, kind: str) -> bool:
     """Check a sweep or calibration file; print `ok` or its first problem. True if valid."""
+    if kind == "hospital":
+        return check_hospital_file(file)
     try:
         if kind == "sweep":
             from sim.sweep.design import design_warning, point_count
@@ -105,4 +110,22 @@ def check_other_file(file: str, kind: str) -> bool:
         print(f"error: {error}", file=sys.stderr)
         return False
     print(f"ok: {file} ({described})")
+    return True
+
+
+def check_hospital_file(file: str) -> bool:
+    """Check a hospital file (hospitals/*.yaml); print `ok` or every problem, one line each."""
+    from sim.hospital.hospital_file import HospitalFileError, read_hospital
+
+    try:
+        hospital = read_hospital(file)
+    except HospitalFileError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return False
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return False
+    print(f"ok: {file} (hospital {hospital.name}: {hospital.beds} beds, "
+          f"{len(hospital.composites)} survey composites)")
     return True
