@@ -13,6 +13,7 @@ value (as YAML 1.2 reads them). Only `true` and `false` are booleans.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -25,9 +26,9 @@ from sim.errors import UsageError
 # A scenario is a page of settings: 200 interventions and every text at its longest fit in a
 # quarter of this; anything larger is a mistake, refused before YAML spends seconds on it.
 MAX_FILE_BYTES = 256_000
-# Files already read, by path, size and modification time: `validate` reads a file several
-# times over (its kind, its load, its problems) and a large one takes a while to parse.
-PARSED: dict[tuple[str, int, int], Any] = {}
+# Documents already parsed, by a digest of their text: `validate` reads a file several times
+# over (its kind, its load, its problems) and a large one takes a while to parse.
+PARSED: dict[str, Any] = {}
 PARSED_LIMIT = 32
 MERGE_TAG = "tag:yaml.org,2002:merge"
 BOOL_TAG, INT_TAG, FLOAT_TAG = (f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float"))
@@ -130,15 +131,14 @@ def read_yaml_file(path: Path, where: str) -> Any:
         if size > MAX_FILE_BYTES:
             raise UsageError(f"{where}: file is {size:,} bytes; a scenario file may be at most "
                              f"{MAX_FILE_BYTES:,} bytes")
-        status = path.stat()
-        key = (str(path.resolve()), status.st_size, status.st_mtime_ns)
-        if key in PARSED:
-            return copy.deepcopy(PARSED[key])
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise UsageError(f"{where}: not a text file (expected UTF-8 YAML)") from None
     except OSError as error:
         raise UsageError(f"{where}: cannot read the file ({error.strerror or error})") from None
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    if key in PARSED:
+        return copy.deepcopy(PARSED[key])
     data = parse_yaml(text, where)
     if len(PARSED) >= PARSED_LIMIT:
         PARSED.clear()
