@@ -199,7 +199,7 @@ def test_side_by_side_fits_and_names_what_is_in_force(served_page):
         page.locator(".v-select").filter(has_text="Compare with").first.click()
         page.get_by_role("option", name="baseline", exact=True).click()
         page.get_by_role("button", name="Reset", exact=True).click()
-        expect(page.locator(".comparison-label")).to_contain_text("vs Comparison: baseline")
+        expect(page.locator(".comparison-label")).to_contain_text("Comparison: baseline")
         page.get_by_text("Just culture", exact=True).click()
         expect(page.locator(".hospital-label")).to_contain_text("your 1 change")
         page.locator(".view-switch button", has_text="Side by side").click()

@@ -153,7 +153,7 @@ def test_side_by_side_shows_the_verdicts_and_the_charts_with_the_chance_band(ren
     rendered.find(v.BtnToggle, class_="view-switch").widget.v_model = "Side by side"
     step(rendered, 3)
     table = html_view(rendered, "difference-panel")
-    assert 'data-metric="reporting_rate"' in table and "Chance gives" in table
+    assert 'data-metric="reporting_rate"' in table and "Gap over 6 pairs" in table
     charts = html_view(rendered, "live-charts")
     assert 'stroke-dasharray="7,4"' in charts and 'class="band"' in charts
     rendered.find(v.BtnToggle, class_="view-switch").widget.v_model = "Both hospitals"

@@ -188,3 +188,25 @@ def test_chart_ranges_fit_the_data_and_bands(hospital):
         assert low <= values.min() and high >= values.max()
         assert high - low <= 3 * (values.max() - values.min()) + 1.0  # fitted, not 0-100
     assert traces_coincide(trace, hospital_trace(hospital, "twin"))
+
+
+def test_animation_frames_are_slides_with_16px_text_and_the_interventions_in_force():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.text import Text
+
+    from sim.app.animate import DPI, FIGURE_SIZE, draw_frame, layout
+    from sim.scenario import build_model, load_scenario
+
+    scenario = load_scenario("blame_culture", overrides={"hospital.wards": 2, "run.burn_in": 3,
+                                                         "run.days": 40})
+    model = build_model(scenario, 1)
+    model.run_for(3 + 35)
+    figure = Figure(figsize=FIGURE_SIZE, dpi=DPI)
+    canvas = FigureCanvasAgg(figure)
+    draw_frame(layout(figure), model, scenario, "psychological_safety")
+    canvas.draw()
+    assert canvas.get_width_height() == (1280, 720)
+    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert texts and min(t.get_fontsize() * DPI / 72 for t in texts) >= 16
+    assert any("In force: Blame culture (from day 30)" in t.get_text() for t in texts)

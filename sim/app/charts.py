@@ -103,18 +103,19 @@ def scenario_days(model: HospitalModel) -> np.ndarray:
     return np.arange(1, count + 1) - model.config.run.burn_in
 
 
-def hospital_trace(model: HospitalModel, label: str, band: dict[str, np.ndarray] | None = None
-                   ) -> HospitalTrace:
-    """The smoothed series of every chart for one hospital, by scenario day."""
+def hospital_trace(model: HospitalModel, label: str, band: dict[str, np.ndarray] | None = None,
+                   charts: Sequence[Chart] = CHARTS) -> HospitalTrace:
+    """The smoothed series of the charts (all by default) for one hospital, by scenario day."""
     columns = model.datacollector.model_vars
     days = scenario_days(model)
     series = {name: Series(days, smoothed(columns, name))
-              for chart in CHARTS for name, _ in chart.metrics} if days.size else {}
+              for chart in charts for name, _ in chart.metrics} if days.size else {}
     return HospitalTrace(label, series, 1 - model.config.run.burn_in, model.config.run.days,
                          band or {})
 
 
-def chance_bands(pairs: Sequence[tuple[HospitalModel, HospitalModel]]) -> dict[str, np.ndarray]:
+def chance_bands(pairs: Sequence[tuple[HospitalModel, HospitalModel]],
+                 charts: Sequence[Chart] = CHARTS) -> dict[str, np.ndarray]:
     """Per metric and day, the half-width of the 95% interval of the mean paired gap over the
     pairs (sim/app/side_by_side.py); empty with fewer than two pairs."""
     from sim.app.side_by_side import chance_half_width
@@ -122,7 +123,7 @@ def chance_bands(pairs: Sequence[tuple[HospitalModel, HospitalModel]]) -> dict[s
     if len(pairs) < 2:
         return {}
     bands = {}
-    for chart in CHARTS:
+    for chart in charts:
         for name, _ in chart.metrics:
             gaps = [smoothed(left.datacollector.model_vars, name)
                     - smoothed(right.datacollector.model_vars, name) for left, right in pairs]
@@ -400,15 +401,17 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
 
 # --- the page component ------------------------------------------------------------------------
 
-def page_traces(model: ClassroomHospital) -> tuple[list[HospitalTrace], list[tuple[int, str]]]:
-    """Both hospitals' traces (the comparison with chance's band) and the markers."""
+def page_traces(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS
+                ) -> tuple[list[HospitalTrace], list[tuple[int, str]]]:
+    """Both hospitals' traces of these charts (the comparison with chance's band) and the
+    markers."""
     with model.lock:
-        traces = [hospital_trace(model.hospital, model.label)]
+        traces = [hospital_trace(model.hospital, model.label, charts=charts)]
         markers = model.markers()
         if model.comparison is not None:
             pairs = [(model.hospital, model.comparison), *model.replicates]
             traces.append(hospital_trace(model.comparison, model.comparison_label,
-                                         chance_bands(pairs)))
+                                         chance_bands(pairs, charts), charts))
             markers += [(day, f"{label} (comparison)")
                         for day, label in model.comparison_markers()]
     markers.sort(key=lambda mark: mark[0])
@@ -420,7 +423,7 @@ def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
                css_class: str = "live-charts", tick: int = 0) -> None:
     """Charts for the page's hospital (and its comparison), redrawn as the model steps (a new
     `tick`), with the key in words beneath."""
-    traces, markers = page_traces(model)
+    traces, markers = page_traces(model, charts)
     coincide = len(traces) == 2 and traces_coincide(*traces)
     with solara.Column(gap="0px", classes=["charts-panel"]):
         solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers, charts),

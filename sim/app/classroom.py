@@ -278,7 +278,7 @@ class ClassroomHospital(Model):
 
     def tell_move(self, lever: Lever, before: float, value: float, start: int,
                   replace_last: bool) -> None:
-        overridden = [plan for plan in schedule_of(self.plan, lever.key)]
+        overridden = schedule_of(self.plan, lever.key)
         why = (f" It lays over the scenario's own plan ({'; '.join(overridden)}) from then."
                if overridden else "")
         when = "the first day" if self.hospital.scenario_day < 1 else f"day {start}"

@@ -98,6 +98,20 @@ def LeverCard(model: ClassroomHospital, settings: ClassroomSettings,
             LeverSlider(lever, value, note=note, on_value=moves[lever.key])
 
 
+PAGE_HELP = (
+    "Reset starts the scenario again, as written, in both hospitals: a 90-day warm-up in which "
+    "beliefs settle, then day 1. Your lever moves and interventions last until Reset.",
+    "Levers and interventions act from the next day. Each lever move is one dated change: a "
+    "line in the story and a numbered marker on the charts. Save this run as a scenario to "
+    "keep them, with the seed and the comparison.",
+    "Every chart point is the metric over the 30 days up to that day; the axis fits the data, "
+    "so read its numbers.",
+    "Side by side, the page also runs five more pairs of hospitals with other seeds. The "
+    "shaded band around the comparison's line is how far chance moves the mean gap over the "
+    "six pairs (its 95% interval). A gap is better or worse only if that interval excludes "
+    "zero and the gap is larger than the smallest difference that matters: the board "
+    "report's rule.",
+)
 LESSON_HEADINGS = {"notice": "What to notice", "ask": "Questions for the class",
                    "try": "What to try next"}
 
@@ -164,6 +178,10 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
             LessonGuide(entry.lesson)
         if error:
             solara.Error(error)
+    with (solara.Details("How to read the page", expand=False),
+          solara.Column(gap="4px", classes=["page-help"])):
+        for line in PAGE_HELP:
+            solara.Text(line)
     LeverCard(model.value, settings, move_lever, levers)
     running = model.value
     with solara.Card("Interventions", subtitle="The library's scenarios: switched on, they act "

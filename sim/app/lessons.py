@@ -63,7 +63,7 @@ LESSONS: tuple[Lesson, ...] = (
         ("workaround_rate", "burnout_prevalence", "true_compliance", "measured_compliance"),
         ("Scenario: high regulation. Compare with: baseline. Press Reset.",
          "Play; from day 60 the rules, paperwork and audits pile up (marker 1).",
-         "Colour staff by burnout in the Hospital view; watch the feed's burnout lines, which "
+         "In the Hospital view choose Colour: burnout; watch the feed's burnout lines, which "
          "give the paperwork share behind them.",
          "Pause at day 180 and open Side by side."),
         ("More rules, yet true compliance did not rise: why?",

@@ -69,6 +69,7 @@ html, body { overflow: hidden; }
 .v-application .v-card-subtitle, .v-application .v-card__subtitle { white-space: normal !important;
     line-height: 1.3; }
 .hospital-label, .comparison-label { overflow-wrap: anywhere; color: #37474f; }
+.run-labels { max-height: 3em; overflow-y: auto; line-height: 1.45; }
 .story-box { height: 232px; overflow-y: auto; }
 .story-box.pair { height: 190px; }
 .map-key { color: #37474f; line-height: 1.3; }
@@ -99,10 +100,10 @@ def StatusLine(model: ClassroomHospital, tick: int) -> None:
         if changes else " as written")
     with solara.Column(gap="0px"):
         solara.Text(status, classes=["day-status"])
-        with solara.Row(style="flex-wrap: wrap; gap: 0 16px"):
+        with solara.Row(style="flex-wrap: wrap; gap: 0 16px", classes=["run-labels"]):
             solara.Text(yours, classes=["hospital-label"])
             if model.comparison is not None:
-                solara.Text(f"vs {model.comparison_label}", classes=["comparison-label"])
+                solara.Text(model.comparison_label, classes=["comparison-label"])
 
 
 @solara.component

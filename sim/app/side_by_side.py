@@ -65,8 +65,9 @@ def chance_half_width(gaps: np.ndarray) -> np.ndarray:
         warnings.simplefilter("ignore", RuntimeWarning)  # days with fewer than two pairs
         masked = np.where(finite, data, np.nan)
         spread = np.nanstd(masked, axis=0, ddof=1) if data.size else np.array(math.nan)
-        factor = np.vectorize(lambda k: t_critical(int(k) - 1) / math.sqrt(k) if k >= 2
-                              else math.nan, otypes=[float])(count)
+        factors = {int(k): t_critical(int(k) - 1) / math.sqrt(k) if k >= 2 else math.nan
+                   for k in np.unique(count)}
+        factor = np.vectorize(factors.__getitem__, otypes=[float])(count)
     return spread * factor
 
 

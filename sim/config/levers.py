@@ -1,9 +1,12 @@
 """The levers of a scenario: hospital and staffing, patients, hazards, regulation, transparency,
 management, clinicians' starting beliefs, and the length of a run.
 
-These are the parameters a policy team or a teacher changes (docs/ODD.md, section 1). Defaults
-describe the calibrated baseline hospital (docs/ODD.md, "Initialisation" and "Input data").
-The coefficients of the agents' rules live in `sim.config.behaviour`.
+These are the parameters a policy team or a teacher changes. Defaults describe the calibrated
+baseline hospital (docs/ODD.md, "Initialisation" and "Input data"). The coefficients of the
+agents' rules live in `sim.config.behaviour`. The few the classroom page offers as sliders are
+declared here with `classroom_lever`: its label, a range sized for a lesson and the slider's
+step sit beside the parameter's unit, valid range and source, so the page keeps no list of its
+own (sim/app/classroom.py reads them).
 """
 
 from __future__ import annotations
@@ -98,9 +101,9 @@ class PatientConfig:
         0.25, "0-1", "Mean willingness of patients to speak up about their care.", 0.0, 1.0)
     speak_up_invitation: float = classroom_lever(
         parameter(
-        0.0, "0-1",
-        "Patient partnership: how strongly staff invite patients to speak up and report "
-        "(PRASE, Lawton 2017).", 0.0, 1.0),
+            0.0, "0-1",
+            "Patient partnership: how strongly staff invite patients to speak up and report "
+            "(PRASE, Lawton 2017).", 0.0, 1.0),
         "Patient partnership", "patient partnership",
         0.0, 1.0, 0.05)
     reports_acted_on: float = parameter(
@@ -135,10 +138,10 @@ class RegulationConfig:
 
     admin_share: float = classroom_lever(
         parameter(
-        0.30, "share of time", "Share of a nurse's working time that regulatory work and "
-        "documentation demand (doctors: plus `burnout.doctor_admin_extra`).", 0.0, 0.9,
-        "Hendrich 2008: ~35% of nurses' time on documentation; Sinsky 2016: ~49% of "
-        "physicians' office time on desk work"),
+            0.30, "share of time", "Share of a nurse's working time that regulatory work and "
+            "documentation demand (doctors: plus `burnout.doctor_admin_extra`).", 0.0, 0.9,
+            "Hendrich 2008: ~35% of nurses' time on documentation; Sinsky 2016: ~49% of "
+            "physicians' office time on desk work"),
         "Paperwork: share of working time", "paperwork",
         0.0, 0.7, 0.05)
     coherence: float = parameter(
@@ -150,7 +153,7 @@ class RegulationConfig:
         "(a check, a form, a sign-off), sensible or not.", 0.0, 20.0)
     audits_per_year: float = classroom_lever(
         parameter(
-        4.0, "per ward-year", "Compliance audits of each ward per year.", 0.0, 365.0),
+            4.0, "per ward-year", "Compliance audits of each ward per year.", 0.0, 365.0),
         "Compliance audits per ward per year", "audits a year",
         0.0, 24.0, 1.0)
     audit_time_cost: float = parameter(
@@ -164,7 +167,8 @@ class TransparencyConfig:
 
     report_visibility: float = classroom_lever(
         parameter(
-        0.25, "share", "Share of ward colleagues who learn how a report was handled.", 0.0, 1.0),
+            0.25, "share", "Share of ward colleagues who learn how a report was handled.",
+            0.0, 1.0),
         "Transparency: colleagues who see how a report was handled", "transparency",
         0.0, 1.0, 0.05)
     cross_ward_visibility: float = parameter(
@@ -180,8 +184,8 @@ class ManagementConfig:
 
     punitiveness: float = classroom_lever(
         parameter(
-        0.5, "0-1", "Policy centre of the chance a manager answers a report with blame rather "
-        "than learning.", 0.0, 1.0, "calibrated: AHRQ 2012, 44% see a nonpunitive response"),
+            0.5, "0-1", "Policy centre of the chance a manager answers a report with blame rather "
+            "than learning.", 0.0, 1.0, "calibrated: AHRQ 2012, 44% see a nonpunitive response"),
         "Managers' blame (0: always learn, 1: always blame)", "blame",
         0.0, 1.0, 0.05)
     punitiveness_spread: float = parameter(
@@ -192,8 +196,8 @@ class ManagementConfig:
         0.0, 50.0)
     feedback_probability: float = classroom_lever(
         parameter(
-        0.25, "share", "Chance a followed-up report gets feedback to the reporter.", 0.0, 1.0,
-        "Harrison 2014: 14% of physicians got useful feedback"),
+            0.25, "share", "Chance a followed-up report gets feedback to the reporter.", 0.0, 1.0,
+            "Harrison 2014: 14% of physicians got useful feedback"),
         "Feedback to the reporter", "feedback",
         0.0, 1.0, 0.05)
     feedback_delay_days: float = parameter(
@@ -206,13 +210,14 @@ class ManagementConfig:
         "targets rather than fixing problems.", 0.0, 1.0)
     walkrounds_per_month: float = classroom_lever(
         parameter(
-        0.0, "per ward-month", "Safety walkrounds by managers on each ward per month.", 0.0, 30.0),
+            0.0, "per ward-month", "Safety walkrounds by managers on each ward per month.",
+            0.0, 30.0),
         "Walkrounds per ward per month", "walkrounds a month",
         0.0, 8.0, 0.5)
     walkround_follow_through: float = classroom_lever(
         parameter(
-        0.5, "share", "Chance that a concern raised on a walkround is taken on, worked on and "
-        "fed back.", 0.0, 1.0, "Sexton 2018; Tucker & Singer 2015"),
+            0.5, "share", "Chance that a concern raised on a walkround is taken on, worked on and "
+            "fed back.", 0.0, 1.0, "Sexton 2018; Tucker & Singer 2015"),
         "Walkround follow-through", "walkround follow-through",
         0.0, 1.0, 0.05)
 
