@@ -22,7 +22,9 @@ from sim.app.classroom import (
     Lever,
     schedule_of,
 )
+from sim.app.scenario_menu import MenuEntry
 from sim.errors import UsageError
+from sim.hospital.standing import read_fit_summary, standing_chart
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -175,6 +177,7 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
                       on_value=choose_scenario)
         with solara.Details("About this scenario and its lesson", expand=False):
             solara.Text(entry.description, classes=["scenario-description"])
+            HospitalStanding(entry)
             LessonGuide(entry.lesson)
         if error:
             solara.Error(error)
@@ -200,3 +203,16 @@ def ClassroomControls(model: solara.Reactive[ClassroomHospital],
     solara.FileDownload(lambda: running.saved_yaml(),
                         filename=f"{safe_file_name(settings.scenario)}-classroom.yaml",
                         label="Save this run as a scenario")
+
+
+@solara.component
+def HospitalStanding(entry: MenuEntry) -> None:
+    """For a fitted hospital: how far to trust the fit, and its survey composites against the
+    national reference values (sim.hospital.standing)."""
+    summary = solara.use_memo(lambda: read_fit_summary(entry.source),
+                              dependencies=[entry.source])
+    if summary is None:
+        return
+    solara.Text(f"Fitted to {summary['hospital']}'s own figures: {summary['quality']}.",
+                classes=["hospital-fit"])
+    solara.FigureMatplotlib(standing_chart(summary, width=4.6), format="png")

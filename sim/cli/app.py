@@ -60,6 +60,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           "0.0.0.0 shares the page with the local network)")
     app.add_argument("--port", type=port_number, default=DEFAULT_PORT,
                      help=f"port to listen on (default {DEFAULT_PORT})")
+    app.add_argument("--scenario", type=Path, metavar="FILE",
+                     help="scenario file the page starts with, e.g. a fitted hospital "
+                          "(scenarios/hospitals/<name>.yaml); default: the baseline")
     app.set_defaults(func=serve)
 
     animate = subparsers.add_parser(
@@ -87,8 +90,12 @@ def server_command(host: str, port: int) -> list[str]:
             "--host", host, "--port", str(port), "--no-open"]
 
 
-def server_environment() -> dict[str, str]:
+def server_environment(start: Path | None = None) -> dict[str, str]:
+    from sim.app.scenario_menu import START_VARIABLE
+
     environment = dict(os.environ)
+    if start is not None:
+        environment[START_VARIABLE] = str(start.resolve())
     environment["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT), environment.get("PYTHONPATH", "")]))
     environment["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "false"
@@ -123,6 +130,11 @@ def serve(arguments: argparse.Namespace) -> int:
     from sim.compiled import prepare_compiled_loops
 
     host, port = arguments.host, arguments.port
+    start = getattr(arguments, "scenario", None)
+    if start is not None:
+        from sim.scenario import load_scenario
+
+        load_scenario(start)  # a bad file is refused here, with its problem, not on the page
     check_port_free(host, port)
     ensure_page_assets()
     print("Preparing the model (its first start after installing compiles it: about 10 s)...",
@@ -136,7 +148,8 @@ def serve(arguments: argparse.Namespace) -> int:
     # Stopping this command (Ctrl+C, or a terminate or hang-up signal, which `run.py` turns
     # into the same interrupt) stops the server with it; a command killed outright takes the
     # server with it too (the kernel's parent-death signal).
-    server = subprocess.Popen(server_command(host, port), env=server_environment(), cwd=ROOT,
+    server = subprocess.Popen(server_command(host, port), env=server_environment(start),
+                              cwd=ROOT,
                               preexec_fn=server_dies_with_parent)
     try:
         code = server.wait()
