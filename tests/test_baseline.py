@@ -1,4 +1,4 @@
-"""The default hospital lands inside the brief's baseline ranges (MODEL-BRIEF section 5).
+"""The default hospital lands inside the published baseline ranges (docs/ODD.md).
 
 Means over 12 replicate hospitals; a range is met when the mean lies in it. The ranges are data
 in `sim.evidence.targets`, shared with `run.py check-model` and `run.py calibrate`.
@@ -50,7 +50,7 @@ def test_workaround_harm_is_a_minority_of_preventable_harm():
 
 
 def test_nurses_file_most_staff_reports():
-    """Nurses file 70-88% of staff reports in Australian and US data (brief, section 2)."""
+    """Nurses file 70-88% of staff reports in Australian and US data (NRLS; AHRQ)."""
     from sim.model import HospitalModel
 
     nurse_reports = all_reports = 0

@@ -1,4 +1,4 @@
-"""The model reproduces the behaviour the brief requires (MODEL-BRIEF section 6, F1-F6), with
+"""The model reproduces the stylised facts F1-F6 of docs/ODD.md, with
 sizes: each effect is measured over paired replicate hospitals (the same seeds under both
 settings) and its 95% interval must lie in a plausible range, so every test here can fail.
 

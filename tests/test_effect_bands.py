@@ -1,4 +1,4 @@
-"""Each library scenario lands in its effect band of the brief (section 8), and the baseline
+"""Each library scenario lands in its effect band (sim.evidence.bands), and the baseline
 is stationary over four years (M6), over 20 paired replicates with 95% intervals.
 
 The bands and the rule for judging them are in `sim.evidence.bands`; `python -m

@@ -1,5 +1,5 @@
-"""One direct check per mechanism: each rule moves the way the brief says, by a plausible size
-(M1-M14 and the structural rules of brief section 9)."""
+"""One direct check per mechanism: each rule moves the way its evidence says, by a plausible size
+(M1-M14 and the structural rules of docs/ODD.md)."""
 
 import math
 

@@ -18,7 +18,7 @@ def parameter(default: Any, unit: str, doc: str, low: float | None = None,
     """Declare a model parameter with its unit, meaning, inclusive valid range and source.
 
     `source` names the published evidence the value comes from, "assumption" when it is a
-    modelling choice, or "calibrated: ..." when it was fitted to a target of the model brief.
+    modelling choice, or "calibrated: ..." when it was fitted to a published target (docs/ODD.md).
     """
     return field(default=default, metadata={"unit": unit, "doc": doc, "low": low, "high": high,
                                             "source": source})

@@ -1,7 +1,7 @@
 """The levers of a scenario: hospital and staffing, patients, hazards, regulation, transparency,
 management, clinicians' starting beliefs, and the length of a run.
 
-These are the parameters a policy team or a teacher changes (brief, section 4). Defaults
+These are the parameters a policy team or a teacher changes (docs/ODD.md, levers). Defaults
 describe the calibrated baseline hospital (docs/ODD.md, "Initialisation" and "Input data").
 The coefficients of the agents' rules live in `sim.config.behaviour`.
 """
@@ -112,7 +112,8 @@ class TransparencyConfig:
     report_visibility: float = parameter(
         0.25, "share", "Share of ward colleagues who learn how a report was handled.", 0.0, 1.0)
     cross_ward_visibility: float = parameter(
-        0.01, "share", "Share of clinicians in other wards who learn of it.", 0.0, 1.0)
+        0.01, "share", "Clinicians in other wards who learn of it, per clinician of the "
+        "reporting ward (so that news travels as far whatever the number of wards).", 0.0, 1.0)
     open_disclosure: float = parameter(
         0.3, "share", "Share of adverse events openly disclosed to the patient.", 0.0, 1.0)
 
