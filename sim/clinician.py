@@ -197,9 +197,13 @@ class Clinician(Agent):
             self.usefulness_disposition, memory)
         self.trust_in_management = rules.relax(self.trust_in_management, self.trust_disposition,
                                                memory)
-        # Expected blame fades back like the other beliefs: one response seen is remembered
-        # for weeks, not for ever (AHRQ: nonpunitive response moves slowly, Edwards 2018).
-        self.perceived_blame = rules.relax(self.perceived_blame, self.blame_disposition, memory)
+        # Expected blame fades back like the other beliefs, toward the clinician's settled
+        # view of how mistakes are treated here, which itself learns slowly from experience:
+        # one response is remembered for weeks, a year of them moves the settled view
+        # (Edwards 2018: nonpunitive response moves slowly; gains outlast a programme).
+        self.perceived_blame, self.blame_disposition = rules.settle_belief(
+            self.perceived_blame, self.blame_disposition, memory,
+            self.model.config.learning.blame_climate_rate)
 
     def see_response(self, blamed: bool, own: bool) -> None:
         """M2, M14: a manager's response to a report, one's own or a colleague's."""

@@ -339,6 +339,16 @@ def after_silence(rules: LearningBehaviour, usefulness: float, own: bool) -> flo
     return usefulness - (rules.silence_own if own else rules.silence_seen) * usefulness
 
 
+def settle_belief(belief: float, disposition: float, memory: float,
+                  learning_rate: float) -> tuple[float, float]:
+    """One day of a belief with a slowly learning disposition (M2; persistence).
+
+    The belief settles back toward the disposition at `memory` as events fade; the disposition
+    moves toward the belief at `learning_rate`, so a long run of experience leaves a settled
+    view behind that outlasts the events (and a programme that caused them)."""
+    return relax(belief, disposition, memory), relax(disposition, belief, learning_rate)
+
+
 def blame_expectation(rules: LearningBehaviour, perceived_blame: float, blamed: bool,
                       own: bool) -> float:
     """Expected chance of blame, learned from responses seen (M2; AHRQ 'nonpunitive')."""

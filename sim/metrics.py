@@ -199,7 +199,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("patient_report_rate", "patient reports and concerns per 1,000 patient-days",
            "ratio", "", "patient_reports", "patient_days",
            label="Patient reports per 1,000 patient-days", unit="per 1,000 patient-days",
-           scale=1000.0, digits=1, minimum_difference=0.5, relative=False),
+           scale=1000.0, digits=1, minimum_difference=0.0005, relative=False),
     # Staff survey composites (AHRQ SOPS 2.0): share of positive answers to a composite's
     # items, each answer a clinician's latent belief plus response noise (`sim.survey`).
     share("sops_response_to_error", "survey composite: share of positive answers on "

@@ -41,7 +41,9 @@ class Composite:
 
 
 COMPOSITES: tuple[Composite, ...] = (
-    Composite("sops_response_to_error", "Response to error (nonpunitive)", "perceived_blame",
+    # The items ask how mistakes are treated here ("staff are treated fairly when they make
+    # mistakes"): the settled view, not the expectation after the latest response.
+    Composite("sops_response_to_error", "Response to error (nonpunitive)", "blame_disposition",
               True, "response_to_error_difficulty"),
     Composite("sops_communication_openness", "Communication openness",
               "psychological_safety", False, "communication_openness_difficulty"),

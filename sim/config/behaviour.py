@@ -205,6 +205,12 @@ class LearningBehaviour:
         0.3, "per event", "How far expected blame moves toward one's own experience.", 0.0, 1.0)
     blame_expectation_seen: float = parameter(
         0.08, "per event", "How far expected blame moves toward a colleague's.", 0.0, 1.0)
+    blame_climate_rate: float = parameter(
+        0.003, "per day", "Rate at which a clinician's settled view of how mistakes are treated "
+        "here (where expected blame returns as events fade) moves toward their current "
+        "expectation; the survey's response-to-error items read this settled view.", 0.0, 1.0,
+        "assumption: a time constant of about a year; Edwards 2018 and Keystone (SAQ 42.5% to "
+        "52.2% in 2 years): culture scores move a few points a year")
     pointless_rule_distrust: float = parameter(
         0.003, "share per rule", "Loss of trust in management each time a pointless rule is met.",
         0.0, 0.1, "Waring 2005: anti-bureaucratic sentiment")

@@ -168,7 +168,7 @@ def check_model(seed: int, replicates: int | None = None, quick: bool = False,
     validation.stationary = all(result.passed for result in stationarity)
     held_out_seeds = replicate_seeds(validation.held_out_seed, counts["heldout"])
     validation.findings += held_out_findings(measure_held_out(held_out_seeds, workers,
-                                                              run_changes))
+                                                              run_changes, quick))
     return validation
 
 
