@@ -44,7 +44,7 @@ class Clinician(Agent):
         self.ward = ward
         self.role = role
         self.post = post  # the job on the ward; a newcomer takes the leaver's post
-        # Newcomers arrive with the hospital's default beliefs (brief section 9).
+        # Newcomers arrive with the hospital's default beliefs (turnover: Willard-Grace 2019).
         self.psychological_safety = logit_normal(draw, start.initial_psychological_safety, spread)
         self.trust_in_management = logit_normal(draw, start.initial_trust, spread)
         self.perceived_usefulness = logit_normal(draw, start.initial_usefulness, spread)
@@ -57,9 +57,10 @@ class Clinician(Agent):
         self.safety_disposition = self.psychological_safety
         self.trust_disposition = self.trust_in_management
         self.usefulness_disposition = self.perceived_usefulness
+        self.blame_disposition = self.perceived_blame
         self.exhaustion = logit_normal(draw, config.burnout.initial_exhaustion, spread)
         self.resilience = draw.gauss(0.0, config.burnout.resilience_spread)
-        # Personal log-odds of reporting: nurses file 70-88% of staff reports (brief, section 2)
+        # Personal log-odds of reporting: nurses file 70-88% of staff reports (NRLS; AHRQ)
         # and a few habitual reporters file most of them (AHRQ 2008: 52% file none in a year).
         role_offset = 0.0 if role == NURSE else config.reporting.doctor_log_odds
         self.reporting_propensity = role_offset + draw.gauss(
@@ -196,6 +197,13 @@ class Clinician(Agent):
             self.usefulness_disposition, memory)
         self.trust_in_management = rules.relax(self.trust_in_management, self.trust_disposition,
                                                memory)
+        # Expected blame fades back like the other beliefs, toward the clinician's settled
+        # view of how mistakes are treated here, which itself learns slowly from experience:
+        # one response is remembered for weeks, a year of them moves the settled view
+        # (Edwards 2018: nonpunitive response moves slowly; gains outlast a programme).
+        self.perceived_blame, self.blame_disposition = rules.settle_belief(
+            self.perceived_blame, self.blame_disposition, memory,
+            self.model.config.learning.blame_climate_rate)
 
     def see_response(self, blamed: bool, own: bool) -> None:
         """M2, M14: a manager's response to a report, one's own or a colleague's."""

@@ -78,6 +78,7 @@ class Ward:
     audited_today: bool = False
     audit_day: int = -1
     walkround_day: int = -1
+    last_walkround_day: int = -10**6  # the ward's last walkround held (saturation, M11)
     # Slow ward states: readiness for audits (M12) and alert after a serious event (M6).
     audit_readiness: float = 0.0
     vigilance: float = 0.0

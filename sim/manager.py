@@ -43,6 +43,9 @@ class Manager(Agent):
         # delayed feedback must be kept alive here until it is delivered.
         self.pending_outcomes: set[PendingOutcome] = set()
         self.follow_up_credit = 0.0
+        # An executive's walkrounds still available this month (M11: executives' time is
+        # finite); ward managers pay for theirs in follow-up capacity instead.
+        self.walkround_credit = 0.0
         self.pressure = 0.0  # felt external pressure, 0 and up
         self.learned = 0.0  # log-odds of blame unlearned through learning responses that worked
 
@@ -75,10 +78,15 @@ class Manager(Agent):
         self.pressure += amount
 
     def end_day(self) -> None:
-        """Pressure fades; what was learned fades back toward the hospital's policy."""
-        behaviour = self.model.config.managers
+        """Pressure fades; what was learned fades back toward the hospital's policy; an
+        executive's time for walkrounds renews (a month's worth at most)."""
+        config = self.model.config
+        behaviour = config.managers
         self.pressure -= behaviour.pressure_decay * self.pressure
         self.learned -= behaviour.learning_memory * self.learned
+        if self.ward is None:
+            monthly = config.walkrounds.executive_walkrounds_per_month
+            self.walkround_credit = min(self.walkround_credit + monthly / 30.0, monthly)
 
     def receive(self, report: Report) -> None:
         self.backlog.append(report)
@@ -178,9 +186,13 @@ class Manager(Agent):
         for colleague in report.ward.clinicians:
             if colleague is not report.reporter and see.random() < visibility.report_visibility:
                 people.append((colleague, False))
-        if visibility.cross_ward_visibility > 0.0:
-            others = model.clinician_count - len(report.ward.clinicians)
-            for _ in range(see.binomialvariate(others, visibility.cross_ward_visibility)):
+        if visibility.cross_ward_visibility > 0.0 and len(model.wards) > 1:
+            # Counted per clinician of the reporting ward, not of the whole hospital: how far
+            # news travels between wards does not grow with the number of wards, so neither
+            # does the effect per admission of a transparency policy.
+            heard = see.binomialvariate(len(report.ward.clinicians),
+                                        visibility.cross_ward_visibility)
+            for _ in range(heard):
                 colleague = see.choice(model.clinician_list)
                 if colleague.ward is not report.ward:
                     people.append((colleague, False))
@@ -196,11 +208,18 @@ class Manager(Agent):
         draw = model.streams.walkrounds
         follow_through = config.management.walkround_follow_through
         model.count("walkrounds")
-        self.follow_up_credit -= behaviour.time_cost
+        if self.ward is None:
+            self.walkround_credit -= 1.0  # an executive's time (M11: it is finite)
+        else:
+            self.follow_up_credit -= behaviour.time_cost
+        # Being listened to counts for less when the last visit was recent: saturation.
+        listening = behaviour.listening_gain * rules.walkround_novelty(
+            model.day - ward.last_walkround_day, behaviour.novelty_days)
+        ward.last_walkround_day = model.day
         taken = resolved = 0
         for clinician in ward.on_duty:
             clinician.psychological_safety = rules.relax(clinician.psychological_safety, 1.0,
-                                                         behaviour.listening_gain)
+                                                         listening)
             if (taken >= behaviour.concerns_per_walkround or not ward.hazards
                     or draw.random() >= behaviour.concern_chance * clinician.psychological_safety):
                 continue

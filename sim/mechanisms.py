@@ -1,4 +1,4 @@
-"""The causal rules of the model, one function per mechanism of the model brief (M1-M14).
+"""The causal rules of the model, one function per mechanism (M1-M14, docs/ODD.md).
 
 Agents call these functions to make their decisions and to update their beliefs; nothing here
 touches a metric. Each function names its mechanism and evidence, so that a reader who wants to
@@ -248,6 +248,33 @@ def workaround_excess_risk(rules: ErrorBehaviour, care_odds: float, protection: 
     return (raised - plain) / (1.0 - plain)
 
 
+@jitable
+def unguarded_barrier_tasks(rules: ErrorBehaviour, rule_obstacles: float,
+                            coherence: float) -> float:
+    """Care tasks per clinician-day that a sensible barrier should protect and none does.
+
+    Rules protect (Haynes 2009: surgical checklist; Poon 2010: barcode administration): the
+    care a sensible rule covers carries the protected risk when the rule is followed, and the
+    unprotected risk when it is bypassed (van der Veen 2018) or absent. Removing a sensible
+    rule exposes its task just as a workaround does; pointless rules cover nothing.
+    """
+    return max(0.0, rules.barrier_tasks - rule_obstacles * coherence)
+
+
+@jitable
+def documentation_error_odds(rules: ErrorBehaviour, admin_share: float) -> float:
+    """Odds multiplier of error in care from missing documentation and handover (M8).
+
+    Documentation carries information between clinicians and shifts (Starmer 2014, I-PASS:
+    structured handover cut medical errors by 23%); time given to it up to
+    `documentation_need` protects, time beyond it only costs.
+    """
+    if rules.documentation_need <= 0.0:
+        return 1.0
+    missing = 1.0 - min(1.0, admin_share / rules.documentation_need)
+    return rules.handover_error_odds ** missing
+
+
 def colleague_catch_probability(rules: ErrorBehaviour, ward_psychological_safety: float) -> float:
     """M1 Alingh 2019: psychological safety makes colleagues speak up and stop an error.
 
@@ -312,6 +339,16 @@ def after_silence(rules: LearningBehaviour, usefulness: float, own: bool) -> flo
     return usefulness - (rules.silence_own if own else rules.silence_seen) * usefulness
 
 
+def settle_belief(belief: float, disposition: float, memory: float,
+                  learning_rate: float) -> tuple[float, float]:
+    """One day of a belief with a slowly learning disposition (M2; persistence).
+
+    The belief settles back toward the disposition at `memory` as events fade; the disposition
+    moves toward the belief at `learning_rate`, so a long run of experience leaves a settled
+    view behind that outlasts the events (and a programme that caused them)."""
+    return relax(belief, disposition, memory), relax(disposition, belief, learning_rate)
+
+
 def blame_expectation(rules: LearningBehaviour, perceived_blame: float, blamed: bool,
                       own: bool) -> float:
     """Expected chance of blame, learned from responses seen (M2; AHRQ 'nonpunitive')."""
@@ -332,6 +369,18 @@ def after_walkround(rules: WalkroundBehaviour, trust: float, usefulness: float,
         return relax(trust, 1.0, rate), relax(usefulness, 1.0, rate)
     rate = share * rules.unresolved_loss
     return relax(trust, 0.0, rate), relax(usefulness, 0.0, rate)
+
+
+def walkround_novelty(days_since_last: float, novelty_days: float) -> float:
+    """How much a walkround's listening counts, 0-1, given the days since the ward's last one.
+
+    More walkrounds saturate (M11): a visit soon after the last has less new to hear and is
+    less of a signal, so culture gains per month level off as frequency rises (Thomas 2005:
+    no effect on harm by intention to treat; Sexton 2018: the effect is in feedback).
+    """
+    if novelty_days <= 0.0:
+        return 1.0
+    return 1.0 - math.exp(-max(0.0, days_since_last) / novelty_days)
 
 
 def after_external_blame(psychological_safety: float, trust: float, magnitude: float,

@@ -214,6 +214,27 @@ METRICS: tuple[Metric, ...] = (
            "lower", label="Managers' readiness to blame"),
     belief("audit_readiness", "mean readiness of wards for audits (0-1)",
            label="Wards' readiness for audits"),
+    # Patient reports start near zero at baseline, so a ratio alone says nothing: a rate too.
+    volume("patient_days", "inpatients today, summed over a period: patient-days", "count",
+           label="Patient-days", unit="patient-days", tallied=False),
+    Metric("patient_report_rate", "patient reports and concerns per 1,000 patient-days",
+           "ratio", "", "patient_reports", "patient_days",
+           label="Patient reports per 1,000 patient-days", unit="per 1,000 patient-days",
+           scale=1000.0, digits=1, minimum_difference=0.0005, relative=False),
+    # Staff survey composites (AHRQ SOPS 2.0): share of positive answers to a composite's
+    # items, each answer a clinician's latent belief plus response noise (`sim.survey`).
+    share("sops_response_to_error", "survey composite: share of positive answers on "
+          "nonpunitive response to error (SOPS 2.0)", "state", "higher",
+          label="Survey: nonpunitive response to error"),
+    share("sops_communication_openness", "survey composite: share of positive answers on "
+          "communication openness (SOPS 2.0)", "state", "higher",
+          label="Survey: communication openness"),
+    share("sops_communication_about_error", "survey composite: share of positive answers on "
+          "communication about error, feedback (SOPS 2.0)", "state", "higher",
+          label="Survey: communication about error"),
+    share("sops_management_support", "survey composite: share of positive answers on "
+          "hospital management support for patient safety (SOPS 2.0)", "state", "higher",
+          label="Survey: hospital management support"),
 )
 
 METRIC_BY_NAME = {metric.name: metric for metric in METRICS}

@@ -287,12 +287,16 @@ class HospitalModel(Model):
             ward.care_demand = len(ward.patients) / (max(1, len(ward.on_duty)) * capacity)
 
     def hold_walkrounds(self) -> None:
+        """Today's walkrounds: a share led by an executive who still has time this month (the
+        one with most), the rest by the ward's manager (M11)."""
         share = self.config.walkrounds.executive_share
         for ward in self.wards:
             if ward.walkround_day == self.day:
                 walker = ward.manager
                 if self.executives and self.streams.walkrounds.random() < share:
-                    walker = self.streams.walkrounds.choice(self.executives)
+                    free = max(self.executives, key=lambda executive: executive.walkround_credit)
+                    if free.walkround_credit >= 1.0:
+                        walker = free
                 walker.walk_round(ward)
 
     def run_support_services(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from sim import survey
 from sim.clinician import DOCTOR
 from sim.metrics import TALLIED, daily_ratios
 
@@ -29,9 +30,12 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     regulatory = sum(c.regulatory_time for c in on_duty)
     care = sum(c.ward.care_demand for c in on_duty)
     year_ago = model.day - 365
+    patients = float(sum(len(w.patients) for w in model.wards))
+    summary.update(survey.measure(staff, model.config.survey))
     summary.update(
         day=float(model.scenario_day),
-        patients=float(sum(len(w.patients) for w in model.wards)),
+        patients=patients,
+        patient_days=patients,
         psychological_safety=mean(safety),
         trust_in_management=mean(trust),
         perceived_usefulness=mean([c.perceived_usefulness for c in staff]),

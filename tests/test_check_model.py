@@ -9,6 +9,7 @@ import sim.evidence.validation as validation_module
 from sim.cli import main
 from sim.evidence.bands import BANDS
 from sim.evidence.facts import FACT_BANDS
+from sim.evidence.heldout import HELD_OUT_CHECKS
 from sim.evidence.targets import LEVEL_TARGETS
 from sim.evidence.validation import Finding, Validation, header_problems, report
 
@@ -24,6 +25,7 @@ def test_quick_check_prints_every_check_and_writes_a_report(tmp_path, capsys):
     assert header_problems(text) == []
     assert "- seed: 1" in text
     assert "levels 2, facts 2 (F3 and F6 plateau 2), bands and stationarity 2" in text
+    assert "held-out patterns 2 on their own seed 7" in text
     assert "--quick" in text.splitlines()[2]
     rows = [line for line in text.splitlines() if line.startswith("| ")
             and not line.startswith(("| check ", "| baseline metric "))]
@@ -32,12 +34,17 @@ def test_quick_check_prints_every_check_and_writes_a_report(tmp_path, capsys):
     assert len(fact_rows) == len(FACT_BANDS) + 7  # F2: 2 claims, F3: 3, F6 plateau: 2
     assert sum(line.startswith(f"| {t.quantity} |") for t in LEVEL_TARGETS
                for line in rows) == len(LEVEL_TARGETS)
-    assert len(rows) == len(LEVEL_TARGETS) + len(fact_rows) + len(BANDS) + 3
+    calibration, held_out = text.split("## Part 2")
+    held_out_rows = [line for line in held_out.splitlines() if line.startswith("| ")
+                     and not line.startswith("| check ")]
+    assert len(held_out_rows) == HELD_OUT_CHECKS
+    assert len(rows) == len(LEVEL_TARGETS) + len(fact_rows) + len(BANDS) + 3 + HELD_OUT_CHECKS
+    assert "## Part 1, calibration" in calibration
     assert all(line.rstrip().endswith(("| yes |", "| NO |")) for line in rows)
     assert ("| just_culture: reporting_rate | just_culture vs baseline | 1.20x to 2.00x |"
             in text)
     # the screen shows the same tables as the file
-    assert "## Effect bands" in out and out.count("\n| ") == text.count("\n| ")
+    assert "effect bands" in out and out.count("\n| ") == text.count("\n| ")
     assert ("result: all pass" in text) == (code == 0)
 
 

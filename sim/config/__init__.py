@@ -26,6 +26,7 @@ from sim.config.behaviour import (
     ObstacleBehaviour,
     PatientVoiceBehaviour,
     ReportingBehaviour,
+    SurveyBehaviour,
     TurnoverBehaviour,
     WalkroundBehaviour,
     WorkaroundBehaviour,
@@ -76,6 +77,7 @@ class ModelConfig:
     audits: AuditBehaviour = field(default_factory=AuditBehaviour)
     patient_voice: PatientVoiceBehaviour = field(default_factory=PatientVoiceBehaviour)
     correction: CorrectionBehaviour = field(default_factory=CorrectionBehaviour)
+    survey: SurveyBehaviour = field(default_factory=SurveyBehaviour)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dict, as written to YAML."""
@@ -102,7 +104,7 @@ class ModelConfig:
 
 BEHAVIOUR_GROUPS = ("reporting", "workarounds", "obstacles", "errors", "learning", "walkrounds",
                     "burnout", "turnover", "improvement", "managers", "audits", "patient_voice",
-                    "correction")
+                    "correction", "survey")
 
 
 def split_key(dotted_key: str) -> tuple[str, str]:

@@ -118,6 +118,28 @@ class ErrorBehaviour:
         3.0, "tasks", "Separate care tasks (a medication round, a procedure, a handover) in one "
         "clinician's day of care for one patient; a workaround touches one of them, so it "
         "raises the risk of that task, not of the whole day's care.", 1.0, 50.0)
+    barrier_tasks: float = parameter(
+        0.6, "tasks per clinician-day", "Care tasks in a clinician's day that a sensible "
+        "barrier (a check, a scan, a time-out, a second signature) exists to protect. Each one "
+        "a sensible rule covers and the clinician follows carries the protected risk; one it "
+        "covers but the clinician bypasses, or one no sensible rule covers, carries the "
+        "unprotected risk (the odds ratio `workaround_error_odds`). Sensible rules beyond "
+        "this protect nothing more and only cost time.", 0.0, 20.0,
+        "Haynes 2009 (checklist: deaths 1.5% to 0.8%); Poon 2010 (barcode administration: "
+        "errors -41%); assumption: three quarters of the rules met at baseline (0.8 a "
+        "day), so that a hospital whose rules mostly made sense would cover every such task")
+    documentation_need: float = parameter(
+        0.10, "share of time", "Share of a clinician's day that documentation and handover "
+        "need to carry care's information between clinicians and shifts; regulatory work "
+        "beyond it protects nothing more.", 0.0, 0.9,
+        "assumption: about a third of the 35% of nurses' time on documentation (Hendrich "
+        "2008), the rest duplication and compliance records")
+    handover_error_odds: float = parameter(
+        1.3, "odds ratio", "Odds ratio of error in care when the documentation and handover "
+        "that carry information between clinicians are missing altogether (scaled down in "
+        "proportion to the documentation time given).", 1.0, 5.0,
+        "Starmer 2014 (I-PASS): structured handover cut medical errors 23% (1/0.77 = 1.3) "
+        "and preventable adverse events 30%")
     burnout_error_odds: float = parameter(
         1.6, "odds ratio", "Odds ratio of error in care given by a burned-out clinician.",
         1.0, 10.0, "Panagioti 2018 (OR ~2.2), shrunk toward 1.5-2.5 after Tawfik 2019")
@@ -133,9 +155,13 @@ class ErrorBehaviour:
         0.3, "share", "Chance a colleague notices and stops an error, on a ward of "
         "`errors.safety_reference` psychological safety.", 0.0, 1.0)
     speaking_up_log_odds_per_sd: float = parameter(
-        0.44, "log-odds per SD", "Rise in the log-odds of a colleague speaking up per standard "
-        "deviation of psychological safety.", 0.0, 3.0,
-        "Alingh 2019: standardised B = 0.24, times 1.81 (logistic scale)")
+        0.22, "log-odds per SD", "Rise in the log-odds of a colleague stopping an error per "
+        "standard deviation of the ward's psychological safety. Plausible range 0.1-0.44.",
+        0.0, 3.0,
+        "Alingh 2019: speaking up, standardised B = 0.24 (0.44 on the logistic scale), an "
+        "upper bound for errors stopped; halved because willingness to speak up is not an "
+        "error intercepted: many concerns voiced are not about an error reaching a patient, "
+        "and some are not heeded (Okuyama 2014 review; Schwappach & Gehring 2014)")
     safety_reference: float = parameter(
         0.45, "0-1", "Ward psychological safety at which `colleague_catch` applies.", 0.0, 1.0)
     safety_sd_reference: float = parameter(
@@ -160,7 +186,7 @@ class LearningBehaviour:
         0.0, 1.0, "Archer 2017")
     blame_seen: float = parameter(
         0.04, "share", "Loss after seeing a colleague blamed.", 0.0, 1.0,
-        "brief M2: blame seen by peers lowers their safety too")
+        "Archer 2017; Edmondson 1999: blame seen by peers lowers their safety too")
     learning_own: float = parameter(
         0.08, "share", "Gain after one's own report is met with learning.", 0.0, 1.0)
     learning_seen: float = parameter(
@@ -179,6 +205,12 @@ class LearningBehaviour:
         0.3, "per event", "How far expected blame moves toward one's own experience.", 0.0, 1.0)
     blame_expectation_seen: float = parameter(
         0.08, "per event", "How far expected blame moves toward a colleague's.", 0.0, 1.0)
+    blame_climate_rate: float = parameter(
+        0.003, "per day", "Rate at which a clinician's settled view of how mistakes are treated "
+        "here (where expected blame returns as events fade) moves toward their current "
+        "expectation; the survey's response-to-error items read this settled view.", 0.0, 1.0,
+        "assumption: a time constant of about a year; Edwards 2018 and Keystone (SAQ 42.5% to "
+        "52.2% in 2 years): culture scores move a few points a year")
     pointless_rule_distrust: float = parameter(
         0.003, "share per rule", "Loss of trust in management each time a pointless rule is met.",
         0.0, 0.1, "Waring 2005: anti-bureaucratic sentiment")
@@ -200,8 +232,19 @@ class WalkroundBehaviour:
     """Managers on the floor (M11): culture first, concerns within the manager's capacity."""
 
     listening_gain: float = parameter(
-        0.01, "share", "Gain in psychological safety of each clinician on duty when a manager "
-        "comes to listen.", 0.0, 1.0, "Sexton 2018: walkrounds with feedback, culture d 0.3-0.8")
+        0.024, "share", "Gain in psychological safety of each clinician on duty when a manager "
+        "comes to listen to a ward not visited for a long time (less after a recent visit: "
+        "`novelty_days`).", 0.0, 1.0,
+        "calibrated: walkrounds with feedback, culture d 0.3-0.8 (Sexton 2018); 0.01 per "
+        "weekly walkround as before saturation was modelled, over the novelty of a weekly one")
+    novelty_days: float = parameter(
+        14.0, "days", "Time constant of a walkround's novelty: a visit d days after the last "
+        "counts 1 - exp(-d / novelty_days) of a first one, so more walkrounds saturate.",
+        0.0, 365.0, "assumption; Thomas 2005: no harm effect by intention to treat")
+    executive_walkrounds_per_month: float = parameter(
+        4.0, "walkrounds per executive-month", "Walkrounds one executive has time to lead in a "
+        "month; beyond it the ward manager walks instead, at a cost in follow-up capacity.",
+        0.0, 60.0, "assumption: about one a week (Frankel 2003: executive walkrounds weekly)")
     concern_chance: float = parameter(
         0.5, "per unit safety", "Chance a clinician on duty raises a concern, times their "
         "psychological safety.", 0.0, 1.0)
@@ -216,7 +259,7 @@ class WalkroundBehaviour:
     seen_share: float = parameter(
         0.12, "share", "Colleagues on duty learn from what came of a concern raised on a "
         "walkround this much of what the one who raised it learns.", 0.0, 1.0,
-        "brief M11: walkrounds act first on culture and trust")
+        "Sexton 2018: walkrounds act first on culture and trust")
     safety_after_outcome: float = parameter(
         0.06, "share", "Move of the raiser's psychological safety toward the outcome.", 0.0, 1.0)
     executive_share: float = parameter(
@@ -262,7 +305,7 @@ class BurnoutBehaviour:
 
 @dataclass
 class TurnoverBehaviour:
-    """Staff leaving and being replaced (brief section 9: burnout has consequences)."""
+    """Staff leaving and being replaced (burnout has consequences: Willard-Grace 2019)."""
 
     leaving_rate: float = parameter(
         0.12, "per year", "Chance a clinician who is not burned out leaves within a year.",
@@ -341,7 +384,7 @@ class ManagerBehaviour:
         5.0, "reports", "Unused follow-up capacity a manager can carry to later days.", 0.0, 100.0)
     pressure_per_shock: float = parameter(
         1.0, "per unit magnitude", "Rise in a manager's felt pressure per unit of an inquiry's "
-        "magnitude.", 0.0, 10.0, "brief M14")
+        "magnitude.", 0.0, 10.0, "Howell 2015 (M14)")
     pressure_per_serious_harm: float = parameter(
         0.25, "per event", "Rise in felt pressure after a serious harm event on the ward.",
         0.0, 5.0)
@@ -351,10 +394,10 @@ class ManagerBehaviour:
         0.02, "per day", "Rate at which felt pressure fades.", 0.0, 1.0)
     pressure_blame_log_odds: float = parameter(
         1.0, "log-odds per unit pressure", "Pressure makes managers more defensive: blame.",
-        0.0, 10.0, "brief M14: external blame events push toward defensive responses")
+        0.0, 10.0, "Howell 2015: external blame events push toward defensive responses")
     pressure_focus_gain: float = parameter(
         0.3, "per unit pressure", "Pressure pulls attention toward compliance targets.",
-        0.0, 1.0, "brief M12")
+        0.0, 1.0, "Lam 2018; Urbach 2014 (M12)")
     learning_gain: float = parameter(
         0.05, "log-odds per fix", "A learning response that fixed something makes the manager "
         "less inclined to blame.", 0.0, 2.0, "Edmondson 1996: leaders learn from errors")
@@ -432,3 +475,32 @@ class CorrectionBehaviour:
     vigilance_decay: float = parameter(
         0.03, "per day", "Rate at which the ward's alert fades and drift resumes.", 0.0, 1.0,
         "Rasmussen 1997")
+
+
+@dataclass
+class SurveyBehaviour:
+    """How a staff survey measures perceptions (AHRQ SOPS 2.0): items on a 1-5 scale."""
+
+    items_per_composite: int = parameter(
+        3, "items", "Items a composite asks (SOPS 2.0 composites have 3 or 4).", 1, 10,
+        "Sorra et al. 2019, AHRQ SOPS 2.0")
+    response_noise: float = parameter(
+        0.9, "scale points", "Standard deviation of one answer around the clinician's latent "
+        "belief (mapped 0-1 onto the 1-5 scale), from one item and one day to another.",
+        0.0, 4.0, "assumption: test-retest reliability of single Likert items about 0.6-0.7")
+    item_spread: float = parameter(
+        0.3, "scale points", "Spread of a composite's item difficulties around their mean.",
+        0.0, 2.0, "assumption")
+    response_to_error_difficulty: float = parameter(
+        -0.4, "scale points", "Mean difficulty of the nonpunitive response-to-error items "
+        "(answers lower by this much than the latent belief maps to).", -4.0, 4.0,
+        "calibrated: 44% positive, the lowest composite (AHRQ 2012 database)")
+    communication_openness_difficulty: float = parameter(
+        -1.2, "scale points", "Mean difficulty of the communication openness items.",
+        -4.0, 4.0, "calibrated: SOPS 2.0 pilot, communication openness about 65-75% positive")
+    communication_about_error_difficulty: float = parameter(
+        -1.9, "scale points", "Mean difficulty of the communication about error (feedback) "
+        "items.", -4.0, 4.0, "calibrated: SOPS 2.0 pilot, about 65-70% positive")
+    management_support_difficulty: float = parameter(
+        -1.4, "scale points", "Mean difficulty of the hospital management support items.",
+        -4.0, 4.0, "calibrated: SOPS 2.0 pilot, about 60-70% positive")

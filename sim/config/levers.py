@@ -172,7 +172,8 @@ class TransparencyConfig:
         "Transparency: colleagues who see how a report was handled", "transparency",
         0.0, 1.0, 0.05)
     cross_ward_visibility: float = parameter(
-        0.01, "share", "Share of clinicians in other wards who learn of it.", 0.0, 1.0)
+        0.01, "share", "Clinicians in other wards who learn of it, per clinician of the "
+        "reporting ward (so that news travels as far whatever the number of wards).", 0.0, 1.0)
     open_disclosure: float = parameter(
         0.3, "share", "Share of adverse events openly disclosed to the patient.", 0.0, 1.0)
 

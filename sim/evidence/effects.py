@@ -5,9 +5,8 @@ names over the same replicate seeds, measures each band's effect per replicate p
 a table (band, expected, mean with 95% interval, pass). With `--markdown FILE` it also writes the
 table for docs/ODD.md. Runs are spread over local processes; results do not depend on how many.
 
-Judging a band: an edge that bounds a size (a ceiling such as -10%, or a floor such as 1.2x),
-or a claim of direction ("up"), must hold for the whole 95% interval; an edge that only says
-"no change" fails only when the whole interval lies beyond it (see `sim.evidence.bands`).
+Judging a band: the whole 95% interval must lie inside it, at every edge, an edge at "no
+change" included (equivalence; see `sim.evidence.bands`).
 """
 
 from __future__ import annotations
@@ -77,12 +76,13 @@ def judge(band: Band, mean: float, low: float, high: float) -> bool:
     """Whether an effect (mean with 95% interval) lies in its band (see `sim.evidence.bands`)."""
     if any(math.isnan(v) for v in (mean, low, high)):
         return False
-    neutral = None if band.directional else NO_EFFECT.get(band.measure)
+    # Equivalence: the whole interval inside the band, at a "no change" edge too, so that a
+    # noisy estimate cannot pass a band it may well lie outside.
     ok = True
     if band.low is not None:
-        ok &= (high if band.low == neutral else low) >= band.low
+        ok &= low >= band.low
     if band.high is not None:
-        ok &= (low if band.high == neutral else high) <= band.high
+        ok &= high <= band.high
     return ok
 
 

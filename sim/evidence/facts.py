@@ -1,4 +1,4 @@
-"""The behaviour the model must reproduce (model brief, section 6: F1-F6), as data and checks.
+"""The behaviour the model must reproduce (stylised facts F1-F6, docs/ODD.md), as data and checks.
 
 Facts that are a paired effect of a parameter change on the default hospital are `Band`s (the
 baseline with `overrides`, judged by `sim.evidence.effects.judge`: the whole 95% interval must

@@ -71,7 +71,8 @@ LEVEL_TARGETS: tuple[LevelTarget, ...] = (
     LevelTarget("silent_staff_share", 0.35, 0.70, "AHRQ 2008: 52% filed no report in a year"),
     LevelTarget("burnout_doctors", 0.40, 0.55, "Shanafelt 2015/2019"),
     LevelTarget("burnout_nurses", 0.10, 0.35, "Aiken 2012/2024"),
-    LevelTarget("nonpunitive_perception", 0.30, 0.60, "AHRQ 2012: 44% positive"),
+    LevelTarget("sops_response_to_error", 0.30, 0.60,
+                "AHRQ 2012: nonpunitive response 44% positive, the lowest composite"),
     LevelTarget("second_order_share", 0.04, 0.12, "Tucker & Edmondson 2003: about 7%"),
 )
 LEVEL_BY_QUANTITY = {target.quantity: target for target in LEVEL_TARGETS}

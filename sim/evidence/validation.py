@@ -1,11 +1,13 @@
-"""Check the model against everything the brief asks of it, and write the evidence down.
+"""Check the model against its calibration targets and held-out patterns; write it down.
 
-`run.py check-model` runs the level targets of the default hospital (`sim.evidence.targets`),
-the behaviour facts F1-F6 (`sim.evidence.facts`), the effect bands of the library scenarios and
-the baseline's stationarity over four years (`sim.evidence.bands`), all over paired replicates,
-and writes one markdown report (docs/VALIDATION.md) stating how it was made: seed, replicates,
-size, package versions, git commit and date. Every check is judged by the rule of the module
-that defines it; the report only gathers them.
+`run.py check-model` reports two parts. Part 1, calibration: the level targets of the default
+hospital (`sim.evidence.targets`), the behaviour facts F1-F6 (`sim.evidence.facts`), the effect
+bands of the library scenarios and the baseline's stationarity over four years
+(`sim.evidence.bands`): coefficients were fitted to these. Part 2, validation: patterns no
+coefficient was fitted to (`sim.evidence.heldout`), run with the frozen coefficients on a seed
+set never used for tuning. All over paired replicates; one markdown report (docs/VALIDATION.md)
+states how it was made: seeds, replicates, size, package versions, git commit and date. Every
+check is judged by the rule of the module that defines it; the report only gathers them.
 """
 
 from __future__ import annotations
@@ -34,13 +36,15 @@ from sim.evidence.facts import (
     describe_changes,
     measure_fact_runs,
 )
+from sim.evidence.heldout import HELD_OUT_SEED, HeldOutCheck, measure_held_out
 from sim.evidence.targets import LEVEL_TARGETS, LevelResult, judge_levels
 
 Changes = tuple[tuple[str, float], ...]
 
 # The sizes the slow tests use: 12 paired hospitals for levels and facts, 20 for the bands
-# (brief section 8: "at least 20 paired replicates"), four years for stationarity.
-FULL_REPLICATES = {"levels": 12, "facts": 12, "trends": TREND_REPLICATES, "bands": 20}
+# (at least 20 paired replicates), four years for stationarity, 10 for the held-out patterns.
+FULL_REPLICATES = {"levels": 12, "facts": 12, "trends": TREND_REPLICATES, "bands": 20,
+                   "heldout": 10}
 FULL_YEARS = 4
 # The reduced size CI runs: a two-ward hospital, short runs, three replicates. Its verdicts are
 # not evidence (too few, too small); it checks that the whole chain runs and reports.
@@ -50,11 +54,13 @@ QUICK_RUN: Changes = (*QUICK_HOSPITAL, ("run.burn_in", 30), ("run.days", 200))
 QUICK_YEARS = 2
 HEADER_FIELDS = ("date", "seed", "replicates", "size", "git commit", "python", "mesa", "numpy")
 SECTIONS = (
-    ("levels", "Level targets of the default hospital (brief section 5)"),
-    ("facts", "Behaviour facts F1-F6 (brief section 6)"),
-    ("bands", "Effect bands of the library scenarios, one year after the change "
-              "(brief section 8)"),
+    ("levels", "Part 1, calibration: level targets of the default hospital"),
+    ("facts", "Part 1, calibration: behaviour facts F1-F6"),
+    ("bands", "Part 1, calibration: effect bands of the library scenarios, one year after "
+              "the change"),
 )
+HELD_OUT_TITLE = ("Part 2, validation: held-out patterns (frozen coefficients, a seed set "
+                  "never used for tuning)")
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,7 @@ class Validation:
     findings: list[Finding] = field(default_factory=list)
     stationarity: list[str] = field(default_factory=list)
     stationary: bool = True
+    held_out_seed: int = HELD_OUT_SEED
 
     @property
     def passed(self) -> bool:
@@ -159,7 +166,15 @@ def check_model(seed: int, replicates: int | None = None, quick: bool = False,
                                         own_run_changes)
     validation.stationarity = stationarity_table(stationarity)
     validation.stationary = all(result.passed for result in stationarity)
+    held_out_seeds = replicate_seeds(validation.held_out_seed, counts["heldout"])
+    validation.findings += held_out_findings(measure_held_out(held_out_seeds, workers,
+                                                              run_changes, quick))
     return validation
+
+
+def held_out_findings(checks: Sequence[HeldOutCheck]) -> list[Finding]:
+    return [Finding("heldout", check.pattern, check.source, check.claim, check.measured,
+                    check.passed) for check in checks]
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -181,7 +196,13 @@ def tables(validation: Validation) -> list[str]:
     for section, title in SECTIONS:
         rows = [f for f in validation.findings if f.section == section]
         lines += [f"## {title}", "", *findings_table(rows), ""]
-    lines += ["## Baseline stationarity (brief section 8, M6)", "", *validation.stationarity, ""]
+    lines += ["## Part 1, calibration: baseline stationarity (M6)", "",
+              *validation.stationarity, ""]
+    held_out = [f for f in validation.findings if f.section == "heldout"]
+    if held_out:
+        lines += [f"## {HELD_OUT_TITLE}", "", "No coefficient was fitted to these; the "
+                  "'scenario change' column names the source.", "",
+                  *findings_table(held_out), ""]
     return lines
 
 
@@ -223,7 +244,8 @@ def header(validation: Validation, command: str) -> list[str]:
         f"- seed: {validation.seed}",
         f"- replicates: levels {counts['levels']}, facts {counts['facts']} (F3 and F6 "
         f"plateau {counts['trends']}), bands and stationarity {counts['bands']} (paired: "
-        "replicate i uses the same seed everywhere)",
+        "replicate i uses the same seed everywhere); held-out patterns "
+        f"{counts.get('heldout', 0)} on their own seed {validation.held_out_seed}",
         f"- size: {size}",
         f"- git commit: {git_commit()}",
         f"- python: {platform.python_version()}; mesa: {version('mesa')}; "
