@@ -48,7 +48,7 @@ def stand_in(changes: dict, seeds: Sequence[int], workers: int | None,
     for seed in seeds:
         noise = ((seed % 7) - 3) * 0.002
         reports = 200 * math.exp(intercept + 4.2) * (1.4 - blame) * (1 + noise)
-        runs.append({"nonpunitive_perception": 0.85 - 0.9 * blame + noise,
+        runs.append({"sops_response_to_error": 0.85 - 0.9 * blame + noise,
                      "staff_reports": reports, "patients": 100.0,
                      "burnout_prevalence": max(0.0, 1.2 - threshold) + noise,
                      "leavers": leaving * 1.2 * staff * 180 / 365, "adverse_events": 40.0,

@@ -12,7 +12,13 @@ to about 81% positive (teamwork); response to error is about 61%. The values per
 below are rounded to whole points; hospitals spread widely around them (the gap from the
 lowest to the highest hospital averaged about 70 points per composite in the 1.0 database), so
 a reference value places a hospital, it does not judge it. SAQ domains (Sexton et al. 2006)
-have no single published reference in the same units; their references are left empty.
+have no single published reference in the same units; their references are left empty, and the
+two the model can speak to are compared with its nearest SOPS-style composite (safety climate
+with communication openness, perceptions of management with management support).
+
+Each counterpart is a composite the model measures the way the survey does (`sim.survey`):
+every clinician answers the composite's items on a 1-5 scale from their latent beliefs plus
+response noise, and the composite is the share of positive answers.
 """
 
 from __future__ import annotations
@@ -47,29 +53,29 @@ COMPOSITES: tuple[Composite, ...] = (
               "there are enough staff, and the pace allows safe care"),
     Composite("organizational_learning", "Organizational learning - continuous improvement",
               SOPS, 71, None, "mistakes lead to changes that are checked"),
-    Composite("response_to_error", "Response to error", SOPS, 61, "nonpunitive_perception",
+    Composite("response_to_error", "Response to error", SOPS, 61, "sops_response_to_error",
               "staff are treated fairly, not blamed, when they report or make a mistake"),
     Composite("supervisor_support", "Supervisor, manager or clinical leader support for patient "
               "safety", SOPS, 77, None, "the supervisor acts on staff's safety suggestions"),
     Composite("communication_about_error", "Communication about error", SOPS, 74,
-              None,
+              "sops_communication_about_error",
               "staff are told about errors and about changes made because of reports"),
     Composite("communication_openness", "Communication openness", SOPS, 73,
-              None,
+              "sops_communication_openness",
               "staff speak up when they see something unsafe and can question authority"),
     Composite("reporting_patient_safety_events", "Reporting patient safety events", SOPS, 70,
               None, "mistakes caught before reaching the patient are reported"),
     Composite("hospital_management_support", "Hospital management support for patient safety",
-              SOPS, 66, None,
+              SOPS, 66, "sops_management_support",
               "management shows that patient safety is a priority, not only after an event"),
     Composite("handoffs_and_information_exchange", "Handoffs and information exchange", SOPS, 62,
               None, "important information is not lost at handovers and transfers"),
     Composite("teamwork_climate", "Teamwork climate", SAQ, None, None,
               "staff feel their input is heard and they get the help they need"),
-    Composite("safety_climate", "Safety climate", SAQ, None, None,
+    Composite("safety_climate", "Safety climate", SAQ, None, "sops_communication_openness",
               "staff feel safe being treated here and know how to raise safety concerns"),
     Composite("perceptions_of_management", "Perceptions of management", SAQ, None,
-              None, "management supports daily efforts and is honest"),
+              "sops_management_support", "management supports daily efforts and is honest"),
     Composite("job_satisfaction", "Job satisfaction", SAQ, None, None, "staff like their job"),
     Composite("stress_recognition", "Stress recognition", SAQ, None, None,
               "staff know fatigue and stress impair performance"),
