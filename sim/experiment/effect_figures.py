@@ -33,6 +33,11 @@ FOREST_GROUPS = {
                                       "burnout_prevalence")),
 }
 PAGE_WIDTH_INCHES = 7.2  # an A4 page's text width at 12 mm margins
+LONGEST_NAME = 32  # option names are shortened beyond this, so the panels keep their width
+
+
+def short_name(label: str) -> str:
+    return label if len(label) <= LONGEST_NAME else label[:LONGEST_NAME - 1] + "…"
 
 
 def tone(verdict: str) -> str:
@@ -78,7 +83,7 @@ def forest_plot(comparison: pd.DataFrame, labels: list[str], window_days: int,
             axis.errorbar(mean, position, xerr=error, fmt="o", color=tone(row["verdict"]),
                           markersize=5, capsize=3)
         axis.axvline(0, color="0.35", linewidth=0.8)
-        axis.set_yticks(range(len(options)), options, fontsize=8)
+        axis.set_yticks(range(len(options)), [short_name(o) for o in options], fontsize=8)
         axis.set_ylim(len(options) - 0.4, -0.6)
         arrow = {"higher": "higher is better", "lower": "lower is better"}.get(metric.better, "")
         axis.set_title(f"{metric.label} ({arrow})", fontsize=9, loc="left")
@@ -111,7 +116,8 @@ def time_to_effect_plot(by_month: pd.DataFrame, labels: list[str],
         for index, label in enumerate(labels[1:]):
             data = rows_of[rows_of["scenario"] == label]
             colour = OPTION_COLOURS[index % len(OPTION_COLOURS)]
-            axis.plot(data["month"], data["diff"], color=colour, linewidth=1.4, label=label)
+            axis.plot(data["month"], data["diff"], color=colour, linewidth=1.4,
+                      label=short_name(label))
             axis.fill_between(data["month"], data["diff_ci_low"], data["diff_ci_high"],
                               color=colour, alpha=0.2, linewidth=0)
         for day, _ in markers or []:
