@@ -133,13 +133,19 @@ def main_job() -> int:
     return run_experiment_command(files, args, compare=True)
 
 
-def load_scenarios(files: list[Path], args: argparse.Namespace) -> list[Any]:
+def load_scenarios(files: list[Path], args: argparse.Namespace, *,
+                   compare: bool = False) -> list[Any]:
+    """The scenarios, checked to pair; in a comparison on a hospital as it stands, every
+    other scenario applied to it as a change (sim.scenario.layering)."""
     from sim.scenario import load_scenario
+    from sim.scenario.layering import layer_on_reference
 
     overrides = list(args.overrides)
     if args.days is not None:
         overrides.append(f"run.days={args.days}")
     scenarios = [load_scenario(path, overrides=overrides) for path in files]
+    if compare:
+        scenarios = layer_on_reference(scenarios)
     lengths = {(s.config.run.burn_in, s.config.run.days) for s in scenarios}
     if len(lengths) > 1:
         described = ", ".join(f"{s.name}: {s.config.run.burn_in}+{s.config.run.days} days"
@@ -183,12 +189,9 @@ def run_experiment_command(files: list[Path], args: argparse.Namespace, *, compa
     from sim.cli.decision_session import decision_inputs
     from sim.experiment.run_store import experiment_plan
     from sim.experiment.runner import scenario_labels
-    from sim.scenario.layering import layer_on_reference
 
     check_overrides(args.overrides)
-    scenarios = load_scenarios(files, args)
-    if compare:  # interventions are changes: applied to the reference hospital
-        scenarios = layer_on_reference(scenarios)
+    scenarios = load_scenarios(files, args, compare=compare)
     labels = scenario_labels([scenario.name for scenario in scenarios])
     inputs = decision_inputs(args, scenarios, labels) if compare else None
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")

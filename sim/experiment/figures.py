@@ -26,9 +26,12 @@ import numpy as np
 import pandas as pd
 
 from sim.experiment.effect_figures import FOREST_GROUPS, forest_plot, time_to_effect_plot
+from sim.experiment.hospital_section import STEM as STANDING_STEM
+from sim.experiment.hospital_section import fitted_hospital
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import in_units, t_critical
 from sim.experiment.tables import evaluation_window, scenario_matrix
+from sim.hospital.standing import standing_chart
 from sim.metrics import (
     CONTRACT_COLUMNS,
     METRIC_BY_NAME,
@@ -330,7 +333,21 @@ def draw_every_figure(results: ExperimentResults, comparison: pd.DataFrame | Non
     if curves is not None and len(curves):
         figures.append(acceptability_figure(curves, decisions, folder))
     figures.extend(time_series_figures(results, folder, cache))
-    return figures
+    standing = standing_figure(results, folder)  # a fitted hospital's survey standing
+    return [standing, *figures] if standing is not None else figures
+
+
+def standing_figure(results: ExperimentResults, folder: Path) -> Figure | None:
+    """For a fitted hospital as the reference: its survey composites against the national
+    reference values."""
+    summary = fitted_hospital(results)
+    if summary is None:
+        return None
+    save(standing_chart(summary), folder, STANDING_STEM)
+    return Figure(STANDING_STEM, "Where the hospital stands",
+                  f"{summary['hospital']}'s staff survey composites (percent positive, with a "
+                  "95% sampling interval from its respondent counts) against the national "
+                  "reference values; composites marked * have no counterpart in the model.")
 
 
 def acceptability_figure(curves: pd.DataFrame, decisions: object, folder: Path) -> Figure:

@@ -25,6 +25,8 @@ from sim.experiment.board_summary import (
     scenario_summary,
 )
 from sim.experiment.figures import EFFECT_METRICS, Figure
+from sim.experiment.hospital_section import STEM as STANDING_STEM
+from sim.experiment.hospital_section import fitted_hospital, hospital_banner
 from sim.experiment.manifest import PROJECT_ROOT, git_commit, package_versions, scenario_file_name
 from sim.experiment.runner import ExperimentResults, describe
 from sim.experiment.statistics import paired_differences, replicates_needed
@@ -339,11 +341,13 @@ def write_report(path: Path, results: ExperimentResults, summary: pd.DataFrame,
     compared = comparison is not None and len(results.labels) > 1
     placed = {figure.stem: figure for figure in figures}
     sections = []
+    banner = hospital_banner(fitted_hospital(results))
+    standing = [embed(folder, placed.pop(STANDING_STEM))] if STANDING_STEM in placed else []
     if compared and decisions is not None:
-        sections += [f"<h1>{escape(title)}</h1>", first_page(results, decisions),
-                     "<h2>About this comparison</h2>", intro]
+        sections += [f"<h1>{escape(title)}</h1>", banner, first_page(results, decisions),
+                     "<h2>About this comparison</h2>", intro, *standing]
     else:
-        sections += [f"<h1>Experiment: {escape(title)}</h1>", intro]
+        sections += [f"<h1>Experiment: {escape(title)}</h1>", banner, intro, *standing]
     if compared:
         sections += ["<h2>Summary in words</h2>",
                      executive_summary(results, comparison, window_days)]
