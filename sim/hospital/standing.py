@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 
 SUMMARY_SUFFIX = ".fit.json"
+LABEL_WIDTH = 30  # characters per line of a composite's name on the chart
 
 
 def summary_path(scenario_path: Path) -> Path:
@@ -58,7 +60,7 @@ def standing_chart(summary: dict[str, Any], width: float = 7.0) -> Figure:
     """The hospital's composites (percent positive, with a 95% sampling interval) beside the
     national reference values, on a 0-100 axis so that gaps are not exaggerated."""
     rows = summary["composites"]
-    figure = Figure(figsize=(width, 0.42 * len(rows) + 1.3))
+    figure = Figure(figsize=(width, 0.5 * len(rows) + 1.6))
     axis = figure.subplots()
     for row, item in enumerate(rows):
         p, n = item["percent"] / 100, item["respondents"]
@@ -71,12 +73,15 @@ def standing_chart(summary: dict[str, Any], width: float = 7.0) -> Figure:
             axis.plot(item["reference"], row, "|", color="#1b9e77", markersize=14, mew=2.5,
                       label="national reference" if row == 0 else None)
     axis.set_yticks(range(len(rows)),
-                    [item["label"] + ("" if item["fitted"] else " *") for item in rows])
+                    [textwrap.fill(item["label"], LABEL_WIDTH) + ("" if item["fitted"] else " *")
+                     for item in rows], fontsize=8)
     axis.invert_yaxis()
     axis.set_xlim(0, 100)
-    axis.set_xlabel("percent positive (staff survey); * not represented in the model")
+    axis.set_xlabel("percent positive; * not represented in the model", fontsize=8)
     axis.grid(axis="x", alpha=0.3)
-    axis.legend(loc="lower left", fontsize=8, frameon=False)
-    axis.set_title("Where the hospital stands: survey composites", loc="left", fontsize=11)
-    figure.tight_layout()
+    axis.set_title("Staff survey against the national reference", loc="left", fontsize=10)
+    handles, labels = axis.get_legend_handles_labels()
+    figure.legend(handles, [textwrap.shorten(label, 40) for label in labels],
+                  loc="lower center", ncol=2, fontsize=8, frameon=False)
+    figure.tight_layout(rect=(0, 0.07, 1, 1))
     return figure
