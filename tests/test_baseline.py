@@ -42,8 +42,9 @@ def test_near_misses_reported_less_than_harm():
 
 @pytest.mark.validation
 def test_workaround_harm_is_a_minority_of_preventable_harm():
-    """Errors come from care; workarounds add risk to the care they touch (docs/ODD.md, 7.3),
-    they are not extra care. Switching their excess risk off removes a minority of harm."""
+    """van der Veen 2018; Amalberti 2006: errors come from care; workarounds add risk to the
+    care they touch, they are not extra care. Switching their excess risk off removes a
+    minority of harm."""
     without = values("preventable_adverse_events", overrides=(
         ("errors.workaround_error_odds", 1.0),))
     share = [1 - w / b for w, b in zip(without, values("preventable_adverse_events"),

@@ -75,7 +75,7 @@ def test_m13_safer_feeling_wards_harm_fewer_patients_moderately():
 
 @pytest.mark.validation
 def test_burnout_has_consequences_leavers_and_vacancies_rise_under_burden():
-    """Exhausted staff leave after a lag and vacancies raise workload (docs/ODD.md, 7.13)."""
+    """Willard-Grace 2019: exhausted staff leave after a lag; vacancies raise workload."""
     assert inside(paired_effect("leavers", "ratio", overrides=HEAVY_BURDEN), 1.02, 2.5)
     _, low, _ = paired_effect("vacancies", "points", overrides=HEAVY_BURDEN)
     assert low > 0
