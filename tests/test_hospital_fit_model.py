@@ -11,7 +11,12 @@ import pytest
 
 from sim.evidence.effects import interval
 from sim.experiment.jobs import replicate_seeds
-from sim.hospital.fit import fit_hospital, reports_per_1000_bed_days, run_candidate
+from sim.hospital.fit import (
+    HospitalFit,
+    fit_hospital,
+    reports_per_1000_bed_days,
+    run_candidate,
+)
 from sim.hospital.hospital_file import read_hospital
 
 pytestmark = pytest.mark.slow
@@ -31,20 +36,28 @@ workforce:
 """
 
 
-def fitted(tmp_path: Path, name: str, response: int) -> object:
-    path = tmp_path / f"{name}.yaml"
+def fitted(folder: Path, name: str, response: int) -> HospitalFit:
+    path = folder / f"{name}.yaml"
     path.write_text(HOSPITAL.format(name=name, response=response))
-    return fit_hospital(read_hospital(path), trials=10, replicates=4, seed=11, workers=2)
+    return fit_hospital(read_hospital(path), trials=8, replicates=4, seed=11, workers=2)
 
 
-def test_a_fitted_hospital_reproduces_its_figures_within_sampling_error(
-        tmp_path: Path) -> None:
-    result = fitted(tmp_path, "Reproduced", 30)
-    assert result.inside_count == len(result.validation), result.quality
+@pytest.fixture(scope="module")
+def blaming_and_learning(tmp_path_factory: pytest.TempPathFactory
+                         ) -> tuple[HospitalFit, HospitalFit]:
+    folder = tmp_path_factory.mktemp("hospitals")
+    return fitted(folder, "Blaming", 22), fitted(folder, "Learning", 62)
 
 
-def test_more_blame_on_the_survey_means_fewer_reports_after_fitting(tmp_path: Path) -> None:
-    low, high = fitted(tmp_path, "Blaming", 22), fitted(tmp_path, "Learning", 62)
+def test_fitted_hospitals_reproduce_their_figures_within_sampling_error(
+        blaming_and_learning: tuple[HospitalFit, HospitalFit]) -> None:
+    for result in blaming_and_learning:
+        assert result.inside_count == len(result.validation), result.quality
+
+
+def test_more_blame_on_the_survey_means_fewer_reports_after_fitting(
+        blaming_and_learning: tuple[HospitalFit, HospitalFit]) -> None:
+    low, high = blaming_and_learning
     assert (low.best_values["management.punitiveness"]
             > high.best_values["management.punitiveness"])
     seeds = replicate_seeds(99, 8)  # seeds neither fit used
