@@ -45,17 +45,19 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
-        "blame_silence", "Blame → silence", 10, "blame culture", "baseline", 120,
+        "blame_silence", "Blame → silence", 10, "blame culture", "baseline", 300,
         ("reporting_rate", "psychological_safety", "nonpunitive_perception", "adverse_events"),
         ("Scenario: blame culture. Side by side, compare with: baseline. Press Reset.",
          "Play. The 90-day warm-up takes about 20 s; say what it is for (beliefs settle, the "
          "two hospitals are still twins: their lines coincide).",
          "At day 30 the managers turn to blame (marker 1). Let it play; point at the feed's "
          "manager lines and the “Nobody reported the other …” lines, which say why.",
-         "Pause at day 120. Open Side by side and read the table row by row."),
+         "Pause at day 300 (expected blame is learned over months). Open Side by "
+         "side and read the table row by row."),
         ("Reporting fell but incidents did not: what did the board's incident figures just "
          "tell it?",
-         "Why is the harm row “within chance” while reporting is “worse”?",
+         "Staff expected blame within weeks, but reporting took months to fall beyond "
+         "chance: what would a board looking at one month's reports have concluded?",
          "What would it take for staff to start reporting again, and how long would it take?")),
     Lesson(
         "burden_workarounds", "Burden → workarounds and burnout", 12, "high regulation",
