@@ -24,25 +24,26 @@ def clamp(key: str, value: float) -> float:
     return min(max(value, low), high)
 
 
+def staff_per_ward(total: int | None, rows: list[int | None], typical: float) -> float:
+    """A role's staff per ward: the hospital's total, else its ward rows when every ward has
+    one, else the default hospital's staff per bed."""
+    wards = len(rows)
+    if total is not None:
+        return total / wards
+    if all(count is not None for count in rows):
+        return sum(count for count in rows if count is not None) / wards
+    return typical
+
+
 def sizing(hospital: HospitalFile) -> Changes:
     """Parameters that make the model hospital the size and shape of the file's."""
     default = ModelConfig().hospital
     wards = len(hospital.wards)
     beds_per_ward = max(1, round(hospital.beds / wards))
-    nurses_known = [w.nurses for w in hospital.wards if w.nurses is not None]
-    doctors_known = [w.doctors for w in hospital.wards if w.doctors is not None]
-    if hospital.nurses is not None:
-        nurses = hospital.nurses / wards
-    elif len(nurses_known) == wards:
-        nurses = sum(nurses_known) / wards
-    else:
-        nurses = beds_per_ward * default.nurses_per_ward / default.beds_per_ward
-    if hospital.doctors is not None:
-        doctors = hospital.doctors / wards
-    elif len(doctors_known) == wards:
-        doctors = sum(doctors_known) / wards
-    else:
-        doctors = beds_per_ward * default.doctors_per_ward / default.beds_per_ward
+    nurses = staff_per_ward(hospital.nurses, [w.nurses for w in hospital.wards],
+                            beds_per_ward * default.nurses_per_ward / default.beds_per_ward)
+    doctors = staff_per_ward(hospital.doctors, [w.doctors for w in hospital.wards],
+                             beds_per_ward * default.doctors_per_ward / default.beds_per_ward)
     changes: Changes = {
         "hospital.wards": wards,
         "hospital.beds_per_ward": beds_per_ward,
