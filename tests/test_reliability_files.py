@@ -36,7 +36,7 @@ window: 10
 @pytest.fixture(autouse=True)
 def no_figures(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sim.experiment.outputs.draw_all", lambda *args: [])
-    monkeypatch.setattr("sim.sweep.figures.phase_diagrams", lambda *args: [])
+    monkeypatch.setattr("sim.sweep.outputs.phase_diagrams", lambda *args: [])
 
 
 def small(folder: Path) -> str:

@@ -203,7 +203,7 @@ def test_a_killed_pool_worker_publishes_nothing_and_the_runs_resume(
         command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sim.experiment.outputs.draw_all", lambda *args: [])
-    monkeypatch.setattr("sim.sweep.figures.phase_diagrams", lambda *args: [])
+    monkeypatch.setattr("sim.sweep.outputs.phase_diagrams", lambda *args: [])
     scenario = tmp_path / "small.yaml"
     scenario.write_text(SMALL)
     (tmp_path / "sweep.yaml").write_text(SWEEP)

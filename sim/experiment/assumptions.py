@@ -53,8 +53,8 @@ def plausible_ranges() -> list[Coefficient]:
 
     coefficients = []
     for key, item in parameter_fields().items():
-        if key.split(".", 1)[0] not in BEHAVIOUR_GROUPS:
-            continue
+        if key.split(".", 1)[0] not in BEHAVIOUR_GROUPS or isinstance(item.default, int):
+            continue  # counts (a survey's items per composite) are design, not assumption
         default, meta = float(item.default), item.metadata
         if "plausible_low" in meta and "plausible_high" in meta:
             low, high, rule = meta["plausible_low"], meta["plausible_high"], "declared"
