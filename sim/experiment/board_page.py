@@ -110,6 +110,10 @@ def reading(option: str, rows: pd.DataFrame, value_line: str = "") -> str:
                  f"({span})")
     elif harm["verdict"] == "worse":
         start = f"adds about {amount(harm['change'])} preventable harm events a year"
+    elif harm["ci_low"] > 0 or harm["ci_high"] < 0:
+        main, span = count_change(harm["change"], harm["ci_low"], harm["ci_high"])
+        start = (f"{main} preventable harm events a year ({span}): a real change, but "
+                 "smaller than the smallest worth acting on")
     else:
         start = "no material change in preventable harm"
     others = [name for name in BOARD_METRICS if name != HARM]
