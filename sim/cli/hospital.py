@@ -13,8 +13,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from sim.cli.checks import MAX_REPLICATES, note_stale_folders, seed_number, whole_number
-from sim.cli.experiment import add_workers_and_out
+from sim.cli.checks import note_stale_folders, whole_number
+from sim.cli.evidence import add_run_options
 from sim.hospital.fit_report import (
     check_destination,
     install_scenario,
@@ -43,18 +43,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--trials", type=whole_number("--trials", 1, MAX_TRIALS),
                         default=DEFAULT_TRIALS,
                         help=f"candidates to try (default {DEFAULT_TRIALS})")
-    parser.add_argument("--replicates", type=whole_number("--replicates", 2, MAX_REPLICATES),
-                        default=DEFAULT_REPLICATES,
-                        help=f"paired replicate hospitals per candidate (default "
-                             f"{DEFAULT_REPLICATES})")
-    parser.add_argument("--seed", type=seed_number(), default=1,
-                        help="root seed of the sampler and the replicates (default 1)")
     parser.add_argument("--scenarios", type=Path, default=Path("scenarios") / "hospitals",
                         help="where the fitted scenario is installed (default "
                              "scenarios/hospitals)")
     parser.add_argument("--replace", action="store_true",
                         help="overwrite a fitted hospital of the same name")
-    add_workers_and_out(parser)
+    add_run_options(parser, replicates=DEFAULT_REPLICATES, fewest=2, each="candidate",
+                    seeds="both the sampler and the replicates")
     parser.set_defaults(func=fit_hospital_command)
 
 

@@ -63,6 +63,11 @@ class Coefficient:
     high: float
     why: str
 
+    def neighbours(self, value: float, share: float) -> tuple[float, float]:
+        """`value` moved down and up by `share` of the search range, kept inside it."""
+        step = share * (self.high - self.low)
+        return max(self.low, value - step), min(self.high, value + step)
+
 
 # Which coefficient each kind of figure speaks to; a coefficient is fitted only when the file
 # has a figure for it. Ranges span the published variation around the calibrated defaults.
@@ -222,9 +227,13 @@ def achieved(figures: Sequence[Figure], runs: Sequence[Summary],
         values = [figure.measure(run, changes) for run in runs]
         finite = [v for v in values if math.isfinite(v)]
         mean, low, high = interval(finite)
-        se = statistics.stdev(finite) / math.sqrt(len(finite)) if len(finite) > 1 else math.nan
-        results.append(Achieved(figure, mean, low, high, se))
+        results.append(Achieved(figure, mean, low, high, standard_error(finite)))
     return results
+
+
+def standard_error(values: Sequence[float]) -> float:
+    """Standard error of the mean (NaN for fewer than two values)."""
+    return statistics.stdev(values) / math.sqrt(len(values)) if len(values) > 1 else math.nan
 
 
 @dataclass(frozen=True)
@@ -314,8 +323,7 @@ def fit_hospital(hospital: HospitalFile, *, trials: int, replicates: int, seed: 
     typical = [reports_per_1000_bed_days(run, size)
                for run in run_candidate(size, seeds, workers, days)]
     model_reporting = statistics.fmean(typical)
-    model_reporting_se = (statistics.stdev(typical) / math.sqrt(len(typical))
-                          if len(typical) > 1 else 0.0)
+    model_reporting_se = standard_error(typical) if len(typical) > 1 else 0.0
     figures = figures_of(hospital, model_reporting, model_reporting_se)
     coefficients = coefficients_for(figures)
     result = HospitalFit(hospital, size, coefficients, seed, replicates, trials)
@@ -323,10 +331,9 @@ def fit_hospital(hospital: HospitalFile, *, trials: int, replicates: int, seed: 
                            if COMPOSITE_BY_KEY[key].counterpart is None]
     result.model_reporting = model_reporting
 
-    def evaluate(values: Mapping[str, float]) -> tuple[float, list[Achieved]]:
+    def evaluate(values: Mapping[str, float]) -> float:
         changes = {**size, **values}
-        outcome = achieved(figures, run_candidate(changes, seeds, workers, days), changes)
-        return loss_of(outcome), outcome
+        return loss_of(achieved(figures, run_candidate(changes, seeds, workers, days), changes))
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = optuna.create_study(direction="minimize",
@@ -338,7 +345,7 @@ def fit_hospital(hospital: HospitalFile, *, trials: int, replicates: int, seed: 
         trial = study.ask()
         values = {key: trial.suggest_float(key, c.low, c.high)
                   for key, c in coefficients.items()}
-        loss, _ = evaluate(values)
+        loss = evaluate(values)
         study.tell(trial, loss if math.isfinite(loss) else 1e12)
         if loss < result.best_loss or not result.best_values:
             result.best_loss, result.best_values = loss, dict(values)
@@ -346,14 +353,11 @@ def fit_hospital(hospital: HospitalFile, *, trials: int, replicates: int, seed: 
                                **values})
         say(f"trial {number + 1}/{trials}: chi-square {loss:.3g} (best {result.best_loss:.3g})")
     for key, coefficient in coefficients.items():
-        step = PROFILE_STEP * (coefficient.high - coefficient.low)
         best = result.best_values[key]
-        base_loss = result.best_loss
-        rises, losses = [], []
-        for moved in (max(coefficient.low, best - step), min(coefficient.high, best + step)):
-            loss, _ = evaluate({**result.best_values, key: moved})
-            rises.append(loss - base_loss)
-            losses.append((loss, moved))
+        losses = [(evaluate({**result.best_values, key: moved}), moved)
+                  for moved in coefficient.neighbours(best, PROFILE_STEP)]
+        rises = [loss - result.best_loss for loss, _ in losses]
+        step = PROFILE_STEP * (coefficient.high - coefficient.low)
         result.profiles.append(Profile(key, best, step, *rises))
         loss, moved = min(losses)
         if loss < result.best_loss:
@@ -362,10 +366,8 @@ def fit_hospital(hospital: HospitalFile, *, trials: int, replicates: int, seed: 
         say(f"profile {key}: chi-square rises {rises[0]:+.3g} / {rises[1]:+.3g}")
     for share in REFINE_STEPS:  # finer coordinate steps around the best, same seeds
         for key, coefficient in coefficients.items():
-            step = share * (coefficient.high - coefficient.low)
-            best = result.best_values[key]
-            for moved in (max(coefficient.low, best - step), min(coefficient.high, best + step)):
-                loss, _ = evaluate({**result.best_values, key: moved})
+            for moved in coefficient.neighbours(result.best_values[key], share):
+                loss = evaluate({**result.best_values, key: moved})
                 if loss < result.best_loss:
                     result.best_loss, result.best_values = loss, {**result.best_values,
                                                                   key: moved}

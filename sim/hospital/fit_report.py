@@ -12,8 +12,6 @@ from __future__ import annotations
 import csv
 import datetime
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from sim.errors import UsageError
+from sim.experiment.run_store import write_atomically
 from sim.hospital.fit import RELATIVE_UNIT, Achieved, HospitalFit
 from sim.hospital.standing import fit_summary, standing_chart, summary_path
 from sim.hospital.survey import COMPOSITE_BY_KEY
@@ -235,13 +234,5 @@ def install_scenario(folder: Path, destination: Path) -> None:
     """Copy the fitted scenario and its fit summary into scenarios/hospitals/, each in one
     step (the summary first, so a scenario is never there without it)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
-    for source, target in ((folder / "fit_summary.json", summary_path(destination)),
-                           (folder / "scenario.yaml", destination)):
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(source.read_text(encoding="utf-8"))
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+    write_atomically(summary_path(destination), (folder / "fit_summary.json").read_bytes())
+    write_atomically(destination, (folder / "scenario.yaml").read_bytes())

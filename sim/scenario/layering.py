@@ -11,6 +11,7 @@ hospital this changes nothing; for a fitted hospital it means "walkrounds, in ou
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Sequence
 
 from sim.scenario.scenario import Scenario, validate_scenario
@@ -22,14 +23,15 @@ def is_hospital_as_it_stands(scenario: Scenario) -> bool:
 
 def apply_to(reference: Scenario, scenario: Scenario) -> Scenario:
     """`scenario`'s changes to the default hospital, made to `reference` instead."""
-    layered = copy.deepcopy(scenario)
-    layered.config = copy.deepcopy(reference.config)
+    config = copy.deepcopy(reference.config)
     for key, value in scenario.changed_parameters().items():
-        layered.config.set(key, value)
-    if reference.changed_parameters() and reference.name not in layered.description:
-        layered.description = (f"{scenario.description.rstrip()} Applied to "
-                               f"{reference.name}.").strip()
-    return validate_scenario(layered)
+        config.set(key, value)
+    description = scenario.description
+    if reference.changed_parameters() and reference.name not in description:
+        description = f"{description.rstrip()} Applied to {reference.name}.".strip()
+    # validate_scenario rebuilds the scenario from its document: nothing is shared with either.
+    return validate_scenario(dataclasses.replace(scenario, config=config,
+                                                 description=description))
 
 
 def layer_on_reference(scenarios: Sequence[Scenario]) -> list[Scenario]:
