@@ -13,7 +13,7 @@ from html import escape
 
 import pandas as pd
 
-from sim.experiment.board_summary import listing
+from sim.experiment.board_summary import TOO_SMALL_TO_ACT, is_real_change, listing
 from sim.experiment.board_table import BOARD_METRICS, HARM, ranked_options
 from sim.metrics import METRIC_BY_NAME, Metric, plain_number
 
@@ -110,10 +110,9 @@ def reading(option: str, rows: pd.DataFrame, value_line: str = "") -> str:
                  f"({span})")
     elif harm["verdict"] == "worse":
         start = f"adds about {amount(harm['change'])} preventable harm events a year"
-    elif harm["ci_low"] > 0 or harm["ci_high"] < 0:
+    elif is_real_change(harm["ci_low"], harm["ci_high"]):
         main, span = count_change(harm["change"], harm["ci_low"], harm["ci_high"])
-        start = (f"{main} preventable harm events a year ({span}): a real change, but "
-                 "smaller than the smallest worth acting on")
+        start = f"{main} preventable harm events a year ({span}): {TOO_SMALL_TO_ACT}"
     else:
         start = "no material change in preventable harm"
     others = [name for name in BOARD_METRICS if name != HARM]

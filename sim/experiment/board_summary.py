@@ -112,16 +112,23 @@ def hospitals_sentence(label: str, reference_label: str, name: str, differences:
             f"{format_change(metric, row['diff_ci_high'])}.")
 
 
+TOO_SMALL_TO_ACT = "a real change but too small to act on"
+
+
+def is_real_change(low: float, high: float) -> bool:
+    """The 95% interval of a change excludes no change."""
+    return low > 0 or high < 0
+
+
 def verdict_reading(metric: Metric, row: pd.Series) -> str:
     """'better', 'worse', or why not: too small to act on (a real change below the minimum
     meaningful difference) or no clear change (the interval includes none), so that '10 of
     10 hospitals fell' next to 'no material change' does not read as a contradiction."""
     if row["verdict"] != "no material change":
         return row["verdict"] or "no estimate"
-    low, high = row["diff_ci_low"], row["diff_ci_high"]
-    if low > 0 or high < 0:
-        return (f"a real change but too small to act on (below {minimum_text(metric)}, the "
-                "smallest change worth acting on)")
+    if is_real_change(row["diff_ci_low"], row["diff_ci_high"]):
+        return (f"{TOO_SMALL_TO_ACT} (below {minimum_text(metric)}, the smallest change "
+                "worth acting on)")
     return "no clear change: its 95% interval includes none"
 
 
