@@ -211,8 +211,11 @@ def HospitalStanding(entry: MenuEntry) -> None:
     national reference values (sim.hospital.standing)."""
     summary = solara.use_memo(lambda: read_fit_summary(entry.source),
                               dependencies=[entry.source])
+    # Drawn once per scenario, not on every render (hooks come before any early return).
+    chart = solara.use_memo(lambda: standing_chart(summary, width=4.6) if summary else None,
+                            dependencies=[entry.source])
     if summary is None:
         return
     solara.Text(f"Fitted to {summary['hospital']}'s own figures: {summary['quality']}.",
                 classes=["hospital-fit"])
-    solara.FigureMatplotlib(standing_chart(summary, width=4.6), format="png")
+    solara.FigureMatplotlib(chart, format="png")
