@@ -214,7 +214,9 @@ class DaskEvaluator(ExecutorEvaluator):
         try:
             self.workers = max(1, sum(self.client.nthreads().values()))
             # pure=False: every job is a distinct task even if two scenarios are identical.
-            self.executor = self.client.get_executor(pure=False)
+            from sim.experiment.dask_relay import RelayingExecutor
+
+            self.executor = RelayingExecutor(self.client, pure=False)
         except BaseException:
             self.client.close()  # an unclosed client holds the process for its timeout at exit
             raise
@@ -228,8 +230,11 @@ class DaskEvaluator(ExecutorEvaluator):
     def is_lost(self, error: BaseException) -> bool:
         from distributed import KilledWorker
 
-        # KilledWorker: every worker that took the run died (killed, or out of memory).
-        return (super().is_lost(error) or isinstance(error, KilledWorker)
+        from sim.experiment.dask_relay import ResultLost
+
+        # KilledWorker: every worker that took the run died (killed, or out of memory);
+        # ResultLost: the run finished but its value went with its worker or connection.
+        return (super().is_lost(error) or isinstance(error, KilledWorker | ResultLost)
                 or self.client.status not in ("running", "connecting", "newly-created"))
 
     def lost_workers(self, error: BaseException | None) -> str:
