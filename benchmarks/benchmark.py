@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sim.config import ModelConfig
-from sim.model import HospitalModel
+from sim.core.model import HospitalModel
 
 BOLTZMANN_AGENTS = 400  # about as many agents as the default hospital holds
 BOLTZMANN_STEPS = 365

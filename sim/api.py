@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.metrics import METRIC_BY_NAME, METRICS, Metric
+from sim.core.metrics import METRIC_BY_NAME, METRICS, Metric
 from sim.scenario import load_scenario
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ EXIT_BAD_INPUT = 2
 class Results:
     """A finished results folder and its tables; `Results("outputs/...")` opens one.
 
-    Tables are in the units their `unit` column names (sim.metrics, "Scale"), except
+    Tables are in the units their `unit` column names (sim.core.metrics, "Scale"), except
     `summary` and `timeseries`, which hold stored values (multiply by `metrics.scale`).
     """
 

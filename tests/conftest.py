@@ -11,7 +11,7 @@ The tests come in two tiers (pyproject.toml): `make test` runs those not marked 
 
 import pytest
 
-from sim.compiled import prepare_compiled_loops
+from sim.core.model import prepare_compiled_loops
 
 
 @pytest.fixture(scope="session", autouse=True)

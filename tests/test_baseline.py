@@ -56,7 +56,7 @@ def test_workaround_harm_is_a_minority_of_preventable_harm():
 @pytest.mark.validation
 def test_nurses_file_most_staff_reports():
     """Nurses file 70-88% of staff reports in Australian and US data (Evans 2006)."""
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
     nurse_reports = all_reports = 0
     for seed in range(3):

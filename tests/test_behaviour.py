@@ -61,7 +61,7 @@ def test_fact_that_needs_its_own_runs(measure):
 @pytest.mark.validation
 def test_m13_safer_feeling_wards_harm_fewer_patients_moderately():
     """Mardon 2010: culture measures relate to adverse events with betas of -0.15 to -0.41."""
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
     safety, harm = [], []
     for seed in range(8):

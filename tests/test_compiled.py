@@ -1,9 +1,9 @@
-"""The compiled loops (sim.shift, sim.care, sim.fatigue) do what the agents' rules say.
+"""The compiled loops (sim.core.passes: shift, care, fatigue) do what the agents' rules say.
 
-They run the rules of sim.mechanisms for the whole staff at once; these tests check the parts
-that are the loops' own: the keyed draws agree with Python's, the configuration reaches them,
-and a day's events (fixes, reports, errors) reach the agents in a way that keeps the model's
-bookkeeping whole.
+They run the rules of sim.core.mechanisms for the whole staff at once; these tests check the
+parts that are the loops' own: the keyed draws agree with Python's, the configuration reaches
+them, and a day's events (fixes, reports, errors) reach the agents in a way that keeps the
+model's bookkeeping whole.
 """
 
 import math
@@ -16,8 +16,6 @@ from dataclasses import fields
 import pytest
 from numba import njit
 
-from sim import fatigue, shift
-from sim.bedside import patients_day
 from sim.config import ModelConfig
 from sim.config.behaviour import (
     AuditBehaviour,
@@ -26,9 +24,11 @@ from sim.config.behaviour import (
     ImprovementBehaviour,
     WorkaroundBehaviour,
 )
-from sim.model import HospitalModel
-from sim.random_streams import KeyedDraws, keyed_uniform, poisson_quantile
-from sim.shift import meet_the_days_obstacles
+from sim.core.model import HospitalModel
+from sim.core.passes import fatigue, shift
+from sim.core.passes.bedside import patients_day
+from sim.core.passes.shift import meet_the_days_obstacles
+from sim.core.random_streams import KeyedDraws, keyed_uniform, poisson_quantile
 
 RECORDS = [(shift.ImprovementRecord, ImprovementBehaviour),
            (shift.WorkaroundRecord, WorkaroundBehaviour), (shift.AuditRecord, AuditBehaviour),
@@ -75,8 +75,9 @@ def test_records_carry_every_coefficient_and_keep_their_identity(record, section
 # In a new process, after preparing the loops, how many of those Python calls are compiled or
 # loaded (solve_problem is only called from inside meet_obstacles, compiled into it).
 PREPARED_LOOPS = """
-from sim import bedside, care, fatigue, random_streams, shift
-from sim.compiled import prepare_compiled_loops
+from sim.core import random_streams
+from sim.core.model import prepare_compiled_loops
+from sim.core.passes import bedside, care, fatigue, shift
 prepare_compiled_loops()
 loops = [bedside.draw_patients_day, care.count_care_errors, fatigue.tire,
          random_streams.keyed_uniforms, shift.meet_obstacles]

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
+from sim.core.metrics import METRIC_BY_NAME, METRICS
 from sim.experiment.assumptions import plausible_ranges
 from sim.experiment.board_page import count_change
 from sim.experiment.board_table import BOARD_METRICS, HARM, YEAR_DAYS
-from sim.metrics import METRIC_BY_NAME, METRICS
 
 BASE = """\
 name: base

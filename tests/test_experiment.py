@@ -173,7 +173,7 @@ def test_existing_folder_is_never_overwritten(
     existing = tmp_path / "out" / "earlier-results"
     existing.mkdir(parents=True)
     (existing / "summary.csv").write_text("precious")
-    monkeypatch.setattr("sim.results_folder.timestamped_name",
+    monkeypatch.setattr("sim.cli.results_folder.timestamped_name",
                         lambda label, number=1: "earlier-results" + (
                             f"-{number}" if number > 1 else ""))
     assert compare(scenario_files, tmp_path / "out", "--workers", "1") == 0

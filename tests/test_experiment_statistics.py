@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.core.metrics import METRIC_BY_NAME
 from sim.evidence.bands import Band
 from sim.evidence.effects import judge_bands
 from sim.evidence.targets import LevelTarget, judge_levels
@@ -20,7 +21,6 @@ from sim.experiment.statistics import (
     share_better,
     t_critical,
 )
-from sim.metrics import METRIC_BY_NAME
 
 
 def test_t_quantiles_match_tables() -> None:

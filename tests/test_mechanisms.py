@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from sim import mechanisms as rules
 from sim.config import ModelConfig
+from sim.core import mechanisms as rules
 
 CONFIG = ModelConfig()
 NEUTRAL_REPORT = dict(psychological_safety=0.5, perceived_blame=0.45, usefulness=0.35, trust=0.45,

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiment.statistics import compare_scenarios, replicates_needed, share_better
-from sim.metrics import (
+from sim.core.metrics import (
     CONTRACT_COLUMNS,
     METRIC_BY_NAME,
     METRICS,
@@ -19,6 +18,7 @@ from sim.metrics import (
     rolling_value,
     verdict,
 )
+from sim.experiment.statistics import compare_scenarios, replicates_needed, share_better
 
 VOLUME_COUNTS = ("blame_responses", "learning_responses", "feedback_given",
                  "second_order_responses", "near_misses", "hazards_fixed")
@@ -128,8 +128,8 @@ def test_rolling_value_is_a_ratio_of_sums_for_one_run_or_many() -> None:
 def test_docs_metrics_table_is_current() -> None:
     from pathlib import Path
 
-    from sim.metric_docs import metrics_markdown
+    from sim.evidence.metric_docs import metrics_markdown
 
     path = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
     assert path.read_text(encoding="utf-8") == metrics_markdown(), \
-        "run: python -m sim.metric_docs docs/metrics.md"
+        "run: python -m sim.evidence.metric_docs docs/metrics.md"

@@ -6,10 +6,10 @@ import weakref
 import pandas as pd
 import pytest
 
-from sim.clinician import Clinician
-from sim.metrics import CONTRACT_COLUMNS, METRICS
-from sim.model import HospitalModel
-from sim.patient import Patient
+from sim.core.agents.clinician import Clinician
+from sim.core.agents.patient import Patient
+from sim.core.metrics import CONTRACT_COLUMNS, METRICS
+from sim.core.model import HospitalModel
 from tests.helpers import make_config
 
 

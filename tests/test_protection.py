@@ -9,9 +9,9 @@ import math
 
 import pytest
 
-from sim import mechanisms as rules
-from sim import survey
 from sim.config import ModelConfig
+from sim.core import mechanisms as rules
+from sim.core import survey
 from sim.evidence.effects import interval, run_variants
 from sim.experiment.jobs import replicate_seeds
 

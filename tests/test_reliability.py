@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
+from sim.cli.results_folder import CLAIM_GRACE_SECONDS, LOCK_FILE, UnfinishedFolder, safe_name
 from sim.experiment import runner
-from sim.results_folder import CLAIM_GRACE_SECONDS, LOCK_FILE, UnfinishedFolder, safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = """\
@@ -69,7 +69,7 @@ def no_simulation(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("a run started before the input was checked")
 
     monkeypatch.setattr(runner, "simulate_job", forbidden)
-    monkeypatch.setattr("sim.model.HospitalModel.run", forbidden)
+    monkeypatch.setattr("sim.core.model.HospitalModel.run", forbidden)
 
 
 @pytest.fixture
@@ -297,7 +297,7 @@ def test_stale_unfinished_results_are_reported(tmp_path: Path,
 
 def test_claims_with_the_same_name_get_different_folders(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sim.results_folder.timestamped_name",
+    monkeypatch.setattr("sim.cli.results_folder.timestamped_name",
                         lambda label, number=1: "same" + (f"-{number}" if number > 1 else ""))
     first = UnfinishedFolder.claim(tmp_path, "x")
     second = UnfinishedFolder.claim(tmp_path, "x")
@@ -326,7 +326,7 @@ def test_claims_with_the_same_name_get_different_folders(
 def test_three_commands_writing_to_one_folder_at_once_all_succeed(tmp_path: Path) -> None:
     scenario = tiny(tmp_path)
     # Each process is forced onto the same folder name, as when started in the same second.
-    code = ("import sys; import sim.results_folder as r, sim.experiment.outputs as o; "
+    code = ("import sys; import sim.cli.results_folder as r, sim.experiment.outputs as o; "
             "r.timestamped_name = lambda label, number=1: 'same' + "
             "(f'-{number}' if number > 1 else ''); o.draw_all = lambda *a: []; "
             "from sim.cli import main; sys.exit(main(sys.argv[1:]))")

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from sim.cli import main
+from sim.cli.results_folder import CLAIM_GRACE_SECONDS, LOCK_FILE
 from sim.experiment import runner
-from sim.results_folder import CLAIM_GRACE_SECONDS, LOCK_FILE
 
 SMALL = """\
 name: small
@@ -77,7 +77,7 @@ def test_a_dangling_link_at_the_final_name_does_not_block_publishing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr("sim.results_folder.timestamped_name",
+    monkeypatch.setattr("sim.cli.results_folder.timestamped_name",
                         lambda label, number=1: "taken" if number == 1 else f"taken-{number}")
     (out / "taken").symlink_to(tmp_path / "nowhere")
     assert main(["run", small(tmp_path), *QUICK, "--out", str(out)]) == 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.metrics import METRICS
+from sim.core.metrics import METRICS
 from tests.browser import CHROMIUM, chromium_page
 
 BASE = """\

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sim.cli import main
-from sim.metrics import METRIC_BY_NAME, METRICS
+from sim.core.metrics import METRIC_BY_NAME, METRICS
 
 BASE = """\
 name: base

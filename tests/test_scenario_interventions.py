@@ -34,7 +34,7 @@ def value_during(model, key: str, day: int) -> float:
 def manager_styles(model) -> list[float]:
     """Each manager's chance of blame from policy and personal style alone (managers' own
     pressure and learning move with events, so they are held out here)."""
-    from sim import mechanisms as rules
+    from sim.core import mechanisms as rules
 
     config = model.config
     return [rules.logistic(rules.log_odds(config.management.punitiveness)

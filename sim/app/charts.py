@@ -1,8 +1,8 @@
 """Live charts of the key series, with intervention markers, for one hospital or two side by side.
 
-Series are smoothed the way the metrics contract defines periods (sim.metrics): ratios as a ratio
-of rolling sums (never a mean of daily ratios), counts as a rolling daily mean, states as they
-are. The page draws them as SVG (a few milliseconds per redraw, so Play stays smooth); the
+Series are smoothed the way the metrics contract defines periods (sim.core.metrics): ratios as a
+ratio of rolling sums (never a mean of daily ratios), counts as a rolling daily mean, states as
+they are. The page draws them as SVG (a few milliseconds per redraw, so Play stays smooth); the
 exported animation draws the same series with matplotlib.
 """
 
@@ -18,13 +18,13 @@ import numpy as np
 import solara
 
 from sim.app.style import PAPER
-from sim.metrics import METRIC_BY_NAME, rolling_value, trailing_sums
+from sim.core.metrics import METRIC_BY_NAME, rolling_value, trailing_sums
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from sim.app.classroom import ClassroomHospital
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Chart:
 
 
 # Every line is the metric over the 30 days up to each day (the side-by-side table's period),
-# in the unit the metrics contract reads it in (sim.metrics: percent, per 100, 0-100).
+# in the unit the metrics contract reads it in (sim.core.metrics: percent, per 100, 0-100).
 WINDOW_DAYS = 30
 CHARTS: tuple[Chart, ...] = (
     Chart("Reporting", "staff reports per 100 incidents", (("reporting_rate", "reporting"),)),
@@ -89,7 +89,7 @@ def rolling_sum(values: np.ndarray, window: int) -> np.ndarray:
 
 def smoothed(columns: dict[str, list[float]], name: str, window: int = WINDOW_DAYS
              ) -> np.ndarray:
-    """A metric over a rolling window, as sim.metrics forms it (ratios as ratios of rolling
+    """A metric over a rolling window, as sim.core.metrics forms it (ratios as ratios of rolling
     sums, counts and states as rolling means), in the unit it is read in."""
     metric = METRIC_BY_NAME[name]
     values = rolling_value(metric, {column: np.asarray(columns[column], dtype=float)

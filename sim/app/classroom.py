@@ -30,7 +30,7 @@ from sim.app.narrator import Narrator
 from sim.app.scenario_menu import MenuEntry, load_entry, scenario_menu
 from sim.config import ModelConfig
 from sim.config.levers import ClassroomLever, classroom_levers
-from sim.model import HospitalModel, StoryEvent
+from sim.core.model import HospitalModel, StoryEvent
 from sim.scenario import Intervention, Scenario, build_model, load_scenario
 from sim.scenario.runtime import ParameterChange, ParameterLayers, ScheduledChange, runner_for
 

@@ -20,13 +20,13 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
 from sim.app.style import PAPER
-from sim.clinician import DOCTOR
+from sim.core.world import DOCTOR
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from sim.environment import Ward
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
+    from sim.core.world import Ward
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from sim.app.classroom import (
     ClassroomSettings,
 )
 from sim.app.side_by_side import Difference, difference
-from sim.metrics import METRIC_BY_NAME, format_change, format_value
+from sim.core.metrics import METRIC_BY_NAME, format_change, format_value
 
 PAIRS = REPLICATE_PAIRS + 1  # the pair shown and the background pairs
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "lessons.md"

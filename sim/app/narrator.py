@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.environment import Ward
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
+    from sim.core.world import Ward
 
 # The ward's shared norm of tolerating deviation starts near 0.35-0.40; above 0.6 a shortcut is
 # what most of the ward would take, so it is told as the ward's habit.

@@ -1,7 +1,7 @@
 """Side-by-side mode: the same hospital and seed under two settings, and whether they differ.
 
 Each metric is taken over the last 30 days, as the metrics contract forms a period
-(sim.metrics.period_value); the charts draw the same 30-day values, so the table's numbers are
+(sim.core.metrics.period_value); the charts draw the same 30-day values, so the table's numbers are
 the lines' last points. One pair of runs is one draw of chance: with the same seed the two
 hospitals share their patients and hazards at first, but their paths part as soon as anything
 differs. How far chance alone moves a gap is measured, not assumed: the page steps
@@ -11,8 +11,8 @@ summarised as the board report summarises paired replicates (sim.experiment.stat
 mean paired gap and its t-based 95% interval. The charts draw the interval's half-width as a
 band around the comparison's line.
 
-The verdict is the board report's rule, imported from sim.metrics: "better" or "worse" only when
-the interval excludes no change and the mean gap exceeds the metric's minimum meaningful
+The verdict is the board report's rule, imported from sim.core.metrics: "better" or "worse" only
+when the interval excludes no change and the mean gap exceeds the metric's minimum meaningful
 difference.
 """
 
@@ -28,8 +28,7 @@ import numpy as np
 import solara
 
 from sim.app.style import PAPER
-from sim.experiment.statistics import Interval, mean_interval, t_critical
-from sim.metrics import (
+from sim.core.metrics import (
     METRIC_BY_NAME,
     format_change,
     format_value,
@@ -37,12 +36,13 @@ from sim.metrics import (
     period_value,
     verdict,
 )
+from sim.experiment.statistics import Interval, mean_interval, t_critical
 
 if TYPE_CHECKING:
     from sim.app.classroom import ClassroomHospital
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
-# Labels, units and display come from the metric definitions (sim.metrics).
+# Labels, units and display come from the metric definitions (sim.core.metrics).
 COMPARED = ("reporting_rate", "workaround_rate", "adverse_events", "psychological_safety",
             "trust_in_management", "burnout_prevalence", "measured_compliance",
             "true_compliance", "open_hazards")

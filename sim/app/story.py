@@ -22,7 +22,7 @@ import solara
 from sim.app.style import PAPER
 
 if TYPE_CHECKING:
-    from sim.model import HospitalModel, StoryEvent
+    from sim.core.model import HospitalModel, StoryEvent
 
 FEED_LENGTH = 15
 # Every kind of line, as the filter names it, with its dot's colour.

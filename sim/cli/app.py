@@ -127,7 +127,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def serve(arguments: argparse.Namespace) -> int:
     from sim.app.assets import ensure_page_assets
-    from sim.compiled import prepare_compiled_loops
+    from sim.core.model import prepare_compiled_loops
 
     host, port = arguments.host, arguments.port
     start = getattr(arguments, "scenario", None)
@@ -187,7 +187,7 @@ def export_animation(arguments: argparse.Namespace) -> int:
     from sim.app.animate import animate_scenario
     from sim.app.hospital_view import COLOUR_STATES
     from sim.app.video import MP4, chosen_formats, ffmpeg_path
-    from sim.results_folder import make_output_folder, reason
+    from sim.cli.results_folder import make_output_folder, reason
     from sim.scenario import scenario_from_arguments
 
     if arguments.colour_by not in COLOUR_STATES:

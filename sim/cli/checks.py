@@ -59,7 +59,7 @@ def check_experiment_size(runs: int, days_per_run: int) -> None:
 
 def note_stale_folders(parent: Path, *, quiet: bool = False) -> None:
     """Tell the user about unfinished results that no running command owns."""
-    from sim.results_folder import stale_unfinished
+    from sim.cli.results_folder import stale_unfinished
 
     if quiet:
         return

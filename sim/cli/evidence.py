@@ -7,7 +7,7 @@
 - calibrate: fit chosen parameters to level targets and effect bands with Optuna.
 
 All three check their input first (exit 2 with one line on a bad file or option) and write
-results folders under outputs/ that appear only when complete (`sim.results_folder`).
+results folders under outputs/ that appear only when complete (`sim.cli.results_folder`).
 """
 
 from __future__ import annotations
@@ -139,8 +139,8 @@ def register_decompose(subparsers: argparse._SubParsersAction) -> None:
 
 def decompose_command(arguments: argparse.Namespace) -> int:
     from sim.cli.checks import check_experiment_size, note_stale_folders
+    from sim.cli.results_folder import UnfinishedFolder, check_output_folder
     from sim.evidence.decompose import contributions, decomposition_variants, split_parts
-    from sim.results_folder import UnfinishedFolder, check_output_folder
     from sim.scenario import load_scenario
 
     scenario = load_scenario(arguments.scenario)
@@ -195,10 +195,10 @@ def run_paired(scenarios: Sequence[Scenario],
 def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
                         variants: Sequence[Variant], rows: Sequence[Contribution],
                         arguments: argparse.Namespace) -> None:
+    from sim.cli.results_folder import safe_name
     from sim.evidence.decompose_report import report, write_table
     from sim.evidence.figures import decomposition_figure
     from sim.experiment.figures import PRIMARY_METRICS
-    from sim.results_folder import safe_name
 
     write_table(rows, folder / "decomposition.csv")
     decomposition_figure(rows, [part.name for part in parts], PRIMARY_METRICS, folder)
@@ -233,11 +233,11 @@ def register_calibrate(subparsers: argparse._SubParsersAction) -> None:
 
 def calibrate_command(arguments: argparse.Namespace) -> int:
     from sim.cli.checks import note_stale_folders
+    from sim.cli.results_folder import UnfinishedFolder, check_output_folder, safe_name
     from sim.evidence.calibrate import fit
     from sim.evidence.calibration_file import read_calibration
     from sim.evidence.calibration_report import write_fit
     from sim.experiment.jobs import replicate_seeds
-    from sim.results_folder import UnfinishedFolder, check_output_folder, safe_name
 
     calibration = read_calibration(arguments.calibration)
     check_output_folder(arguments.out)

@@ -16,12 +16,12 @@ from typing import Any, Self
 from sim.cli.checks import note_stale_folders
 from sim.cli.error_log import one_line, write_error_log
 from sim.cli.experiment import print_error, resume_hint
+from sim.cli.results_folder import UnfinishedFolder, check_output_folder, reason
 from sim.errors import UsageError, WorkersLost
 from sim.experiment.evaluators import Evaluator, make_evaluator
 from sim.experiment.jobs import Job, RunOutput, make_jobs, replicate_seeds
 from sim.experiment.run_store import DECISIVE, PLAN_FILE, RunStore, plan_difference
 from sim.experiment.runner import ExperimentResults, run_experiment
-from sim.results_folder import UnfinishedFolder, check_output_folder, reason
 
 
 class RunNotKept(Exception):

@@ -15,9 +15,9 @@ from typing import Any
 from sim.cli.error_log import one_line, write_error_log
 from sim.cli.experiment import print_error
 from sim.cli.experiment_session import RunNotKept, Session
+from sim.cli.results_folder import reason
 from sim.experiment.run_store import DECISIVE
 from sim.experiment.runner import RunRecord, run_jobs
-from sim.results_folder import reason
 from sim.sweep import runner as sweep_runner
 from sim.sweep.design import Design
 from sim.sweep.runner import SweepStore, point_documents

@@ -50,7 +50,7 @@ def describe(path: Path) -> str:
 
 
 def unfinished_command(arguments: argparse.Namespace) -> int:
-    from sim.results_folder import remove_unfinished, stale_unfinished
+    from sim.cli.results_folder import remove_unfinished, stale_unfinished
 
     folder: Path = arguments.folder
     if not folder.is_dir():

@@ -1,7 +1,7 @@
 """The coefficients of the agents' rules: an advanced group per submodel of docs/ODD.md.
 
 Nothing here is a lever a teacher moves in class; these are the numbers inside the mechanisms
-(`sim.mechanisms`), each with its unit, valid range and source, so that sensitivity analysis
+(`sim.core.mechanisms`), each with its unit, valid range and source, so that sensitivity analysis
 and calibration can reach them from YAML or `--set` (e.g. `errors.workaround_error_odds=2.5`).
 Log-odds coefficients add up across influences, the usual way to combine published odds ratios.
 """

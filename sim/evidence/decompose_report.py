@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.core.metrics import METRIC_BY_NAME, format_change, format_relative, format_value
 from sim.evidence.decompose import Contribution, Part
-from sim.metrics import METRIC_BY_NAME, format_change, format_relative, format_value
 
 COLUMNS = ("outcome", "part", "quantity", "baseline_mean", "mean_difference", "ci_low",
            "ci_high", "relative_mean", "relative_ci_low", "relative_ci_high", "replicates")

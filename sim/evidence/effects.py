@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.core.metrics import METRIC_BY_NAME, period_value
 from sim.evidence.bands import (
     BANDS,
     STATIONARY_METRICS,
@@ -36,7 +37,6 @@ from sim.experiment.evaluators import make_evaluator
 from sim.experiment.jobs import replicate_seeds, simulate_job
 from sim.experiment.statistics import mean_interval, t_critical
 from sim.experiment.tables import window_summary as run_window_summary
-from sim.metrics import METRIC_BY_NAME, period_value
 from sim.scenario import load_scenario
 
 WINDOW_DAYS = 180

@@ -104,7 +104,7 @@ def configured(changes: Changes) -> Any:
 
 def daily_run(changes: Changes, seed: int, days: int, burn_in: int) -> Any:
     """Daily data of the default hospital with `changes`, run for `days` after `burn_in`."""
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
     config = configured(changes)
     config.run.days, config.run.burn_in = days, burn_in
@@ -113,7 +113,7 @@ def daily_run(changes: Changes, seed: int, days: int, burn_in: int) -> Any:
 
 def run_changed_after_burn_in(changes: Changes, seed: int, common: Changes = ()) -> Any:
     """Daily data of the default hospital whose parameters change on day 1, after burn-in."""
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
     model = HospitalModel(configured(common), seed=seed, storytelling=False)
     model.run(model.config.run.burn_in)
@@ -125,7 +125,7 @@ def run_changed_after_burn_in(changes: Changes, seed: int, common: Changes = ())
 def ward_outcomes(changes: Changes, seed: int, days: int,
                   burn_in: int) -> list[tuple[float, float, float]]:
     """(reports per incident, safety climate, adverse events) of each ward after a run."""
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
     config = configured(changes)
     config.run.days, config.run.burn_in = days, burn_in

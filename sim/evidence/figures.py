@@ -7,8 +7,8 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.core.metrics import METRIC_BY_NAME
 from sim.experiment.figures import BETTER, UNCLEAR, WORSE, colour, plt, save
-from sim.metrics import METRIC_BY_NAME
 
 
 def decomposition_figure(rows: Sequence, parts: Sequence[str], outcomes: Sequence[str],

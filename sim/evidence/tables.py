@@ -1,7 +1,7 @@
 """Tables of docs/ODD.md generated from the code, so that the documentation cannot drift from it.
 
 `python -m sim.evidence.tables docs/ODD.md` rewrites the parameter table (from the metadata of
-`sim.config`) and the metrics table (from `sim.metrics`) between their markers in the file;
+`sim.config`) and the metrics table (from `sim.core.metrics`) between their markers in the file;
 `tests/test_documentation.py` fails when the file is out of date.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from sim.config import BEHAVIOUR_GROUPS, STRUCTURAL_PARAMETERS, parameter_fields
-from sim.metrics import METRICS
+from sim.core.metrics import METRICS
 
 
 def cell(text: object) -> str:

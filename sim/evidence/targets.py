@@ -1,7 +1,7 @@
 """The levels the default hospital should land in, from published studies, as data.
 
 Each target is a quantity of the baseline over the last 180 days of a run, a metric of
-`sim.metrics` or a quantity derived from several (adverse events per admission). It is met when
+`sim.core.metrics` or a quantity derived from several (adverse events per admission). It is met when
 the mean over replicate hospitals lies in its range; the 95% interval is reported beside it.
 The tests (tests/test_baseline.py), `run.py check-model` and `run.py calibrate` all read these.
 """

@@ -168,8 +168,8 @@ class AssumptionSummary:
 
 def world_changes(runs: AssumptionRuns, labels: list[str], window_days: int) -> pd.DataFrame:
     """Mean paired change of each option per world and outcome, in units (counts per year)."""
+    from sim.core.metrics import METRIC_BY_NAME
     from sim.experiment.board_table import YEAR_DAYS
-    from sim.metrics import METRIC_BY_NAME
 
     table = runs.table
     reference = table[table["scenario"] == labels[0]].set_index(["world", "replicate"])
@@ -189,7 +189,7 @@ def world_changes(runs: AssumptionRuns, labels: list[str], window_days: int) -> 
 
 def summarise_assumptions(runs: AssumptionRuns, labels: list[str],
                           window_days: int) -> AssumptionSummary:
-    from sim.metrics import METRIC_BY_NAME
+    from sim.core.metrics import METRIC_BY_NAME
 
     changes = world_changes(runs, labels, window_days)
     effects = []
@@ -252,8 +252,8 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def assumptions_html(summary: AssumptionSummary) -> str:
     """The report's section: the second interval per option, first places, the drivers."""
+    from sim.core.metrics import plain_number
     from sim.experiment.board_page import short_label
-    from sim.metrics import plain_number
 
     effects = summary.effects[summary.effects["metric"] != "leavers"]
     names = list(dict.fromkeys(effects["metric"]))

@@ -13,9 +13,9 @@ from html import escape
 
 import pandas as pd
 
+from sim.core.metrics import METRIC_BY_NAME, Metric, plain_number
 from sim.experiment.board_summary import TOO_SMALL_TO_ACT, is_real_change, listing
 from sim.experiment.board_table import BOARD_METRICS, HARM, ranked_options
-from sim.metrics import METRIC_BY_NAME, Metric, plain_number
 
 SHORT_LABELS = {
     "preventable_adverse_events": "preventable harm",

@@ -1,6 +1,6 @@
 """A comparison in plain words: what changed on the primary outcomes, by how much, in units.
 
-A change is named better or worse only when it is material (sim.metrics.is_material): common
+A change is named better or worse only when it is material (sim.core.metrics.is_material): common
 random numbers make intervals narrow, so a change can be certain and still too small to act on.
 Every other change reads "no material change". Everything here returns plain text; the report
 escapes and places it.
@@ -14,8 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sim.experiment.statistics import replicates_needed
-from sim.metrics import (
+from sim.core.metrics import (
     METRIC_BY_NAME,
     METRICS,
     SHARE,
@@ -24,6 +23,7 @@ from sim.metrics import (
     format_relative,
     format_value,
 )
+from sim.experiment.statistics import replicates_needed
 
 PRIMARY = tuple(metric.name for metric in METRICS if metric.primary)
 

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.metrics import METRIC_BY_NAME, METRICS, Metric
+from sim.core.metrics import METRIC_BY_NAME, METRICS, Metric
 
 YEAR_DAYS = 365
 HARM = "preventable_adverse_events"

@@ -8,10 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from sim.core.metrics import METRIC_BY_NAME
 from sim.experiment.board_page import short_label
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.time_to_effect import MONTH_DAYS, PLATEAU_SHARE, month_text
-from sim.metrics import METRIC_BY_NAME
 
 
 def time_to_effect_html(results: ExperimentResults, decisions: Any) -> str:

@@ -16,8 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from sim.core.metrics import METRIC_BY_NAME, material_threshold
 from sim.experiment.board_table import YEAR_DAYS
-from sim.metrics import METRIC_BY_NAME, material_threshold
 
 BETTER, WORSE, UNCLEAR = "#1a9850", "#d73027", "#7f7f7f"
 OPTION_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",

@@ -27,7 +27,7 @@ from typing import Any, Self
 from sim.errors import UsageError, WorkersLost
 from sim.experiment.worker_lifetime import start_worker
 
-PRELOAD = ["sim.experiment.jobs", "sim.scenario", "sim.model"]
+PRELOAD = ["sim.experiment.jobs", "sim.scenario", "sim.core.model"]
 # How long a Dask scheduler has to answer before the address is refused, and how long a
 # running cluster may be out of reach or without workers before the command stops.
 DASK_TIMEOUT_SECONDS = 10.0

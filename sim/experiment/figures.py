@@ -25,14 +25,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.experiment.effect_figures import FOREST_GROUPS, forest_plot, time_to_effect_plot
-from sim.experiment.hospital_section import STEM as STANDING_STEM
-from sim.experiment.hospital_section import fitted_hospital
-from sim.experiment.runner import ExperimentResults
-from sim.experiment.statistics import in_units, t_critical
-from sim.experiment.tables import evaluation_window, scenario_matrix
-from sim.hospital.standing import standing_chart
-from sim.metrics import (
+from sim.core.metrics import (
     CONTRACT_COLUMNS,
     METRIC_BY_NAME,
     METRICS,
@@ -41,6 +34,13 @@ from sim.metrics import (
     plain_number,
     rolling_value,
 )
+from sim.experiment.effect_figures import FOREST_GROUPS, forest_plot, time_to_effect_plot
+from sim.experiment.hospital_section import STEM as STANDING_STEM
+from sim.experiment.hospital_section import fitted_hospital
+from sim.experiment.runner import ExperimentResults
+from sim.experiment.statistics import in_units, t_critical
+from sim.experiment.tables import evaluation_window, scenario_matrix
+from sim.hospital.standing import standing_chart
 
 # Series a policy team reads first (each becomes its own time-series figure).
 KEY_METRICS = ("reporting_rate", "harm_capture", "adverse_events", "workaround_rate",

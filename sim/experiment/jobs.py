@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.metrics import METRICS
+from sim.core.metrics import METRICS
 
 METRIC_NAMES: tuple[str, ...] = tuple(metric.name for metric in METRICS)
 

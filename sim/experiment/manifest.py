@@ -87,6 +87,6 @@ def build_manifest(results: ExperimentResults, command: list[str]) -> dict[str, 
 
 
 def scenario_file_name(index: int, label: str) -> str:
-    from sim.results_folder import safe_name
+    from sim.cli.results_folder import safe_name
 
     return f"scenario-{index + 1}-{safe_name(label)}.yaml"

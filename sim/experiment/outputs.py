@@ -1,6 +1,6 @@
 """Write an experiment's results: tables, manifest and scenarios first, then figures and report.
 
-Both steps write into the experiment's unfinished folder (sim.results_folder), which is renamed
+Both steps write into the experiment's unfinished folder (sim.cli.results_folder), which is renamed
 to its final name only when both are done. The tables come first and need nothing but pandas,
 so that if drawing or the report fails (a full disk, a plotting bug), the numbers are already
 on disk and the message can say where.
@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim.core.metrics import METRICS
 from sim.experiment.decisions import Decisions, decision_tables
 from sim.experiment.figures import draw_all
 from sim.experiment.manifest import build_manifest, scenario_file_name
@@ -22,7 +23,6 @@ from sim.experiment.report import write_report
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import compare_scenarios, in_units
 from sim.experiment.tables import summary_table, timeseries_table
-from sim.metrics import METRICS
 
 TIMESERIES_FILE = "timeseries.csv.gz"
 # The same table for pandas, polars and R (arrow) users: typed columns, a fraction of the size.
@@ -82,7 +82,7 @@ def write_figures_and_report(folder: Path, results: ExperimentResults,
 def metrics_table() -> pd.DataFrame:
     """What every column of summary.csv means: label, unit, how it is stored and the scale
     that turns it into the unit, direction and the minimum meaningful difference (in the
-    unit, or a share of the reference when relative), one row per metric (sim.metrics)."""
+    unit, or a share of the reference when relative), one row per metric (sim.core.metrics)."""
     return pd.DataFrame([{
         "metric": metric.name, "label": metric.label, "unit": metric.unit,
         "stored_as": metric.stored_as, "scale": metric.scale,

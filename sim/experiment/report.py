@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from sim.core.metrics import METRIC_BY_NAME, Metric, format_change, format_relative, format_value
 from sim.experiment.board_page import board_section
 from sim.experiment.board_summary import (
     PRIMARY,
@@ -31,7 +32,6 @@ from sim.experiment.manifest import PROJECT_ROOT, git_commit, package_versions, 
 from sim.experiment.runner import ExperimentResults, describe
 from sim.experiment.statistics import paired_differences, replicates_needed
 from sim.experiment.tables import evaluation_window
-from sim.metrics import METRIC_BY_NAME, Metric, format_change, format_relative, format_value
 
 if TYPE_CHECKING:
     from sim.experiment.decisions import Decisions

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.metrics import METRICS, Metric, is_material, material_threshold, verdict
+from sim.core.metrics import METRICS, Metric, is_material, material_threshold, verdict
 
 # Two-sided 95% quantiles of Student's t (0.975 quantile) for 1-30 degrees of freedom.
 T_975 = (12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851,
@@ -138,7 +138,7 @@ def compare_scenarios(summary: pd.DataFrame, labels: Sequence[str],
 
 def in_units(comparison: pd.DataFrame) -> pd.DataFrame:
     """The comparison with its levels and differences in each metric's `unit` (stored value
-    times `scale`, sim.metrics), as comparison.csv and the Python API give it."""
+    times `scale`, sim.core.metrics), as comparison.csv and the Python API give it."""
     table = comparison.copy()
     for column in VALUE_COLUMNS:
         table[column] = table[column].astype(float) * table["scale"].astype(float)

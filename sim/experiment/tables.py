@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.core.metrics import METRICS, period_value
 from sim.experiment.jobs import METRIC_NAMES, RunOutput
 from sim.experiment.runner import ExperimentResults
-from sim.metrics import METRICS, period_value
 
 
 def evaluation_window(run_days: int, window: int) -> tuple[int, int]:
@@ -19,7 +19,7 @@ def window_summary(output: RunOutput, run_days: int, window: int) -> dict[str, f
     """Every metric of one run over its evaluation window (the numbers of summary.csv).
 
     Counts are summed, ratios are ratios of sums and states are averaged over the window
-    (sim.metrics.period_value), never means of daily ratios.
+    (sim.core.metrics.period_value), never means of daily ratios.
     """
     columns = output.window(*evaluation_window(run_days, window))
     return {metric.name: period_value(metric, columns) for metric in METRICS}

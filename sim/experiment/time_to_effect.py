@@ -1,7 +1,7 @@
 """How soon an option works: the paired difference month by month, and two milestones.
 
 Each run's days after burn-in are cut into months of 30 scenario days (month 1 is days 1-30);
-a metric's value in a month is formed as over any period (`sim.metrics.period_value`: counts
+a metric's value in a month is formed as over any period (`sim.core.metrics.period_value`: counts
 summed, ratios as ratios of sums, states averaged). Replicate i of an option is paired with
 replicate i of the reference, as in the main comparison, and the monthly paired differences
 give a mean and a t-based 95% interval per month.
@@ -9,7 +9,7 @@ give a mean and a t-based 95% interval per month.
 Two milestones per option and outcome:
 
 - the month by which the effect is material: the first month that, together with the month
-  after it, shows a material change (sim.metrics.is_material against that month's reference)
+  after it, shows a material change (sim.core.metrics.is_material against that month's reference)
   in the direction of the change over the evaluation window; two months running, so that one
   lucky month is not read as an effect;
 - the month it reaches 90% of its plateau: the first month whose mean difference is at least
@@ -25,10 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.core.metrics import METRIC_BY_NAME, METRICS, Metric, is_material
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import mean_interval
 from sim.experiment.tables import evaluation_window
-from sim.metrics import METRIC_BY_NAME, METRICS, Metric, is_material
 
 MONTH_DAYS = 30
 PLATEAU_SHARE = 0.9
@@ -146,7 +146,7 @@ def monthly_table(results: ExperimentResults, names: tuple[str, ...] = PRIMARY
                   ) -> pd.DataFrame:
     """Every option's paired monthly change per outcome, in units (effect_by_month.csv), with
     the smallest change worth acting on in that month (`threshold`, same unit)."""
-    from sim.metrics import material_threshold
+    from sim.core.metrics import material_threshold
 
     parts = []
     for index, label in enumerate(results.labels[1:], start=1):

@@ -12,8 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from sim.core.metrics import plain_number
 from sim.experiment.effect_figures import OPTION_COLOURS, PAGE_WIDTH_INCHES
-from sim.metrics import plain_number
 
 
 def money(value: float, currency: str) -> str:

@@ -16,7 +16,7 @@ have no single published reference in the same units; their references are left 
 two the model can speak to are compared with its nearest SOPS-style composite (safety climate
 with communication openness, perceptions of management with management support).
 
-Each counterpart is a composite the model measures the way the survey does (`sim.survey`):
+Each counterpart is a composite the model measures the way the survey does (`sim.core.survey`):
 every clinician answers the composite's items on a 1-5 scale from their latent beliefs plus
 response noise, and the composite is the share of positive answers.
 """

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.metrics import METRIC_BY_NAME, period_value
+from sim.core.metrics import METRIC_BY_NAME, period_value
 from sim.scenario.schema import (
     check_mapping,
     check_number,
@@ -55,7 +55,7 @@ DURATION = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(day|week|month)s?\s*$", re.
 
 @dataclass(frozen=True)
 class Shock:
-    """A public inquiry or media storm (sim.model.HospitalModel.external_shock)."""
+    """A public inquiry or media storm (sim.core.model.HospitalModel.external_shock)."""
 
     magnitude: float
     description: str = "A public inquiry"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from mesa.time import Schedule
 
-from sim.model import HospitalModel
+from sim.core.model import HospitalModel
 from sim.scenario.interventions import Intervention
 from sim.scenario.scenario import Scenario, validate_scenario
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.core.metrics import METRIC_BY_NAME
 from sim.experiment.figures import COLOURS, Figure, plt, save
-from sim.metrics import METRIC_BY_NAME
 from sim.sweep.analysis import RANKED_BY
 from sim.sweep.spec import Sweep
 

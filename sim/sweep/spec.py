@@ -2,7 +2,7 @@
 
 Every problem raises UsageError with one message of the scenario files' shape:
 `<file>: <key path>: <what is wrong and what was expected>`. Parameter names, types and
-documented ranges come from `sim.config`, outcome names from `sim.metrics`; nothing is listed
+documented ranges come from `sim.config`, outcome names from `sim.core.metrics`; nothing is listed
 twice.
 """
 

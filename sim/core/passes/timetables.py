@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from mesa.time import Schedule
 
 if TYPE_CHECKING:
-    from sim.environment import Ward
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
+    from sim.core.world import Ward
 
 
 def update_timetables(model: HospitalModel,

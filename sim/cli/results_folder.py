@@ -26,30 +26,19 @@ from pathlib import Path
 from typing import IO, Self
 
 from sim.errors import UsageError
+from sim.naming import safe_name
 
 UNFINISHED_PREFIX = ".incomplete-"
 LOCK_FILE = ".lock"
-# File names are limited to 255 bytes; a label of at most 80 bytes leaves room for the
-# timestamp, the unfinished prefix, a counter and a suffix such as `.yaml`.
-MAX_LABEL_BYTES = 80
 # An unfinished folder or file without a lock is someone's claim in progress for a moment
 # only; older than this, it was left by a command that ended before locking (or an old one).
 CLAIM_GRACE_SECONDS = 60
 # Paths are limited to 4,096 bytes on Linux. The results folder's name (the unfinished prefix,
-# a timestamp, a label of at most MAX_LABEL_BYTES and a counter) and the longest names written
-# inside it (runs/.partial-... files, figures) need this much room below the output folder.
+# a timestamp, a label of at most `sim.naming.MAX_LABEL_BYTES` and a counter) and the longest
+# names written inside it (runs/.partial-... files, figures) need this much room below the
+# output folder.
 MAX_PATH_BYTES = 4096
 ROOM_FOR_RESULTS_BYTES = 400
-
-
-def safe_name(label: str, max_bytes: int = MAX_LABEL_BYTES) -> str:
-    """A file-name-safe version of a label: letters and digits of any script, `-` and `_`,
-    at most `max_bytes` bytes in UTF-8, never a path that could leave its folder."""
-    cleaned = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in label)
-    cleaned = "-".join(part for part in cleaned.split("-") if part) or "run"
-    while len(cleaned.encode("utf-8")) > max_bytes:
-        cleaned = cleaned[:-1]
-    return cleaned.strip("-_") or "run"
 
 
 def timestamped_name(label: str, number: int = 1) -> str:

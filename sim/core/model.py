@@ -26,20 +26,30 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from mesa import DataCollector, Model
 
-from sim import mechanisms as rules
-from sim.bedside import patients_day
-from sim.care import give_care
-from sim.clinician import DOCTOR, DUTY, LEAVING, LOCAL_FIX_KEYS, NURSE, Clinician
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig
-from sim.environment import HAZARD_KINDS, Hazard, Report, SupportServices, Vacancy, Ward
-from sim.fatigue import end_shifts
-from sim.manager import Manager
-from sim.metrics import METRICS, DailyTally
-from sim.observation import summarise_day
-from sim.patient import Patient
-from sim.random_streams import KeyedDraws, RandomStreams, poisson
-from sim.shift import meet_the_days_obstacles
-from sim.timetables import PeriodicProcess, update_timetables
+from sim.core import mechanisms as rules
+from sim.core.agents.clinician import Clinician
+from sim.core.agents.manager import Manager
+from sim.core.agents.patient import Patient
+from sim.core.metrics import METRICS, DailyTally
+from sim.core.observation import summarise_day
+from sim.core.passes.bedside import patients_day
+from sim.core.passes.care import give_care
+from sim.core.passes.fatigue import end_shifts
+from sim.core.passes.shift import meet_the_days_obstacles
+from sim.core.passes.timetables import PeriodicProcess, update_timetables
+from sim.core.random_streams import DUTY, LEAVING, KeyedDraws, RandomStreams, poisson
+from sim.core.world import (
+    DOCTOR,
+    HAZARD_KINDS,
+    LOCAL_FIX_KEYS,
+    NURSE,
+    Hazard,
+    Report,
+    SupportServices,
+    Vacancy,
+    Ward,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -457,3 +467,14 @@ class HospitalModel(Model):
 
 def read_day_summary(name: str, model: HospitalModel) -> float:
     return model.day_summary[name]
+
+
+def prepare_compiled_loops() -> None:
+    """Compile the model's loops (or load them from Numba's on-disk cache) by running a default
+    hospital for a day.
+
+    The first run after installing compiles them, which takes several seconds; a page that did
+    this on the teacher's first Step would look frozen, so `run.py app` calls this before it
+    serves the page (and the page's server then loads the loops from the cache).
+    """
+    HospitalModel(ModelConfig(), seed=1, storytelling=False).step()

@@ -1,7 +1,7 @@
 """What each day brings every patient: a complication of care itself, and, for an invited
 patient, a chance to raise a concern about a problem on the ward (M10).
 
-The daily chances are the rules of `sim.mechanisms` (`complication_probability`,
+The daily chances are the rules of `sim.core.mechanisms` (`complication_probability`,
 `patient_engagement`, `concern_probability`), drawn for all patients at once in compiled code;
 the consequences (recording the harm, a report, a concern reaching the manager) are the
 patients' own (`Patient.suffer_complication`, `Patient.raise_concern`), in the order of the
@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim import mechanisms as rules
-from sim.compiled import as_record
-from sim.shift import ErrorRecord
+from sim.core import mechanisms as rules
+from sim.core.records import ErrorRecord, as_record
 
 if TYPE_CHECKING:
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
 
 def patients_day(model: HospitalModel) -> None:

@@ -222,7 +222,7 @@ METRICS: tuple[Metric, ...] = (
            label="Patient reports per 1,000 patient-days", unit="per 1,000 patient-days",
            scale=1000.0, digits=1, minimum_difference=0.0005, relative=False),
     # Staff survey composites (AHRQ SOPS 2.0): share of positive answers to a composite's
-    # items, each answer a clinician's latent belief plus response noise (`sim.survey`).
+    # items, each answer a clinician's latent belief plus response noise (`sim.core.survey`).
     share("sops_response_to_error", "survey composite: share of positive answers on "
           "nonpunitive response to error (SOPS 2.0)", "state", "higher",
           label="Survey: nonpunitive response to error"),

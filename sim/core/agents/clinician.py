@@ -5,8 +5,8 @@ rules, sensible or pointless); for each they fix or report the cause (which take
 care), comply (which takes time), or work around it (which raises the risk of the care it
 touches in proportion to what it bypasses). They decide whether to report what went wrong,
 learn from what happens to reports and from their peers, tire, and may leave. The obstacles
-of the day run for the whole staff at once in `sim.shift`, which hands each clinician what
-follows from their choices (a report, a fix, an error). See docs/ODD.md, "Submodels".
+of the day run for the whole staff at once in `sim.core.passes.shift`, which hands each
+clinician what follows from their choices (a report, a fix, an error). See docs/ODD.md, "Submodels".
 """
 
 from __future__ import annotations
@@ -16,19 +16,21 @@ from typing import TYPE_CHECKING
 
 from mesa import Agent
 
-from sim import mechanisms as rules
+from sim.core import mechanisms as rules
+from sim.core.random_streams import (
+    CATCH_DRAW,
+    ERROR_DRAWS,
+    HARM_DRAW,
+    PATIENT_CATCH_DRAW,
+    PATIENT_DRAW,
+    REPORT_DRAW,
+)
+from sim.core.world import DOCTOR, NURSE
 
 if TYPE_CHECKING:
-    from sim.environment import Hazard, Ward
-    from sim.model import HospitalModel
-    from sim.patient import Patient
-
-NURSE, DOCTOR = "nurse", "doctor"
-# Purposes of keyed draws (sim.random_streams.KeyedDraws); an error's draws follow its number.
-ERROR_COUNT, DUTY, LEAVING, ERROR_DRAWS = 0, 1, 2, 3  # ERROR_COUNT: see sim.care
-PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW, REPORT_DRAW = 0, 1, 2, 3, 4
-LOCAL_FIX_KEYS = {"equipment": "equipment_local_fix", "supplies": "supplies_local_fix",
-                  "process": "process_local_fix"}
+    from sim.core.agents.patient import Patient
+    from sim.core.model import HospitalModel
+    from sim.core.world import Hazard, Ward
 
 
 class Clinician(Agent):
@@ -108,15 +110,16 @@ class Clinician(Agent):
 
     def learn_from_workaround(self, harm: bool, caught: bool) -> None:
         """M5, M6: a workaround whose error harmed, or was caught, corrects tolerance (one that
-        went unnoticed normalises it: `sim.shift`)."""
+        went unnoticed normalises it: `sim.core.passes.shift`)."""
         config = self.model.config
         self.deviation_tolerance = rules.tolerance_after_deviation(
             self.deviation_tolerance, harm, caught, config.clinicians.normalisation_step,
             config.clinicians.harm_correction, config.learning.caught_correction_share)
 
     def err_in_care(self, day: int, errors: int) -> None:
-        """The day's errors in routine care (how many: `sim.care`), each with its own keyed
-        draws: which patient, whether a colleague or the patient catches it, harm, reporting."""
+        """The day's errors in routine care (how many: `sim.core.passes.care`), each with its own
+        keyed draws: which patient, whether a colleague or the patient catches it, harm,
+        reporting."""
         ward, keyed = self.ward, self.model.keyed
         for number in range(errors):
             draws = [keyed.uniform(day, ward.index, self.post, ERROR_DRAWS, number, purpose)

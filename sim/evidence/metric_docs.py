@@ -1,6 +1,6 @@
-"""docs/metrics.md: how to read each metric, generated from sim.metrics.
+"""docs/metrics.md: how to read each metric, generated from sim.core.metrics.
 
-    python -m sim.metric_docs docs/metrics.md
+    python -m sim.evidence.metric_docs docs/metrics.md
 """
 
 from __future__ import annotations
@@ -8,13 +8,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.metrics import METRICS, Metric, plain_number
+from sim.core.metrics import METRICS, Metric, plain_number
 
 INTRO = """\
 # Reading the metrics
 
-Generated from `sim/metrics.py` (`python -m sim.metric_docs docs/metrics.md`); every table,
-figure and sentence of a report takes its label, unit and verdict from there.
+Generated from `sim/core/metrics.py` (`python -m sim.evidence.metric_docs docs/metrics.md`);
+every table, figure and sentence of a report takes its label, unit and verdict from there.
 
 A change is **material** when its 95% interval excludes no change and its mean exceeds the
 minimum meaningful difference below; only then is it called better or worse (for metrics with

@@ -19,15 +19,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim import mechanisms as rules
-from sim.clinician import ERROR_COUNT
-from sim.compiled import as_record
-from sim.random_streams import keyed_uniform, poisson_quantile
-from sim.shift import ErrorRecord
+from sim.core import mechanisms as rules
+from sim.core.random_streams import ERROR_COUNT, keyed_uniform, poisson_quantile
+from sim.core.records import ErrorRecord, as_record
 
 if TYPE_CHECKING:
-    from sim.model import HospitalModel
-    from sim.shift import Staff
+    from sim.core.model import HospitalModel
+    from sim.core.passes.shift import Staff
 
 
 def give_care(model: HospitalModel, staff: Staff) -> None:

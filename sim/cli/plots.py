@@ -7,7 +7,7 @@ from pathlib import Path
 import matplotlib
 import pandas as pd
 
-from sim.metrics import METRIC_BY_NAME, rolling_value
+from sim.core.metrics import METRIC_BY_NAME, rolling_value
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -37,7 +37,7 @@ def plot_key_series(daily, path: Path, window: int = 14) -> None:
 
 
 def rolling_metric(daily: pd.DataFrame, column: str, window: int) -> pd.Series:
-    """Rolling value of a metric as sim.metrics forms it (ratios as ratios of sums)."""
+    """Rolling value of a metric as sim.core.metrics forms it (ratios as ratios of sums)."""
     metric = METRIC_BY_NAME[column]
     columns = {name: daily[name].to_numpy(dtype=float) for name in metric.needed_columns}
     return pd.Series(rolling_value(metric, columns, window), index=daily.index)

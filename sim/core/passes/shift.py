@@ -5,7 +5,7 @@ one after another, and for each chooses: fix or report the cause (second-order, 
 time from care), comply (which takes time), or work around it (which raises the risk of the care
 it touches in proportion to what it bypasses). Every choice changes the clinician's time
 pressure and tolerance, so the choices of a day are sequential. The rules are the functions of
-`sim.mechanisms`, the same ones the rest of the model calls; this module only runs them for the
+`sim.core.mechanisms`, the same ones the rest of the model calls; this module only runs them for the
 whole staff in one compiled loop (Numba), because the four to five choices per clinician-day
 are most of the model's work.
 
@@ -24,27 +24,21 @@ import numpy as np
 from numba import njit, types
 from numba.typed import List
 
-from sim import mechanisms as rules
-from sim.clinician import DOCTOR, LOCAL_FIX_KEYS
-from sim.compiled import as_record, record_type
-from sim.config.behaviour import (
-    AuditBehaviour,
-    ErrorBehaviour,
-    ImprovementBehaviour,
-    WorkaroundBehaviour,
+from sim.core import mechanisms as rules
+from sim.core.records import (
+    AuditRecord,
+    ErrorRecord,
+    ImprovementRecord,
+    WorkaroundRecord,
+    as_record,
 )
-from sim.environment import HAZARD_KINDS
+from sim.core.world import DOCTOR, HAZARD_KINDS, LOCAL_FIX_KEYS
 
 if TYPE_CHECKING:
-    from sim.clinician import Clinician
     from sim.config import ModelConfig
-    from sim.model import HospitalModel
+    from sim.core.agents.clinician import Clinician
+    from sim.core.model import HospitalModel
 
-
-ImprovementRecord = record_type("ImprovementRecord", ImprovementBehaviour, __name__)
-WorkaroundRecord = record_type("WorkaroundRecord", WorkaroundBehaviour, __name__)
-AuditRecord = record_type("AuditRecord", AuditBehaviour, __name__)
-ErrorRecord = record_type("ErrorRecord", ErrorBehaviour, __name__)
 # The levers and coefficients of the day that live in other sections of the configuration.
 ShiftRecord = namedtuple("ShiftRecord", [
     "rule_obstacles", "coherence", "encounters_per_hazard", "audit_time_cost",

@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from mesa import Agent
 
-from sim import mechanisms as rules
-from sim.clinician import logit_normal
+from sim.core import mechanisms as rules
+from sim.core.agents.clinician import logit_normal
 
 if TYPE_CHECKING:
-    from sim.environment import Hazard, Ward
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
+    from sim.core.world import Hazard, Ward
 
 
 class Patient(Agent):
@@ -48,7 +48,7 @@ class Patient(Agent):
                                         config.patient_voice.invitation_engagement_gain)
 
     # What a day brings each patient (a complication, a chance to raise a concern) is drawn
-    # for all patients at once in `sim.bedside`; these are the consequences.
+    # for all patients at once in `sim.core.passes.bedside`; these are the consequences.
 
     def suffer_complication(self) -> None:
         """Harm that no one's error caused (a non-preventable adverse event); a clinician on

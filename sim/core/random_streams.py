@@ -22,13 +22,18 @@ STREAM_NAMES = (
     "walkrounds", "complications", "speaking_up", "staff", "managers", "patient_voice",
     "hazard_resolution", "support", "turnover", "correction",
 )
-# Streams of the compiled loops (`sim.shift`, `sim.fatigue`, `sim.bedside`): NumPy generators,
+# Streams of the compiled loops (`sim.core.passes`: shift, fatigue, bedside): NumPy generators,
 # which Numba can draw from. Meeting obstacles, deciding, being observed by an auditor, the error
 # a workaround may cause, resilience, complications and concerns each have their own, so that a
 # change in one does not shift the others.
 COMPILED_STREAM_NAMES = ("obstacle_meetings", "obstacle_decisions", "audit_observation",
                          "workaround_errors", "resilience", "complication_draws",
                          "concern_draws")
+# Purposes of keyed draws (`KeyedDraws`, `keyed_uniform`): the day's number of errors in care
+# (`sim.core.passes.care`), who is on duty, who leaves, and an error's draws, which follow its
+# number (whose patient, caught by a colleague, by the patient, harm, reported).
+ERROR_COUNT, DUTY, LEAVING, ERROR_DRAWS = 0, 1, 2, 3
+PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW, REPORT_DRAW = 0, 1, 2, 3, 4
 
 
 class RandomStreams:

@@ -17,12 +17,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import random
 
-    from sim.clinician import Clinician
     from sim.config.behaviour import ImprovementBehaviour
-    from sim.manager import Manager
-    from sim.patient import Patient
+    from sim.core.agents.clinician import Clinician
+    from sim.core.agents.manager import Manager
+    from sim.core.agents.patient import Patient
 
 HAZARD_KINDS = ("equipment", "supplies", "process")
+# The configuration key of each kind's chance of being fixed on the ward (the rest go to
+# support services).
+LOCAL_FIX_KEYS = {"equipment": "equipment_local_fix", "supplies": "supplies_local_fix",
+                  "process": "process_local_fix"}
+# The roles of the clinicians on a ward.
+NURSE, DOCTOR = "nurse", "doctor"
 
 
 @dataclass(eq=False)

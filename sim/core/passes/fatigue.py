@@ -3,7 +3,7 @@
 After the day's care, each clinician on duty tires toward the day's strain (workload,
 paperwork, and the support of a safe ward and trusted managers), their resilience wanders, and
 time pressure pushes practice toward the boundary (M6 efficiency drift); those off duty
-recover, more slowly than a working day builds exhaustion. The rules are `sim.mechanisms`'
+recover, more slowly than a working day builds exhaustion. The rules are `sim.core.mechanisms`'
 `daily_strain`, `relax`, `wander` and `efficiency_drift`, run compiled over the staff.
 """
 
@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numba import njit
 
-from sim import mechanisms as rules
-from sim.compiled import as_record, record_type
 from sim.config.behaviour import BurnoutBehaviour
+from sim.core import mechanisms as rules
+from sim.core.records import as_record, record_type
 
 if TYPE_CHECKING:
-    from sim.model import HospitalModel
-    from sim.shift import Staff
+    from sim.core.model import HospitalModel
+    from sim.core.passes.shift import Staff
 
 BurnoutRecord = record_type("BurnoutRecord", BurnoutBehaviour, __name__)
 

@@ -1,7 +1,7 @@
 """Observation: reading one row of the daily metrics from the model at the end of a day.
 
 Counts come from the day's tally (kept as agents act); states are read from the agents.
-Column meanings are in `sim.metrics.METRICS` and docs/ODD.md, section 8.
+Column meanings are in `sim.core.metrics.METRICS` and docs/ODD.md, section 8.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from sim import survey
-from sim.clinician import DOCTOR
-from sim.metrics import TALLIED, daily_ratios
+from sim.core import survey
+from sim.core.metrics import TALLIED, daily_ratios
+from sim.core.world import DOCTOR
 
 if TYPE_CHECKING:
-    from sim.model import HospitalModel
+    from sim.core.model import HospitalModel
 
 
 def summarise_day(model: HospitalModel) -> dict[str, float]:
@@ -56,7 +56,7 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
         manager_punitiveness=mean([m.punitiveness for m in model.ward_managers]),
         audit_readiness=mean([w.audit_readiness for w in model.wards]),
     )
-    summary.update(daily_ratios(summary))  # each ratio as `sim.metrics` declares it
+    summary.update(daily_ratios(summary))  # each ratio as `sim.core.metrics` declares it
     return summary
 
 

@@ -8,8 +8,8 @@ functional forms are logistic for choices (log-odds add up across influences, th
 combine published odds ratios) and first-order relaxation for beliefs (a belief moves a fraction
 of the way toward what was just seen, so recent experience counts most).
 
-The rules of the working day's obstacles are also compiled (Numba) into `sim.shift`, which runs
-them for the whole staff at once; `jitable` marks them. Called from Python they are plain
+The rules of the working day's obstacles are also compiled (Numba) into `sim.core.passes.shift`,
+which runs them for the whole staff at once; `jitable` marks them. Called from Python they are plain
 Python functions.
 """
 

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from mesa import Agent
 
-from sim import mechanisms as rules
+from sim.core import mechanisms as rules
 
 if TYPE_CHECKING:
-    from sim.clinician import Clinician
-    from sim.environment import Report, Ward
-    from sim.model import HospitalModel
+    from sim.core.agents.clinician import Clinician
+    from sim.core.model import HospitalModel
+    from sim.core.world import Report, Ward
 
 
 class Manager(Agent):
