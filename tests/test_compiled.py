@@ -24,15 +24,16 @@ from sim.config.behaviour import (
     ImprovementBehaviour,
     WorkaroundBehaviour,
 )
+from sim.core import records
 from sim.core.model import HospitalModel
 from sim.core.passes import fatigue, shift
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.shift import meet_the_days_obstacles
 from sim.core.random_streams import KeyedDraws, keyed_uniform, poisson_quantile
 
-RECORDS = [(shift.ImprovementRecord, ImprovementBehaviour),
-           (shift.WorkaroundRecord, WorkaroundBehaviour), (shift.AuditRecord, AuditBehaviour),
-           (shift.ErrorRecord, ErrorBehaviour), (fatigue.BurnoutRecord, BurnoutBehaviour)]
+RECORDS = [(records.ImprovementRecord, ImprovementBehaviour),
+           (records.WorkaroundRecord, WorkaroundBehaviour), (records.AuditRecord, AuditBehaviour),
+           (records.ErrorRecord, ErrorBehaviour), (fatigue.BurnoutRecord, BurnoutBehaviour)]
 
 
 @njit

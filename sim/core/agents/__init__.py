@@ -1,0 +1,1 @@
+"""The agents: clinicians (`clinician`), their managers (`manager`) and patients (`patient`)."""
