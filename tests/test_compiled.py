@@ -26,7 +26,7 @@ from sim.config.behaviour import (
 )
 from sim.core import records
 from sim.core.model import HospitalModel
-from sim.core.passes import fatigue, shift
+from sim.core.passes import fatigue
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.shift import meet_the_days_obstacles
 from sim.core.random_streams import KeyedDraws, keyed_uniform, poisson_quantile

@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.cli.results_folder import CLAIM_GRACE_SECONDS, LOCK_FILE, UnfinishedFolder, safe_name
+from sim.cli.results_folder import CLAIM_GRACE_SECONDS, LOCK_FILE, UnfinishedFolder
 from sim.experiment import runner
+from sim.naming import safe_name
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = """\

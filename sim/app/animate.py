@@ -25,9 +25,9 @@ from matplotlib.figure import Figure
 from sim.app.charts import KEY_CHARTS, draw_chart, hospital_trace
 from sim.app.hospital_view import DEFAULT_COLOUR_STATE, draw_picture, hospital_picture
 from sim.app.video import GIF, MP4, FrameSink, GifSink, Mp4Sink
-from sim.cli.results_folder import safe_name
 from sim.core.model import HospitalModel
 from sim.errors import UsageError
+from sim.naming import safe_name
 from sim.scenario import Scenario, build_model
 
 DPI = 80

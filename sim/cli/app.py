@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sim.app.video import FORMAT_CHOICES
 from sim.cli.checks import note_stale_folders, seed_number, whole_number
+from sim.cli.results_folder import make_output_folder, reason
 from sim.errors import UsageError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -187,7 +188,6 @@ def export_animation(arguments: argparse.Namespace) -> int:
     from sim.app.animate import animate_scenario
     from sim.app.hospital_view import COLOUR_STATES
     from sim.app.video import MP4, chosen_formats, ffmpeg_path
-    from sim.cli.results_folder import make_output_folder, reason
     from sim.scenario import scenario_from_arguments
 
     if arguments.colour_by not in COLOUR_STATES:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sim.cli.results_folder import stale_unfinished
 from sim.errors import UsageError
 from sim.scenario.schema import describe_range
 
@@ -59,8 +60,6 @@ def check_experiment_size(runs: int, days_per_run: int) -> None:
 
 def note_stale_folders(parent: Path, *, quiet: bool = False) -> None:
     """Tell the user about unfinished results that no running command owns."""
-    from sim.cli.results_folder import stale_unfinished
-
     if quiet:
         return
     stale = stale_unfinished(parent)

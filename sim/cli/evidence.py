@@ -21,9 +21,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sim.cli.checks import MAX_REPLICATES, MAX_WORKERS, seed_number, whole_number
+from sim.cli.checks import (
+    MAX_REPLICATES,
+    MAX_WORKERS,
+    check_experiment_size,
+    note_stale_folders,
+    seed_number,
+    whole_number,
+)
 from sim.cli.experiment import add_workers_and_out
+from sim.cli.results_folder import UnfinishedFolder, check_output_folder
 from sim.errors import UsageError
+from sim.naming import safe_name
 
 if TYPE_CHECKING:
     from sim.evidence.decompose import Contribution, Part, Variant
@@ -138,8 +147,6 @@ def register_decompose(subparsers: argparse._SubParsersAction) -> None:
 
 
 def decompose_command(arguments: argparse.Namespace) -> int:
-    from sim.cli.checks import check_experiment_size, note_stale_folders
-    from sim.cli.results_folder import UnfinishedFolder, check_output_folder
     from sim.evidence.decompose import contributions, decomposition_variants, split_parts
     from sim.scenario import load_scenario
 
@@ -195,7 +202,6 @@ def run_paired(scenarios: Sequence[Scenario],
 def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
                         variants: Sequence[Variant], rows: Sequence[Contribution],
                         arguments: argparse.Namespace) -> None:
-    from sim.cli.results_folder import safe_name
     from sim.evidence.decompose_report import report, write_table
     from sim.evidence.figures import decomposition_figure
     from sim.experiment.figures import PRIMARY_METRICS
@@ -232,8 +238,6 @@ def register_calibrate(subparsers: argparse._SubParsersAction) -> None:
 
 
 def calibrate_command(arguments: argparse.Namespace) -> int:
-    from sim.cli.checks import note_stale_folders
-    from sim.cli.results_folder import UnfinishedFolder, check_output_folder, safe_name
     from sim.evidence.calibrate import fit
     from sim.evidence.calibration_file import read_calibration
     from sim.evidence.calibration_report import write_fit

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sim.cli.checks import note_stale_folders, whole_number
 from sim.cli.evidence import add_run_options
-from sim.cli.results_folder import UnfinishedFolder, check_output_folder, safe_name
+from sim.cli.results_folder import UnfinishedFolder, check_output_folder
 from sim.hospital.fit_report import (
     check_destination,
     install_scenario,
@@ -23,6 +23,7 @@ from sim.hospital.fit_report import (
     write_fit,
 )
 from sim.hospital.hospital_file import read_hospital
+from sim.naming import safe_name
 from sim.scenario.yaml_io import display_path
 
 MAX_TRIALS = 2000

@@ -11,6 +11,7 @@ import argparse
 import shlex
 from pathlib import Path
 
+from sim.cli.results_folder import remove_unfinished, stale_unfinished
 from sim.errors import UsageError
 
 OUTPUTS = Path("outputs")
@@ -50,8 +51,6 @@ def describe(path: Path) -> str:
 
 
 def unfinished_command(arguments: argparse.Namespace) -> int:
-    from sim.cli.results_folder import remove_unfinished, stale_unfinished
-
     folder: Path = arguments.folder
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")

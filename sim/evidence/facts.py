@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.config import ModelConfig
+from sim.core.model import HospitalModel
 from sim.evidence.bands import Band
 from sim.evidence.effects import evaluate_all, interval, period_values
 
@@ -94,8 +96,6 @@ def describe_changes(changes: Changes) -> str:
 # --- runs (top level, so that process pools can pickle them) ---------------------------------
 
 def configured(changes: Changes) -> Any:
-    from sim.config import ModelConfig
-
     config = ModelConfig()
     for key, value in changes:
         config.set(key, value)
@@ -104,8 +104,6 @@ def configured(changes: Changes) -> Any:
 
 def daily_run(changes: Changes, seed: int, days: int, burn_in: int) -> Any:
     """Daily data of the default hospital with `changes`, run for `days` after `burn_in`."""
-    from sim.core.model import HospitalModel
-
     config = configured(changes)
     config.run.days, config.run.burn_in = days, burn_in
     return HospitalModel(config, seed=seed, storytelling=False).run().daily_data()
@@ -113,8 +111,6 @@ def daily_run(changes: Changes, seed: int, days: int, burn_in: int) -> Any:
 
 def run_changed_after_burn_in(changes: Changes, seed: int, common: Changes = ()) -> Any:
     """Daily data of the default hospital whose parameters change on day 1, after burn-in."""
-    from sim.core.model import HospitalModel
-
     model = HospitalModel(configured(common), seed=seed, storytelling=False)
     model.run(model.config.run.burn_in)
     for key, value in changes:
@@ -125,8 +121,6 @@ def run_changed_after_burn_in(changes: Changes, seed: int, common: Changes = ())
 def ward_outcomes(changes: Changes, seed: int, days: int,
                   burn_in: int) -> list[tuple[float, float, float]]:
     """(reports per incident, safety climate, adverse events) of each ward after a run."""
-    from sim.core.model import HospitalModel
-
     config = configured(changes)
     config.run.days, config.run.burn_in = days, burn_in
     model = HospitalModel(config, seed=seed, storytelling=False).run()

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.metrics import METRIC_BY_NAME, plain_number
+
 DEFAULT_REPLICATES = 3  # paired replicates per world
 CALIBRATED_SHARE = 0.10
 OTHER_SHARE = 0.25
@@ -168,7 +170,6 @@ class AssumptionSummary:
 
 def world_changes(runs: AssumptionRuns, labels: list[str], window_days: int) -> pd.DataFrame:
     """Mean paired change of each option per world and outcome, in units (counts per year)."""
-    from sim.core.metrics import METRIC_BY_NAME
     from sim.experiment.board_table import YEAR_DAYS
 
     table = runs.table
@@ -189,8 +190,6 @@ def world_changes(runs: AssumptionRuns, labels: list[str], window_days: int) -> 
 
 def summarise_assumptions(runs: AssumptionRuns, labels: list[str],
                           window_days: int) -> AssumptionSummary:
-    from sim.core.metrics import METRIC_BY_NAME
-
     changes = world_changes(runs, labels, window_days)
     effects = []
     for (label, name), rows in changes.groupby(["scenario", "metric"], sort=False):
@@ -252,7 +251,6 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def assumptions_html(summary: AssumptionSummary) -> str:
     """The report's section: the second interval per option, first places, the drivers."""
-    from sim.core.metrics import plain_number
     from sim.experiment.board_page import short_label
 
     effects = summary.effects[summary.effects["metric"] != "leavers"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from sim.experiment.runner import ExperimentResults, describe
 from sim.experiment.tables import evaluation_window
+from sim.naming import safe_name
 
 PACKAGES = ("hospital-safety-culture", "mesa", "numpy", "pandas", "matplotlib", "pyyaml",
             "tqdm", "dask", "distributed")
@@ -87,6 +88,4 @@ def build_manifest(results: ExperimentResults, command: list[str]) -> dict[str, 
 
 
 def scenario_file_name(index: int, label: str) -> str:
-    from sim.cli.results_folder import safe_name
-
     return f"scenario-{index + 1}-{safe_name(label)}.yaml"

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.core.metrics import METRIC_BY_NAME, METRICS, Metric, is_material
+from sim.core.metrics import METRIC_BY_NAME, METRICS, Metric, is_material, material_threshold
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import mean_interval
 from sim.experiment.tables import evaluation_window
@@ -146,8 +146,6 @@ def monthly_table(results: ExperimentResults, names: tuple[str, ...] = PRIMARY
                   ) -> pd.DataFrame:
     """Every option's paired monthly change per outcome, in units (effect_by_month.csv), with
     the smallest change worth acting on in that month (`threshold`, same unit)."""
-    from sim.core.metrics import material_threshold
-
     parts = []
     for index, label in enumerate(results.labels[1:], start=1):
         for name in names:

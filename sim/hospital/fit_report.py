@@ -20,12 +20,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from sim.cli.results_folder import safe_name
 from sim.errors import UsageError
 from sim.experiment.run_store import write_atomically
 from sim.hospital.fit import RELATIVE_UNIT, Achieved, HospitalFit
 from sim.hospital.standing import fit_summary, standing_chart, summary_path
 from sim.hospital.survey import COMPOSITE_BY_KEY
+from sim.naming import safe_name
 from sim.scenario import load_scenario
 from sim.scenario.yaml_io import display_path, dump_yaml
 

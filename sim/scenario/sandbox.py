@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.cli.results_folder import safe_name
+from sim.naming import safe_name
 from sim.scenario.schema import fail
 from sim.scenario.yaml_io import display_path
 

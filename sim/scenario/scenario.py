@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.cli.results_folder import safe_name
 from sim.config import ModelConfig
 from sim.errors import UsageError
+from sim.naming import safe_name
 from sim.scenario.interventions import (
     Intervention,
     check_intervention_list,
