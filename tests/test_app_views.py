@@ -25,7 +25,7 @@ from sim.app.side_by_side import (
 )
 from sim.app.story import latest_lines, redated, story_html
 from sim.config import ModelConfig
-from sim.core.metrics import METRIC_BY_NAME, period_value
+from sim.core.metrics import METRIC_BY_NAME, period_value, verdict
 from sim.core.model import HospitalModel, StoryEvent
 from sim.experiment.statistics import mean_interval
 
@@ -135,8 +135,6 @@ def row(metric, left, right, gaps, reference=None):
 
 
 def test_the_verdict_is_the_board_reports_rule_on_the_mean_gap_over_the_pairs():
-    from sim.core.metrics import METRIC_BY_NAME, verdict
-
     better = row("reporting_rate", 0.30, 0.20, [0.10, 0.08, 0.12, 0.09, 0.11, 0.10])
     change = better.change
     assert better.verdict() == verdict(METRIC_BY_NAME["reporting_rate"], change.mean,

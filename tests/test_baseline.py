@@ -6,6 +6,7 @@ in `sim.evidence.targets`, shared with `run.py check-model` and `run.py calibrat
 
 import pytest
 
+from sim.core.model import HospitalModel
 from sim.evidence.effects import interval
 from sim.evidence.targets import (
     LEVEL_BY_QUANTITY,
@@ -56,8 +57,6 @@ def test_workaround_harm_is_a_minority_of_preventable_harm():
 @pytest.mark.validation
 def test_nurses_file_most_staff_reports():
     """Nurses file 70-88% of staff reports in Australian and US data (Evans 2006)."""
-    from sim.core.model import HospitalModel
-
     nurse_reports = all_reports = 0
     for seed in range(3):
         model = HospitalModel(seed=seed, storytelling=False).run()

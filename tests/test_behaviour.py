@@ -8,6 +8,7 @@ The facts are data and checks in `sim.evidence.facts`, shared with `run.py check
 import numpy as np
 import pytest
 
+from sim.core.model import HospitalModel
 from sim.evidence.effects import judge, judge_bands
 from sim.evidence.facts import (
     FACT_BANDS,
@@ -61,8 +62,6 @@ def test_fact_that_needs_its_own_runs(measure):
 @pytest.mark.validation
 def test_m13_safer_feeling_wards_harm_fewer_patients_moderately():
     """Mardon 2010: culture measures relate to adverse events with betas of -0.15 to -0.41."""
-    from sim.core.model import HospitalModel
-
     safety, harm = [], []
     for seed in range(8):
         config = make_config()

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.core.metrics import METRICS
+from sim.core.metrics import METRIC_BY_NAME, METRICS
 from sim.experiment.board_summary import PRIMARY, hospitals_better, scenario_summary
 from sim.experiment.statistics import compare_scenarios
 
@@ -78,7 +78,6 @@ def test_board_table_ranks_by_harm_averted_per_year() -> None:
 
 
 def test_time_to_effect_finds_the_step_and_its_plateau() -> None:
-    from sim.core.metrics import METRIC_BY_NAME
     from sim.experiment.time_to_effect import MonthlyEffect, milestones
 
     metric = METRIC_BY_NAME["psychological_safety"]  # 1 point of 100 is material

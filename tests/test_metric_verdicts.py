@@ -1,6 +1,7 @@
 """Practical significance, directions and plain numbers: the rules the report is read by."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from sim.core.metrics import (
     rolling_value,
     verdict,
 )
+from sim.evidence.metric_docs import metrics_markdown
 from sim.experiment.statistics import compare_scenarios, replicates_needed, share_better
 
 VOLUME_COUNTS = ("blame_responses", "learning_responses", "feedback_given",
@@ -126,10 +128,6 @@ def test_rolling_value_is_a_ratio_of_sums_for_one_run_or_many() -> None:
 
 
 def test_docs_metrics_table_is_current() -> None:
-    from pathlib import Path
-
-    from sim.evidence.metric_docs import metrics_markdown
-
     path = Path(__file__).resolve().parents[1] / "docs" / "metrics.md"
     assert path.read_text(encoding="utf-8") == metrics_markdown(), \
         "run: python -m sim.evidence.metric_docs docs/metrics.md"

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sim.config import ModelConfig
+from sim.core import mechanisms as rules
 from sim.errors import UsageError
 from sim.scenario import Intervention, Scenario, build_model, load_scenario
 
@@ -34,8 +35,6 @@ def value_during(model, key: str, day: int) -> float:
 def manager_styles(model) -> list[float]:
     """Each manager's chance of blame from policy and personal style alone (managers' own
     pressure and learning move with events, so they are held out here)."""
-    from sim.core import mechanisms as rules
-
     config = model.config
     return [rules.logistic(rules.log_odds(config.management.punitiveness)
                            + config.management.punitiveness_spread * manager.style_deviation)

@@ -4,7 +4,8 @@ and the support services (estates, supplies, IT) that fix what a ward cannot.
 A ward is a clinical team with its beds, its clinicians, its manager and its open latent hazards
 (broken equipment, missing supplies, process gaps: the 'problems' of Tucker & Edmondson 2003 that
 make workarounds necessary). Interactions stay inside a ward (peers, own manager), which keeps
-the cost of a day linear in the size of the hospital.
+the cost of a day linear in the size of the hospital. The vocabulary the agents and the day's
+passes share lives here too: the kinds of hazard and the clinicians' roles.
 """
 
 from __future__ import annotations
