@@ -105,6 +105,17 @@ def second_order_probability(propensity_log_odds: float, psychological_safety: f
 
 
 @jitable
+def local_fix_probability(local_fix: float, fix_success: float) -> float:
+    """Chance that a problem is fixed with the ward's own means (M4).
+
+    Tucker & Edmondson 2003: most problems originate outside the unit, so only a share of each
+    kind can be fixed on the ward (`local_fix`, `obstacles.<kind>_local_fix`), and an attempt
+    there works with chance `fix_success`. What the ward cannot fix goes to support services.
+    """
+    return local_fix * fix_success
+
+
+@jitable
 def protected_time_used(time_pressure: float, rules: ImprovementBehaviour) -> float:
     """Share of protected improvement time that survives the day's first-order work (0-1).
 
@@ -141,9 +152,26 @@ def workaround_probability(rules: WorkaroundBehaviour, tolerance: float, ward_no
 
 
 @jitable
-def audit_log_odds(rules: AuditBehaviour, readiness: float) -> float:
-    """M12 Hawthorne: fewer workarounds under an auditor's eye, more where audits are expected."""
+def audit_log_odds(rules: AuditBehaviour, observed: bool, readiness: float) -> float:
+    """Log-odds added to a workaround by an auditor's eye (M12 Hawthorne; 0 when unobserved).
+
+    Srigley 2014; Purssell 2020: observed compliance runs 20-35 points above unobserved; the
+    fall deepens where audits are expected and the ward has readied itself (`readiness`, 0-1;
+    Gould 2020). Unobserved practice is unchanged.
+    """
+    if not observed:
+        return 0.0
     return rules.observed_log_odds + rules.anticipation_log_odds * readiness
+
+
+@jitable
+def audit_gaming_probability(rules: AuditBehaviour, readiness: float) -> float:
+    """Chance that a workaround an auditor saw is recorded as compliant (M12 gaming).
+
+    Pickering 2013: audit records overstate compliance, the more so where the ward has readied
+    itself for the audits it expects (`readiness`, 0-1).
+    """
+    return rules.gaming_share * readiness
 
 
 def audit_readiness(readiness: float, audited: bool, compliance_focus: float,
@@ -191,6 +219,41 @@ def efficiency_drift(tolerance: float, time_pressure: float, drift_rate: float,
 
 
 # --- M8, M9: workload, support, burnout and error ----------------------------------------
+
+
+@jitable
+def day_time_pressure(care_demand: float, admin_share: float, audited: bool,
+                      audit_time_cost: float, protected_time_planned: float,
+                      rules: ImprovementBehaviour) -> tuple[float, float, float]:
+    """A clinician's time pressure at the start of the day, with the parts it is made of (M8).
+
+    Returns (time pressure, regulatory time, share of protected improvement time used). Time
+    pressure is the ward's care demand (patients per clinician, relative to capacity) plus
+    regulatory work: the clinician's administrative share (Hendrich 2008: nurses spend about 35%
+    of their time on documentation; Sinsky 2016: physicians 49% on EHR and desk work) and, on an
+    audit day, the audit's cost in time. Protected improvement time adds to it as far as it
+    survives the day's first-order work (M4; Repenning & Sterman 2002: `protected_time_used`).
+    The obstacles met later in the day add their own time (compliance, second-order problem
+    solving).
+    """
+    regulatory = admin_share + (audit_time_cost if audited else 0.0)
+    pressure = care_demand + regulatory
+    protected = 0.0
+    if protected_time_planned > 0.0:
+        protected = protected_time_used(pressure + protected_time_planned, rules)
+        pressure += protected_time_planned * protected
+    return pressure, regulatory, protected
+
+
+@jitable
+def felt_support(psychological_safety: float, trust: float) -> float:
+    """How supported a clinician feels, 0-1: safe to speak up, and trusting managers (M8, M11).
+
+    The mean of psychological safety and trust in management; it relieves the day's strain
+    (`daily_strain`: Sexton 2018, walkrounds with feedback and a safe ward lower burnout;
+    Panagioti 2017: organisation-directed interventions work best).
+    """
+    return 0.5 * (psychological_safety + trust)
 
 
 @jitable

@@ -58,7 +58,11 @@ def stream_seed(seed: int, name: str) -> int:
 
 
 def poisson(generator: random.Random, mean: float) -> int:
-    """Poisson draw by inversion (Knuth); means here are small, a few per ward-day."""
+    """Poisson draw by inversion (Knuth); means here are small, a few per ward-day.
+
+    The other two samplers keep their own numbers: the compiled loops draw from NumPy's
+    `Generator.poisson` (the same product of uniforms below a mean of 10 but with `exp`, PTRS
+    above), and keyed draws invert a single uniform (`poisson_quantile`)."""
     if mean <= 0.0:
         return 0
     if mean > 30.0:
@@ -71,10 +75,6 @@ def poisson(generator: random.Random, mean: float) -> int:
     return count
 
 
-_MASK64 = (1 << 64) - 1
-_UNIT = 1.0 / (1 << 53)
-
-
 class KeyedDraws:
     """Counter-based uniforms: the draw for a key (day, ward, post, purpose...) is fixed by the
     run seed and the key alone, however many draws came before.
@@ -82,19 +82,16 @@ class KeyedDraws:
     Used where common random numbers matter most: whether a clinician's day of care goes
     wrong, and whether that error is caught or harms. Two scenarios run with the same seed then
     see the same errors wherever policy has not changed the odds, so that paired differences in
-    harm reflect policy, not which stream happened to be consumed first. Python hashes tuples of
-    integers deterministically (randomised hashing applies only to text), and the splitmix64
-    finaliser spreads the hash over 53 uniform bits.
+    harm reflect policy, not which stream happened to be consumed first. One implementation,
+    `keyed_uniform_of`, serves Python (compiled, through `uniform`) and the compiled loops.
     """
 
     def __init__(self, seed: int) -> None:
         self.key = stream_seed(seed, "keyed") % ((1 << 61) - 1)
 
     def uniform(self, *key: int) -> float:
-        mixed = hash((self.key, *key)) & _MASK64
-        mixed = ((mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
-        mixed = ((mixed ^ (mixed >> 27)) * 0x94D049BB133111EB) & _MASK64
-        return ((mixed ^ (mixed >> 31)) >> 11) * _UNIT
+        """The uniform for `key`, non-negative integers below 2**61 - 1."""
+        return compiled_keyed_uniform((self.key, *key))
 
     def uniforms(self, day: int, wards: np.ndarray, posts: np.ndarray,
                  purpose: int) -> list[float]:
@@ -102,8 +99,11 @@ class KeyedDraws:
         return keyed_uniforms(self.key, day, wards, posts, purpose).tolist()
 
 
-# CPython's hash of a tuple (Objects/tupleobject.c, xxHash-based, 64-bit builds), so that
-# compiled code draws exactly the uniforms `KeyedDraws.uniform` draws; a test checks they agree.
+# The mixing is CPython's hash of a tuple of integers (Objects/tupleobject.c, xxHash-based,
+# 64-bit builds), which the model used to call, followed by the splitmix64 finaliser, which
+# spreads it over 53 uniform bits. For non-negative integers below 2**61 - 1 (each its own hash)
+# the uniform is the one `hash()` gave, so draws did not change; a test checks it still does.
+_UNIT = 1.0 / (1 << 53)
 _XXPRIME_1 = 11400714785074694791
 _XXPRIME_2 = 14029467366897019727
 _XXPRIME_5 = 2870177450012600261
@@ -120,21 +120,25 @@ def _tuple_hash_lane(accumulator: np.uint64, item: int) -> np.uint64:
 
 
 @jitable
-def keyed_uniform(key: int, day: int, ward: int, post: int, purpose: int) -> float:
-    """`KeyedDraws(seed).uniform(day, ward, post, purpose)` for compiled code (`key` is the
-    draws' `key`)."""
+def keyed_uniform_of(items: tuple[int, ...]) -> float:
+    """The keyed uniform in [0, 1) of `items`: the draws' `key` first, then the draw's own key,
+    all non-negative integers below 2**61 - 1 (the one implementation of keyed draws)."""
     mixed = np.uint64(_XXPRIME_5)
-    mixed = _tuple_hash_lane(mixed, key)
-    mixed = _tuple_hash_lane(mixed, day)
-    mixed = _tuple_hash_lane(mixed, ward)
-    mixed = _tuple_hash_lane(mixed, post)
-    mixed = _tuple_hash_lane(mixed, purpose)
-    mixed = mixed + (np.uint64(5) ^ np.uint64(_LENGTH_MANGLE))
+    for item in items:
+        mixed = _tuple_hash_lane(mixed, item)
+    mixed = mixed + (np.uint64(len(items)) ^ np.uint64(_LENGTH_MANGLE))
     if mixed == np.uint64(0xFFFFFFFFFFFFFFFF):
         mixed = np.uint64(_HASH_OF_MINUS_ONE_TUPLE)
     mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
     return float((mixed ^ (mixed >> np.uint64(31))) >> np.uint64(11)) * _UNIT
+
+
+@jitable
+def keyed_uniform(key: int, day: int, ward: int, post: int, purpose: int) -> float:
+    """`KeyedDraws(seed).uniform(day, ward, post, purpose)` for compiled code (`key` is the
+    draws' `key`)."""
+    return keyed_uniform_of((key, day, ward, post, purpose))
 
 
 @jitable
@@ -149,6 +153,13 @@ def poisson_quantile(mean: float, uniform: float) -> int:
         term *= mean / count
         cumulative += term
     return count
+
+
+@njit(cache=True)
+def compiled_keyed_uniform(items):
+    """`keyed_uniform_of` compiled, for Python: `hash()` and plain-Python 64-bit arithmetic
+    would be a second implementation, or slower."""
+    return keyed_uniform_of(items)
 
 
 @njit(cache=True)

@@ -88,11 +88,6 @@ class Clinician(Agent):
         share = config.regulation.admin_share
         return share + config.burnout.doctor_admin_extra if self.role == DOCTOR else share
 
-    @property
-    def support(self) -> float:
-        """How supported the clinician feels: safe to speak, and trusting managers (M8, M11)."""
-        return 0.5 * (self.psychological_safety + self.trust_in_management)
-
     # --- the working day ----------------------------------------------------------------------
 
     def report_hazard(self, hazard: Hazard) -> None:

@@ -4,7 +4,8 @@ After the day's care, each clinician on duty tires toward the day's strain (work
 paperwork, and the support of a safe ward and trusted managers), their resilience wanders, and
 time pressure pushes practice toward the boundary (M6 efficiency drift); those off duty
 recover, more slowly than a working day builds exhaustion. The rules are `sim.core.mechanisms`'
-`daily_strain`, `relax`, `wander` and `efficiency_drift`, run compiled over the staff.
+`felt_support`, `daily_strain`, `relax`, `wander` and `efficiency_drift`, run compiled over the
+staff.
 """
 
 from __future__ import annotations
@@ -39,9 +40,8 @@ def end_shifts(model: HospitalModel, staff: Staff | None) -> None:
     resilience = np.array([c.resilience for c in duty])
     tolerance = np.array([c.deviation_tolerance for c in duty])  # moved by today's events
     # Beliefs have not changed since the morning's obstacles: managers answer reports later.
-    support = 0.5 * (staff.safety + staff.trust)
-    tire(staff.pressure, staff.admin_share, support, staff.doctor, exhaustion, resilience,
-         tolerance, as_record(BurnoutRecord, config.burnout),
+    tire(staff.pressure, staff.admin_share, staff.safety, staff.trust, staff.doctor, exhaustion,
+         resilience, tolerance, as_record(BurnoutRecord, config.burnout),
          float(config.clinicians.recovery_rate), float(config.clinicians.efficiency_drift),
          float(config.learning.drift_threshold), model.streams.resilience)
     for clinician, tired, resilient, tolerant in zip(
@@ -52,13 +52,14 @@ def end_shifts(model: HospitalModel, staff: Staff | None) -> None:
 
 
 @njit(cache=True)
-def tire(pressure, admin_share, support, doctor, exhaustion, resilience, tolerance, burnout,
-         recovery_rate, drift_rate, drift_threshold, shocks):
-    """M8 exhaustion moves toward the day's strain (burnout is exhaustion past a threshold);
-    resilience wanders (an Ornstein-Uhlenbeck trait); M6 pressure drifts practice."""
+def tire(pressure, admin_share, safety, trust, doctor, exhaustion, resilience, tolerance,
+         burnout, recovery_rate, drift_rate, drift_threshold, shocks):
+    """M8 exhaustion moves toward the day's strain, relieved by support (burnout is exhaustion
+    past a threshold); resilience wanders (an Ornstein-Uhlenbeck trait); M6 pressure drifts
+    practice."""
     for i in range(len(pressure)):
-        strain = rules.daily_strain(pressure[i], admin_share[i], resilience[i], support[i],
-                                    burnout, doctor[i])
+        strain = rules.daily_strain(pressure[i], admin_share[i], resilience[i],
+                                    rules.felt_support(safety[i], trust[i]), burnout, doctor[i])
         exhaustion[i] = rules.relax(exhaustion[i], strain, recovery_rate)
         resilience[i] = rules.wander(resilience[i], burnout.resilience_spread,
                                      burnout.resilience_days, shocks.normal())

@@ -195,13 +195,9 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
     events = List.empty_list(EVENT)
     for i in range(len(ward)):
         w = ward[i]
-        regulatory[i] = admin_share[i] + (shift.audit_time_cost if audited_today[w] else 0.0)
-        pressure[i] = care_demand[w] + regulatory[i]
-        protected[i] = 0.0
-        if shift.protected_time_planned > 0.0:
-            protected[i] = rules.protected_time_used(
-                pressure[i] + shift.protected_time_planned, improvement)
-            pressure[i] += shift.protected_time_planned * protected[i]
+        pressure[i], regulatory[i], protected[i] = rules.day_time_pressure(
+            care_demand[w], admin_share[i], audited_today[w], shift.audit_time_cost,
+            shift.protected_time_planned, improvement)
         rule_meetings = meetings.poisson(shift.rule_obstacles) \
             if shift.rule_obstacles > 0.0 else 0
         hazard_meetings = meetings.binomial(open_count[w], shift.encounters_per_hazard) \
@@ -244,10 +240,9 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
                                   decisions, events)
                 continue
             # Comply, or work around (M4, M5, M7, M12).
-            audit_effect = rules.audit_log_odds(audits, readiness[w]) if audited else 0.0
             if decisions.random() >= rules.workaround_probability(
                     workarounds, tolerance[i], norm[w], pressure[i], pointless, bypassed,
-                    climate[w], vigilance[w], audit_effect):
+                    climate[w], vigilance[w], rules.audit_log_odds(audits, audited, readiness[w])):
                 pressure[i] += workarounds.compliance_time
                 if h == NO_HAZARD:
                     regulatory[i] += workarounds.compliance_time
@@ -255,7 +250,8 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
                     counts[AUDITED_COMPLIANT] += 1
                 continue
             counts[WORKAROUNDS] += 1
-            if audited and observation.random() < audits.gaming_share * readiness[w]:
+            if audited and observation.random() < rules.audit_gaming_probability(audits,
+                                                                                  readiness[w]):
                 counts[AUDITED_COMPLIANT] += 1  # M12 gaming: the record shows compliance
             # The care the workaround touched may go wrong; the outcome teaches tolerance (M5).
             patients = patient_start[w + 1] - patient_start[w]
@@ -286,6 +282,11 @@ def solve_problem(i, w, h, hazard_start, hazard_kind, hazard_reported, open_haza
     Many problems need someone outside the ward (Tucker & Edmondson 2003), so a fix the ward
     cannot make goes to support services, with their own capacity and delay. (About one
     obstacle in fifteen comes here, so a function call is cheap enough.)
+
+    The fix succeeds with `mechanisms.local_fix_probability`, drawn here in two steps (can the
+    ward fix this kind of problem; does the attempt work), where managers draw it once
+    (`HospitalModel.fix_on_ward`). Only a problem the ward cannot fix is escalated; a failed
+    attempt leaves it open for the next clinician who meets it.
     """
     if decisions.random() >= shift.attempt_fix:
         if hazard_reported[h]:
