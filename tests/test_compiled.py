@@ -1,9 +1,9 @@
 """The compiled loops (sim.core.passes: shift, care, fatigue) do what the agents' rules say.
 
 They run the rules of sim.core.mechanisms for the whole staff at once; these tests check the
-parts that are the loops' own: the keyed draws agree with Python's, the configuration reaches
-them, and a day's events (fixes, reports, errors) reach the agents in a way that keeps the
-model's bookkeeping whole.
+parts that are the loops' own: the keyed draws (one implementation for Python and the loops)
+keep CPython's tuple hash, the configuration reaches them, and a day's events (fixes, reports,
+errors) reach the agents in a way that keeps the model's bookkeeping whole.
 """
 
 import math
@@ -46,15 +46,42 @@ def compiled_quantile(mean, uniform):
     return poisson_quantile(mean, uniform)
 
 
-def test_compiled_keyed_draws_are_exactly_pythons():
-    """Common random numbers across the compiled and Python parts need the same uniforms."""
+def cpython_keyed_uniform(items: tuple[int, ...]) -> float:
+    """The keyed uniform as the model first drew it: CPython's tuple hash, then splitmix64."""
+    mask = (1 << 64) - 1
+    mixed = hash(items) & mask
+    mixed = ((mixed ^ (mixed >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    mixed = ((mixed ^ (mixed >> 27)) * 0x94D049BB133111EB) & mask
+    return ((mixed ^ (mixed >> 31)) >> 11) / (1 << 53)
+
+
+def test_keyed_draws_are_cpythons_tuple_hash_in_python_and_compiled_code():
+    """One implementation serves both; it keeps the draws the model made with `hash()`, and
+    common random numbers across the compiled and Python parts need the same uniforms."""
     draw = random.Random(11)
     for seed in (0, 1, 7, 2**31 + 5, 123456789):
         keyed = KeyedDraws(seed)
         for _ in range(300):
             key = (draw.randrange(0, 20000), draw.randrange(0, 200), draw.randrange(0, 5000),
                    draw.randrange(0, 8))
-            assert compiled_uniform(keyed.key, *key) == keyed.uniform(*key)
+            expected = cpython_keyed_uniform((keyed.key, *key))
+            assert compiled_uniform(keyed.key, *key) == keyed.uniform(*key) == expected
+            longer = (*key, draw.randrange(0, 50), draw.randrange(0, 5))  # an error's draws
+            assert keyed.uniform(*longer) == cpython_keyed_uniform((keyed.key, *longer))
+    assert KeyedDraws(3).uniform(2**61 - 2, 0) == cpython_keyed_uniform((KeyedDraws(3).key,
+                                                                        2**61 - 2, 0))
+
+
+def test_keyed_draws_are_fixed_by_their_key_and_spread_evenly():
+    keyed, other = KeyedDraws(1), KeyedDraws(2)
+    draws = [keyed.uniform(day, 0, post, 0) for day in range(100) for post in range(40)]
+    assert draws == [keyed.uniform(day, 0, post, 0) for day in range(100) for post in range(40)]
+    assert all(0.0 <= u < 1.0 for u in draws)
+    assert len(set(draws)) == len(draws)
+    assert abs(sum(draws) / len(draws) - 0.5) < 0.02
+    assert sum(u < 0.1 for u in draws) / len(draws) == pytest.approx(0.1, abs=0.02)
+    assert keyed.uniform(5, 1, 2, 3) != other.uniform(5, 1, 2, 3)
+    assert keyed.uniform(5, 1, 2, 3) != keyed.uniform(5, 1, 2, 3, 0)  # the length counts
 
 
 def test_compiled_poisson_quantile_matches_python():
@@ -81,7 +108,8 @@ from sim.core.model import prepare_compiled_loops
 from sim.core.passes import bedside, care, fatigue, shift
 prepare_compiled_loops()
 loops = [bedside.draw_patients_day, care.count_care_errors, fatigue.tire,
-         random_streams.keyed_uniforms, shift.meet_obstacles]
+         random_streams.compiled_keyed_uniform, random_streams.keyed_uniforms,
+         shift.meet_obstacles]
 print(sum(bool(loop.signatures) for loop in loops), len(loops))
 """
 

@@ -7,6 +7,7 @@ import pytest
 
 from sim.config import ModelConfig
 from sim.core import mechanisms as rules
+from sim.core.world import LOCAL_FIX_KEYS
 
 CONFIG = ModelConfig()
 NEUTRAL_REPORT = dict(psychological_safety=0.5, perceived_blame=0.45, usefulness=0.35, trust=0.45,
@@ -137,6 +138,44 @@ def test_m8_admin_burden_adds_strain_support_relieves_it_and_hurry_silences():
     assert report_chance(time_pressure=1.3) < report_chance(time_pressure=0.8)
 
 
+def test_m8_time_pressure_rises_with_load_regulatory_work_and_audits():
+    improvement = CONFIG.improvement
+
+    def pressure(care=0.6, admin=0.3, audited=False, planned=0.0):
+        return rules.day_time_pressure(care, admin, audited, 0.05, planned, improvement)
+
+    calm, regulatory, protected = pressure()
+    assert (calm, regulatory, protected) == (0.6 + 0.3, 0.3, 0.0)
+    assert pressure(care=1.0)[0] > calm and pressure(admin=0.5)[0] > calm
+    audit_day = pressure(audited=True)
+    assert audit_day[0] > calm and audit_day[1] > regulatory
+    # Protected time adds what survives the day's first-order work (Repenning & Sterman 2002).
+    light = pressure(care=0.4, planned=0.04)
+    assert light[2] == 1.0 and light[0] == pytest.approx(0.4 + 0.3 + 0.04)
+    heavy = pressure(care=1.0, planned=0.04)
+    assert heavy[2] < light[2] and heavy[0] > light[0]
+
+
+def test_m8_m11_support_rises_with_safety_and_trust_and_relieves_strain():
+    assert rules.felt_support(0.8, 0.5) > rules.felt_support(0.4, 0.5)
+    assert rules.felt_support(0.5, 0.8) > rules.felt_support(0.5, 0.4)
+    assert rules.felt_support(0.0, 0.0) == 0.0 and rules.felt_support(1.0, 1.0) == 1.0
+    burnout = CONFIG.burnout
+    assert rules.daily_strain(0.8, 0.3, 0.0, rules.felt_support(0.9, 0.9), burnout) \
+        < rules.daily_strain(0.8, 0.3, 0.0, rules.felt_support(0.1, 0.1), burnout)
+
+
+def test_m4_a_ward_fixes_few_problems_with_its_own_means():
+    """Tucker & Edmondson 2003: most problems come from outside the ward."""
+    obstacles, improvement = CONFIG.obstacles, CONFIG.improvement
+    chances = [rules.local_fix_probability(getattr(obstacles, key), improvement.fix_success)
+               for key in LOCAL_FIX_KEYS.values()]
+    assert all(0.0 < chance < 0.25 for chance in chances)
+    assert rules.local_fix_probability(0.5, 0.6) > rules.local_fix_probability(0.2, 0.6)
+    assert rules.local_fix_probability(0.5, 0.8) > rules.local_fix_probability(0.5, 0.6)
+    assert rules.local_fix_probability(0.0, 0.6) == 0.0
+
+
 def test_m9_burnout_raises_the_odds_of_error_by_the_published_amount():
     errors = CONFIG.errors
     rested = rules.care_error_odds(errors, 0.01, False, 0.35, 0.9)
@@ -162,8 +201,8 @@ def test_m11_walkrounds_help_only_with_follow_through_and_witnesses_learn_less()
 
 def test_m12_auditors_in_sight_and_readiness_inflate_compliance_transiently():
     audits = CONFIG.audits
-    watched = workaround_chance(audit_log_odds=rules.audit_log_odds(audits, 0.0))
-    ready = workaround_chance(audit_log_odds=rules.audit_log_odds(audits, 1.0))
+    watched = workaround_chance(audit_log_odds=rules.audit_log_odds(audits, True, 0.0))
+    ready = workaround_chance(audit_log_odds=rules.audit_log_odds(audits, True, 1.0))
     assert ready < watched < workaround_chance()
     readiness = 0.0
     for _ in range(6):  # six audits a month apart, chased by managers
@@ -174,6 +213,20 @@ def test_m12_auditors_in_sight_and_readiness_inflate_compliance_transiently():
     for _ in range(180):
         readiness = rules.audit_readiness(readiness, False, 0.8, audits)
     assert built > 0.05 and readiness < 0.1 * built
+
+
+def test_m12_an_auditor_in_sight_lowers_the_log_odds_of_a_workaround_unobserved_none():
+    audits = CONFIG.audits
+    assert rules.audit_log_odds(audits, False, 1.0) == 0.0
+    assert rules.audit_log_odds(audits, True, 1.0) < rules.audit_log_odds(audits, True, 0.0) < 0
+
+
+def test_m12_records_show_more_seen_workarounds_as_compliant_on_a_readied_ward():
+    """Pickering 2013: gaming grows with readiness and is absent on an unprepared ward."""
+    audits = CONFIG.audits
+    assert rules.audit_gaming_probability(audits, 0.0) == 0.0
+    assert 0.0 < rules.audit_gaming_probability(audits, 0.5) < rules.audit_gaming_probability(
+        audits, 1.0) <= 1.0
 
 
 def test_m13_harm_from_an_error_depends_on_the_patient():

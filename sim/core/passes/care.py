@@ -7,7 +7,7 @@ barrier should protect and no rule covers carry the unprotected risk of a bypass
 (`mechanisms.unguarded_barrier_tasks`, `workaround_excess_risk`). The day's number of errors
 is Poisson. It is drawn with keyed uniforms (day, ward, post), so that paired
 scenarios see the same errors wherever policy has not changed the odds (common random numbers);
-the compiled `keyed_uniform` gives exactly the draws of `KeyedDraws.uniform`. Each error then
+`keyed_uniform` is the implementation behind `KeyedDraws.uniform` too. Each error then
 goes to its clinician (`Clinician.err_in_care`): caught by a colleague or the patient, or it
 reaches the patient.
 """
