@@ -249,9 +249,8 @@ def day_time_pressure(care_demand: float, admin_share: float, audited: bool,
 def felt_support(psychological_safety: float, trust: float) -> float:
     """How supported a clinician feels, 0-1: safe to speak up, and trusting managers (M8, M11).
 
-    The mean of psychological safety and trust in management; it relieves the day's strain
-    (`daily_strain`: Sexton 2018, walkrounds with feedback and a safe ward lower burnout;
-    Panagioti 2017: organisation-directed interventions work best).
+    The mean of psychological safety and trust in management. Support relieves the day's
+    strain (`daily_strain`; Sexton 2018; Panagioti 2017: organisation-directed interventions).
     """
     return 0.5 * (psychological_safety + trust)
 
