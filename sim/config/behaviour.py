@@ -246,8 +246,11 @@ class WalkroundBehaviour:
         "month; beyond it the ward manager walks instead, at a cost in follow-up capacity.",
         0.0, 60.0, "assumption: about one a week (Frankel 2003: executive walkrounds weekly)")
     concern_chance: float = parameter(
-        0.5, "per unit safety", "Chance a clinician on duty raises a concern, times their "
-        "psychological safety.", 0.0, 1.0)
+        1.2, "per unit safety", "Chance a clinician on duty raises a concern on a walkround to "
+        "a ward not visited for a long time, times their psychological safety (times the "
+        "visit's novelty, `novelty_days`, after a recent one; at most 1).", 0.0, 2.5,
+        "calibrated: 0.5 per weekly walkround before concerns saturated (walkrounds bands), "
+        "over the novelty of a weekly one (0.42)")
     concerns_per_walkround: float = parameter(
         2.0, "concerns", "Concerns a manager can take on in one walkround.", 0.0, 50.0)
     resolved_gain: float = parameter(
