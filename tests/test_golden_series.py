@@ -16,9 +16,9 @@ from sim.scenario import build_model, load_scenario
 
 DAYS_AFTER_BURN_IN = 365
 RECORDED = {
-    1: "548f7c7fa09728a7ebe4c7f4937a30cdf03e41cd70369ea9d693af1d60067540",
-    2: "7349a575bfa8edbc6bd2e8322b6ee047f15fe6374dffa94eef0062b106bd20b2",
-    3: "e71c968a036f07d1d419c563c21fd2e5c7500a406028c822219e78eacc5d57cb",
+    1: "703b86f9753e1ac990c6adf7c01d5ddb0f6c2955ab7bf20a1a5dff235a27346e",
+    2: "c237a8fa8c6660c296036d9c4eeb2ffc02a461846a830a0e0777f51403b8b60b",
+    3: "384693e84d5a7b2b461ddbef8c5878d7eee9b600bda2d9616bfba9138ff6de95",
 }
 
 

@@ -247,3 +247,32 @@ def test_managers_become_defensive_under_pressure_and_learn_from_fixes():
     learned = rules.manager_blame_log_odds(0.0, 0.0, 0.0, 0.5, managers)
     assert learned < calm < pressed
     assert rules.manager_compliance_focus(0.5, 1.0, managers) > 0.5
+
+
+def test_concerns_build_up_between_walkrounds():
+    """M11: a ward walked yesterday has less new to raise than one walked a month ago, and a
+    weekly walkround keeps about the chance of 0.5 x safety it was calibrated to."""
+    walks = ModelConfig().walkrounds
+    chance = {days: rules.concern_raised_probability(
+        walks, 0.6, rules.walkround_novelty(days, walks.novelty_days)) for days in (1, 7.5, 60)}
+    assert chance[1] < 0.1 < chance[7.5] < chance[60] <= 1.0
+    assert chance[7.5] == pytest.approx(0.5 * 0.6, rel=0.05)
+    # Thirty walkrounds a month raise fewer than twice the concerns of four.
+    assert 30 * chance[1] < 2 * 4 * chance[7.5]
+
+
+def test_settled_beliefs_learn_slowly_from_experience():
+    """Persistence: after a year of a belief held above the disposition, the disposition has
+    moved part of the way (about 30% at the default rate), so the belief no longer settles back
+    to where it started; a month moves it little."""
+    config = ModelConfig()
+    memory, rate = config.clinicians.belief_memory, config.learning.disposition_rate
+
+    def after(days: int) -> float:
+        disposition = 0.4
+        for _ in range(days):
+            _, disposition = rules.settle_belief(0.8, disposition, memory, rate)
+        return (disposition - 0.4) / (0.8 - 0.4)
+
+    assert 0.0 < after(30) < 0.05
+    assert 0.2 < after(365) < 0.45

@@ -211,6 +211,13 @@ class LearningBehaviour:
         "expectation; the survey's response-to-error items read this settled view.", 0.0, 1.0,
         "assumption: a time constant of about a year; Edwards 2018 and Keystone (SAQ 42.5% to "
         "52.2% in 2 years): culture scores move a few points a year")
+    disposition_rate: float = parameter(
+        0.001, "per day", "Rate at which a clinician's settled psychological safety, trust in "
+        "management and belief in reporting (where those beliefs return as events fade) move "
+        "toward their current beliefs, so that a long run of experience outlasts the events.",
+        0.0, 0.01, "assumption: a time constant of about three years, slower than the settled "
+        "view of blame; Edwards 2018: culture scores move a few points a year, and gains fall "
+        "back over months when a programme stops (Benn 2009)")
     pointless_rule_distrust: float = parameter(
         0.003, "share per rule", "Loss of trust in management each time a pointless rule is met.",
         0.0, 0.1, "Waring 2005: anti-bureaucratic sentiment")
@@ -232,11 +239,11 @@ class WalkroundBehaviour:
     """Managers on the floor (M11): culture first, concerns within the manager's capacity."""
 
     listening_gain: float = parameter(
-        0.024, "share", "Gain in psychological safety of each clinician on duty when a manager "
+        0.021, "share", "Gain in psychological safety of each clinician on duty when a manager "
         "comes to listen to a ward not visited for a long time (less after a recent visit: "
         "`novelty_days`).", 0.0, 1.0,
-        "calibrated: walkrounds with feedback, culture d 0.3-0.8 (Sexton 2018); 0.01 per "
-        "weekly walkround as before saturation was modelled, over the novelty of a weekly one")
+        "calibrated: walkrounds with feedback, culture d 0.3-0.8 (Sexton 2018), and walkrounds' "
+        "reporting at most 1.3x, once settled beliefs learned (`learning.disposition_rate`)")
     novelty_days: float = parameter(
         14.0, "days", "Time constant of a walkround's novelty: a visit d days after the last "
         "counts 1 - exp(-d / novelty_days) of a first one, so more walkrounds saturate.",
@@ -246,8 +253,11 @@ class WalkroundBehaviour:
         "month; beyond it the ward manager walks instead, at a cost in follow-up capacity.",
         0.0, 60.0, "assumption: about one a week (Frankel 2003: executive walkrounds weekly)")
     concern_chance: float = parameter(
-        0.5, "per unit safety", "Chance a clinician on duty raises a concern, times their "
-        "psychological safety.", 0.0, 1.0)
+        1.2, "per unit safety", "Chance a clinician on duty raises a concern on a walkround to "
+        "a ward not visited for a long time, times their psychological safety (times the "
+        "visit's novelty, `novelty_days`, after a recent one; at most 1).", 0.0, 2.5,
+        "calibrated: 0.5 per weekly walkround before concerns saturated (walkrounds bands), "
+        "over the novelty of a weekly one (0.42)")
     concerns_per_walkround: float = parameter(
         2.0, "concerns", "Concerns a manager can take on in one walkround.", 0.0, 50.0)
     resolved_gain: float = parameter(

@@ -445,6 +445,18 @@ def walkround_novelty(days_since_last: float, novelty_days: float) -> float:
     return 1.0 - math.exp(-max(0.0, days_since_last) / novelty_days)
 
 
+def concern_raised_probability(rules: WalkroundBehaviour, psychological_safety: float,
+                               novelty: float) -> float:
+    """Chance that a clinician on duty raises a concern on a walkround (M11).
+
+    Speaking up to a manager takes psychological safety (Edmondson 1999; Morrison 2014), and
+    what there is to raise builds up between visits: a ward walked yesterday has little new to
+    say (`novelty`, from `walkround_novelty`), so concerns, and the fixes they lead to, level
+    off as walkrounds become more frequent (Thomas 2005: no harm effect by intention to treat).
+    """
+    return min(1.0, rules.concern_chance * psychological_safety * novelty)
+
+
 def after_external_blame(psychological_safety: float, trust: float, magnitude: float,
                          learning_orientation: float,
                          rules: LearningBehaviour) -> tuple[float, float]:

@@ -182,19 +182,20 @@ class Clinician(Agent):
         ward = self.ward
         peers, memory = config.peer_influence, config.belief_memory
         climate = config.climate_influence
-        self.psychological_safety = rules.relax(rules.relax(
-            self.psychological_safety, ward.safety_climate, climate),
-            self.safety_disposition, memory)
+        settling = self.model.config.learning.disposition_rate
+        self.psychological_safety, self.safety_disposition = rules.settle_belief(
+            rules.relax(self.psychological_safety, ward.safety_climate, climate),
+            self.safety_disposition, memory, settling)
         # Professional training anchors practice: without pressure, tolerance returns toward
         # the clinician's own standard (Amalberti 2006: constraints and peer control pull back).
         self.deviation_tolerance = rules.relax(rules.relax(
             self.deviation_tolerance, ward.deviation_norm, peers),
             self.professional_standard, memory)
-        self.perceived_usefulness = rules.relax(rules.relax(
-            self.perceived_usefulness, ward.usefulness_climate, climate),
-            self.usefulness_disposition, memory)
-        self.trust_in_management = rules.relax(self.trust_in_management, self.trust_disposition,
-                                               memory)
+        self.perceived_usefulness, self.usefulness_disposition = rules.settle_belief(
+            rules.relax(self.perceived_usefulness, ward.usefulness_climate, climate),
+            self.usefulness_disposition, memory, settling)
+        self.trust_in_management, self.trust_disposition = rules.settle_belief(
+            self.trust_in_management, self.trust_disposition, memory, settling)
         # Expected blame fades back like the other beliefs, toward the clinician's settled
         # view of how mistakes are treated here, which itself learns slowly from experience:
         # one response is remembered for weeks, a year of them moves the settled view

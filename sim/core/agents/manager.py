@@ -212,16 +212,19 @@ class Manager(Agent):
             self.walkround_credit -= 1.0  # an executive's time (M11: it is finite)
         else:
             self.follow_up_credit -= behaviour.time_cost
-        # Being listened to counts for less when the last visit was recent: saturation.
-        listening = behaviour.listening_gain * rules.walkround_novelty(
-            model.day - ward.last_walkround_day, behaviour.novelty_days)
+        # A visit soon after the last has less new to hear: being listened to counts for
+        # less, and fewer concerns have built up to be raised (saturation, M11).
+        novelty = rules.walkround_novelty(model.day - ward.last_walkround_day,
+                                          behaviour.novelty_days)
+        listening = behaviour.listening_gain * novelty
         ward.last_walkround_day = model.day
         taken = resolved = 0
         for clinician in ward.on_duty:
             clinician.psychological_safety = rules.relax(clinician.psychological_safety, 1.0,
                                                          listening)
             if (taken >= behaviour.concerns_per_walkround or not ward.hazards
-                    or draw.random() >= behaviour.concern_chance * clinician.psychological_safety):
+                    or draw.random() >= rules.concern_raised_probability(
+                        behaviour, clinician.psychological_safety, novelty)):
                 continue
             taken += 1
             hazard = draw.choice(ward.hazards)
