@@ -26,6 +26,9 @@ KNOWN_MISSES = {
     ("letter_recommendation", "preventable_adverse_events"):
         "the letter bundle oversells harm slightly (-15.0%, -16.7% to -13.3%): the interval "
         "passes the band's -15% edge",
+    ("baseline", "reporting_rate"):
+        "sensible rules leave reporting flat (1.01x, 0.96x to 1.05x): with the 'up or flat' "
+        "edge judged by equivalence, 20 replicates cannot put the interval above 0.97x",
 }
 
 
