@@ -64,6 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.set_defaults(func=check_model_command)
     register_decompose(subparsers)
     register_calibrate(subparsers)
+    register_effect_sensitivity(subparsers)
 
 
 def command_line(arguments: argparse.Namespace) -> str:
@@ -100,6 +101,17 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def keep_effect_sensitivity(path: Path, text: str) -> str:
+    """The new report with the effect-sensitivity section of the old one, if it had one (it is
+    written by `run.py effect-sensitivity`, not by check-model)."""
+    from sim.evidence.effect_sensitivity import kept_section
+
+    if not path.is_file():
+        return text
+    kept = kept_section(path.read_text(encoding="utf-8"))
+    return text if kept is None else text.rstrip("\n") + "\n\n" + kept + "\n"
+
+
 def check_model_command(arguments: argparse.Namespace) -> int:
     from sim.evidence.validation import check_model, report, tables
 
@@ -109,7 +121,8 @@ def check_model_command(arguments: argparse.Namespace) -> int:
                              arguments.workers)
     print("\n".join(tables(validation)))
     if arguments.write is not None:
-        write_atomically(arguments.write, report(validation, command_line(arguments)) + "\n")
+        text = report(validation, command_line(arguments)) + "\n"
+        write_atomically(arguments.write, keep_effect_sensitivity(arguments.write, text))
         print(f"Report: {arguments.write}")
     if validation.passed:
         print("All checks pass.")
@@ -265,5 +278,135 @@ def calibrate_command(arguments: argparse.Namespace) -> int:
     print(f"Best loss {result.best_loss:.4g}: {met} of {len(result.best_achieved)} targets met.")
     for key, value in result.best_values.items():
         print(f"  {key} = {value:.6g}")
+    print(f"Results: {destination}")
+    return 0
+
+
+# --- effect-sensitivity ---------------------------------------------------------------------
+
+MAX_TRAJECTORIES = 1000
+MAX_SCREEN_REPLICATES = 100
+
+
+def register_effect_sensitivity(subparsers: argparse._SubParsersAction) -> None:
+    from sim.evidence.effect_sensitivity import (
+        DEFAULT_LEVELS,
+        DEFAULT_REPLICATES,
+        DEFAULT_TRAJECTORIES,
+        LIBRARY,
+    )
+
+    parser = subparsers.add_parser(
+        "effect-sensitivity", help="which behavioural coefficients a scenario's effect hangs on",
+        description="Morris screen of behavioural coefficients whose outcome is each "
+                    "scenario's paired effect against the baseline (harm: relative change, "
+                    "reporting: ratio), averaged over paired seeds at every design point.")
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                        help="library labels, bundled scenario names or files (default: "
+                             + ", ".join(item.label for item in LIBRARY) + ")")
+    parser.add_argument("--coefficients", metavar="KEY,KEY,...", default=None,
+                        help="behavioural coefficients to screen (default: the documented "
+                             "subset, sim.evidence.effect_sensitivity.COEFFICIENTS)")
+    parser.add_argument("--trajectories", type=whole_number("--trajectories", 2,
+                                                            MAX_TRAJECTORIES),
+                        default=DEFAULT_TRAJECTORIES,
+                        help=f"Morris trajectories (default {DEFAULT_TRAJECTORIES})")
+    parser.add_argument("--levels", type=whole_number("--levels", 2, 1000),
+                        default=DEFAULT_LEVELS,
+                        help=f"Morris levels, even (default {DEFAULT_LEVELS})")
+    parser.add_argument("--span", type=span_number, default=None,
+                        help="each coefficient's range: its default give or take this share "
+                             "of its size, within its documented range (default 0.5)")
+    parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
+                        help="effects over the last N days of each run (default 180)")
+    parser.add_argument("--set", dest="overrides", metavar="KEY=VALUE", action="append",
+                        default=[], help="a change to every run, baseline included (e.g. "
+                                         "hospital.wards=4 or run.days=180)")
+    parser.add_argument("--write", type=Path, metavar="FILE",
+                        help="also write the section 'What the headline answers hang on' "
+                             "into FILE (docs/VALIDATION.md), replacing it if present")
+    add_run_options(parser, replicates=DEFAULT_REPLICATES, fewest=1, each="design point")
+    parser.set_defaults(func=effect_sensitivity_command)
+
+
+def span_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"--span: expected a number, got {text!r}") from None
+    if not 0.01 <= value <= 1.0:
+        raise UsageError(f"--span: expected a number from 0.01 to 1, got {value:g}")
+    return value
+
+
+def effect_sensitivity_line(arguments: argparse.Namespace) -> str:
+    """The command as a reader would type it again (workers and --out do not change it)."""
+    words = ["python", "run.py", "effect-sensitivity", *arguments.scenarios]
+    if arguments.coefficients:
+        words += ["--coefficients", arguments.coefficients]
+    for option in ("trajectories", "levels", "span", "window", "replicates", "seed"):
+        value = getattr(arguments, option)
+        if value is not None:
+            words += [f"--{option}", f"{value:g}" if isinstance(value, float) else str(value)]
+    for item in arguments.overrides:
+        words += ["--set", item]
+    if arguments.write is not None:
+        words += ["--write", str(arguments.write)]
+    return shlex.join(words)
+
+
+def effect_sensitivity_command(arguments: argparse.Namespace) -> int:
+    from sim.cli.checks import check_experiment_size, check_overrides, note_stale_folders
+    from sim.evidence import effect_sensitivity as screen
+    from sim.results_folder import UnfinishedFolder, check_output_folder
+    from sim.scenario import parse_override
+
+    check_overrides(arguments.overrides)
+    frame = tuple(parse_override(item) for item in arguments.overrides)
+    scenarios = (tuple(screen.library_scenario(name) for name in arguments.scenarios)
+                 if arguments.scenarios else screen.LIBRARY)
+    options: dict[str, object] = {}
+    if arguments.coefficients is not None:
+        options["coefficients"] = tuple(key.strip() for key in arguments.coefficients.split(",")
+                                        if key.strip())
+    if arguments.span is not None:
+        options["span"] = arguments.span
+    if arguments.levels % 2:
+        raise UsageError(f"--levels: expected an even number (Morris steps span half the "
+                         f"levels), got {arguments.levels}")
+    setup = screen.Setup(scenarios=scenarios, trajectories=arguments.trajectories,
+                         levels=arguments.levels, replicates=arguments.replicates,
+                         seed=arguments.seed, window=arguments.window, frame=frame,
+                         **options)  # type: ignore[arg-type]
+    screen.check_setup(setup)
+    sweep = screen.make_sweep(setup)  # checks every coefficient's name and range
+    days = sweep.base.config.run.days + sweep.base.config.run.burn_in
+    if arguments.window > sweep.base.config.run.days:
+        raise UsageError(f"--window: {arguments.window} days is longer than the "
+                         f"{sweep.base.config.run.days} days after burn-in")
+    check_experiment_size(setup.runs, days)
+    if arguments.write is not None:
+        check_write_target(arguments.write)
+    check_output_folder(arguments.out)
+    command = effect_sensitivity_line(arguments)
+    print(f"Effect sensitivity: {len(setup.scenarios)} scenarios, {len(setup.coefficients)} "
+          f"coefficients, {setup.points} points x {setup.replicates} paired seeds: "
+          f"{setup.runs:,} runs.", file=sys.stderr)
+    with UnfinishedFolder.claim(arguments.out, "effect-sensitivity") as folder:
+        note_stale_folders(arguments.out)
+        try:
+            result = screen.run_screen(setup, arguments.workers)
+            screen.write_results(result, folder.path, command)
+        except BaseException:
+            folder.discard()  # a screen without all its points has no indices
+            raise
+        destination = folder.publish()
+    if arguments.write is not None:
+        old = (arguments.write.read_text(encoding="utf-8") if arguments.write.is_file()
+               else "")
+        write_atomically(arguments.write,
+                         screen.with_section(old, screen.section(result, command)))
+        print(f"Section written: {arguments.write}")
+    print(screen.section(result, command))
     print(f"Results: {destination}")
     return 0
