@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import statistics
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -26,7 +27,7 @@ from sim.cli.experiment import add_workers_and_out
 from sim.errors import UsageError
 
 if TYPE_CHECKING:
-    from sim.evidence.decompose import Contribution, Part, Variant
+    from sim.evidence.decompose import Contribution, InterceptionShare, Part, Variant
     from sim.scenario import Scenario
 
 
@@ -146,13 +147,25 @@ def register_decompose(subparsers: argparse._SubParsersAction) -> None:
                         help="what a part is: a parameter group (default) or an intervention")
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
                         help="outcomes over the last N days of each run (default 180)")
+    parser.add_argument("--no-interception", dest="interception", action="store_false",
+                        help="skip the share of each programme's harm effect through "
+                             "colleague interception (saves the baseline and every programme "
+                             "run again with interception frozen)")
     add_run_options(parser, replicates=20, fewest=2, each="variant")
     parser.set_defaults(func=decompose_command)
 
 
 def decompose_command(arguments: argparse.Namespace) -> int:
     from sim.cli.checks import check_experiment_size, note_stale_folders
-    from sim.evidence.decompose import contributions, decomposition_variants, split_parts
+    from sim.evidence.decompose import (
+        BASELINE,
+        SAFETY_OUTCOME,
+        contributions,
+        decomposition_variants,
+        frozen_variants,
+        interception_shares,
+        split_parts,
+    )
     from sim.results_folder import UnfinishedFolder, check_output_folder
     from sim.scenario import load_scenario
 
@@ -160,7 +173,8 @@ def decompose_command(arguments: argparse.Namespace) -> int:
     parts = split_parts(scenario, arguments.parts)
     variants = decomposition_variants(scenario, parts)
     days = scenario.config.run.days + scenario.config.run.burn_in
-    check_experiment_size(len(variants) * arguments.replicates, days)
+    extra = len(parts) + 2 if arguments.interception else 0  # baseline, full, each alone
+    check_experiment_size((len(variants) + extra) * arguments.replicates, days)
     check_output_folder(arguments.out)
     with UnfinishedFolder.claim(arguments.out, f"decompose-{scenario.slug}") as folder:
         note_stale_folders(arguments.out)
@@ -176,10 +190,32 @@ def decompose_command(arguments: argparse.Namespace) -> int:
         from sim.experiment.figures import PRIMARY_METRICS
 
         rows = contributions(PRIMARY_METRICS, parts, labelled)
-        write_decomposition(folder.path, scenario, parts, variants, rows, arguments)
+        shares, frozen = [], []
+        if arguments.interception:
+            safety = statistics.fmean(run[SAFETY_OUTCOME] for run in labelled[BASELINE])
+            frozen = frozen_variants(variants, parts, safety)
+            try:
+                again = run_paired([v.scenario for v in frozen], arguments)
+            except BaseException:
+                folder.discard()
+                raise
+            if again is None:
+                folder.discard()
+                return 1
+            labelled.update({variant.label: again[index]
+                             for index, variant in enumerate(frozen)})
+            catch = frozen[0].scenario.config.get("errors.colleague_catch")
+            shares = interception_shares(parts, labelled, catch)
+        write_decomposition(folder.path, scenario, parts, variants, rows, arguments, shares,
+                            frozen)
         destination = folder.publish()
     print(f"Decomposition of {scenario.name}: {len(parts)} parts, {len(variants)} variants x "
           f"{arguments.replicates} paired replicates.")
+    for item in shares[:1]:
+        print("Share of the full bundle's harm effect through colleague interception: "
+              + (f"{100 * item.share:.0f}% (95% {100 * item.low:.0f}% to "
+                 f"{100 * item.high:.0f}%)" if item.estimable else
+                 "n/a (the harm effect is not clearly non-zero)") + ".")
     print(f"Results: {destination}")
     return 0
 
@@ -207,8 +243,10 @@ def run_paired(scenarios: Sequence[Scenario],
 
 def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
                         variants: Sequence[Variant], rows: Sequence[Contribution],
-                        arguments: argparse.Namespace) -> None:
-    from sim.evidence.decompose_report import report, write_table
+                        arguments: argparse.Namespace,
+                        shares: Sequence[InterceptionShare] = (),
+                        frozen: Sequence[Variant] = ()) -> None:
+    from sim.evidence.decompose_report import report, write_interception, write_table
     from sim.evidence.figures import decomposition_figure
     from sim.experiment.figures import PRIMARY_METRICS
     from sim.results_folder import safe_name
@@ -219,10 +257,18 @@ def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
     for number, variant in enumerate(variants):
         name = f"{number:02d}-{safe_name(variant.label)}.yaml"
         (folder / "scenarios" / name).write_text(variant.scenario.to_yaml(), encoding="utf-8")
+    if shares:
+        write_interception(shares, folder / "interception.csv")
+        (folder / "scenarios" / "interception").mkdir()
+        for number, variant in enumerate(frozen):
+            name = f"{number:02d}-{safe_name(variant.label)}.yaml"
+            (folder / "scenarios" / "interception" / name).write_text(
+                variant.scenario.to_yaml(), encoding="utf-8")
     source = str(scenario.source or arguments.scenario)
     (folder / "report.md").write_text(
         report(scenario.name, source, parts, f"{arguments.parts}", rows, PRIMARY_METRICS,
-               arguments.seed, arguments.replicates, arguments.window), encoding="utf-8")
+               arguments.seed, arguments.replicates, arguments.window, shares),
+        encoding="utf-8")
 
 
 # --- calibrate ------------------------------------------------------------------------------
