@@ -1,12 +1,16 @@
-"""`run.py check-model`, `run.py decompose` and `run.py calibrate`: evidence about the model.
+"""`run.py check-model`, `decompose`, `effect-sensitivity` and `calibrate`: evidence about the
+model.
 
 - check-model: every level target, behaviour fact and effect band, over paired replicates;
   exit 0 if all pass, 1 if any fails; `--write FILE` writes the report (docs/VALIDATION.md).
 - decompose: a bundle of interventions split into its parts, each part alone and the bundle
-  without each part, against the baseline.
+  without each part, against the baseline; and the share of each programme's harm effect that
+  runs through colleague interception.
+- effect-sensitivity: a Morris screen of behavioural coefficients whose outcome is each
+  scenario's paired effect; `--write FILE` rewrites its section of docs/VALIDATION.md.
 - calibrate: fit chosen parameters to level targets and effect bands with Optuna.
 
-All three check their input first (exit 2 with one line on a bad file or option) and write
+All four check their input first (exit 2 with one line on a bad file or option) and write
 results folders under outputs/ that appear only when complete (`sim.results_folder`).
 """
 
