@@ -16,9 +16,11 @@ from sim.evidence.effect_sensitivity import (
     Setup,
     kept_section,
     paired_effect,
+    read_results,
     run_screen,
     section,
     with_section,
+    write_results,
 )
 
 # Blame weighs on reporting, and just culture takes blame away: its reporting effect must
@@ -98,3 +100,18 @@ def test_bad_input_stops_with_one_line_and_writes_nothing(arguments, expected, t
     error = capsys.readouterr().err.strip()
     assert expected in error and len(error.splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_results_folder_reads_back_to_the_same_section(screen, tmp_path, capsys):
+    command = "python run.py effect-sensitivity just_culture"
+    write_results(screen, tmp_path, command)
+    assert {p.name for p in tmp_path.iterdir()} == {"indices.csv", "effects.csv", "runs.csv",
+                                                    "setup.json", "report.md"}
+    again = read_results(tmp_path)
+    assert section(again, "") == section(screen, command)
+    target = tmp_path / "VALIDATION.md"
+    target.write_text("# Validation\n", encoding="utf-8")
+    assert main(["effect-sensitivity", "--from-results", str(tmp_path), "--write",
+                 str(target)]) == 0
+    assert kept_section(target.read_text(encoding="utf-8")) is not None
+    assert "What the headline answers hang on" in capsys.readouterr().out

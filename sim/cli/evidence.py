@@ -32,6 +32,7 @@ from sim.errors import UsageError
 
 if TYPE_CHECKING:
     from sim.evidence.decompose import Contribution, InterceptionShare, Part, Variant
+    from sim.evidence.effect_sensitivity import EffectSensitivity
     from sim.scenario import Scenario
 
 
@@ -375,6 +376,9 @@ def register_effect_sensitivity(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--write", type=Path, metavar="FILE",
                         help="also write the section 'What the headline answers hang on' "
                              "into FILE (docs/VALIDATION.md), replacing it if present")
+    parser.add_argument("--from-results", type=Path, metavar="FOLDER", default=None,
+                        help="run nothing: print (and with --write, write) the section from a "
+                             "finished effect-sensitivity results folder")
     add_run_options(parser, replicates=DEFAULT_REPLICATES, fewest=1, each="design point")
     parser.set_defaults(func=effect_sensitivity_command)
 
@@ -411,6 +415,11 @@ def effect_sensitivity_command(arguments: argparse.Namespace) -> int:
     from sim.results_folder import UnfinishedFolder, check_output_folder
     from sim.scenario import parse_override
 
+    if arguments.from_results is not None:
+        if arguments.write is not None:
+            check_write_target(arguments.write)
+        return write_section(screen.read_results(arguments.from_results), arguments,
+                             str(arguments.from_results))
     check_overrides(arguments.overrides)
     frame = tuple(parse_override(item) for item in arguments.overrides)
     scenarios = (tuple(screen.library_scenario(name) for name in arguments.scenarios)
@@ -451,12 +460,21 @@ def effect_sensitivity_command(arguments: argparse.Namespace) -> int:
             folder.discard()  # a screen without all its points has no indices
             raise
         destination = folder.publish()
+    result.command = command
+    return write_section(result, arguments, str(destination))
+
+
+def write_section(result: EffectSensitivity, arguments: argparse.Namespace,
+                  destination: str) -> int:
+    """Print the section, and write it into --write's file (replacing it if present)."""
+    from sim.evidence.effect_sensitivity import section, with_section
+
+    text = section(result, result.command)
     if arguments.write is not None:
         old = (arguments.write.read_text(encoding="utf-8") if arguments.write.is_file()
                else "")
-        write_atomically(arguments.write,
-                         screen.with_section(old, screen.section(result, command)))
+        write_atomically(arguments.write, with_section(old, text))
         print(f"Section written: {arguments.write}")
-    print(screen.section(result, command))
+    print(text)
     print(f"Results: {destination}")
     return 0

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +65,22 @@ COEFFICIENTS: tuple[str, ...] = (
     "patient_voice.catch_weight",  # patients question errors (M10)
     "walkrounds.listening_gain",  # walkrounds -> safety (M11)
 )
+# The channel each coefficient belongs to, for the reading in words: how much of an effect's
+# sensitivity runs through one mechanism. A coefficient not listed is its own channel.
+CHANNELS: dict[str, str] = {
+    "errors.speaking_up_log_odds_per_sd": "colleague interception",
+    "errors.colleague_catch": "colleague interception",
+    "errors.workaround_error_odds": "errors in care", "errors.barrier_tasks": "errors in care",
+    "errors.burnout_error_odds": "errors in care", "errors.handover_error_odds": "errors in care",
+    "reporting.safety_weight": "the reporting decision",
+    "reporting.blame_weight": "the reporting decision",
+    "reporting.usefulness_weight": "the reporting decision",
+    "learning.blame_own": "learning from responses",
+    "learning.feedback_own": "learning from responses",
+    "workarounds.peer_control_weight": "peer control of workarounds",
+    "patient_voice.catch_weight": "patients' catches",
+    "walkrounds.listening_gain": "walkround listening",
+}
 # How each outcome's effect is measured per replicate pair, as the effect bands measure it.
 OUTCOME_MEASURES: dict[str, str] = {"preventable_adverse_events": "relative",
                                     "reporting_rate": "ratio"}
@@ -234,7 +250,7 @@ class EffectSensitivity:
     runs: pd.DataFrame  # point, replicate, seed, variant, one column per outcome
     effects: pd.DataFrame  # point, scenario, outcome, measure, effect, every coefficient
     indices: pd.DataFrame  # scenario, outcome, measure, parameter, mu, mu_star, ..., rank
-    extra: dict[str, Any] = field(default_factory=dict)
+    command: str = ""  # the command that made it (as read back from a results folder)
 
 
 def run_screen(setup: Setup, workers: int | None = None) -> EffectSensitivity:
@@ -321,18 +337,32 @@ def clearly_nonzero(row: Any) -> bool:
     return bool(row.mu_star > row.mu_star_conf)
 
 
-def reading(result: EffectSensitivity, scenario: str, outcome: str) -> str:
-    """One sentence on what an effect hangs on."""
+def channel(key: str) -> str:
+    return CHANNELS.get(key, f"`{key}`")
+
+
+def channel_shares(result: EffectSensitivity, scenario: str, outcome: str) -> pd.Series:
+    """Each channel's share of the summed mu* of one effect, largest first."""
     rows = top_rows(result, scenario, outcome)
     total = float(rows["mu_star"].sum())
     if not total or math.isnan(total):
+        return pd.Series(dtype=float)
+    grouped = rows.groupby(rows["parameter"].map(channel))["mu_star"].sum() / total
+    return grouped.sort_values(ascending=False, kind="stable")
+
+
+def reading(result: EffectSensitivity, scenario: str, outcome: str) -> str:
+    """One sentence on what an effect hangs on."""
+    rows = top_rows(result, scenario, outcome)
+    shares = channel_shares(result, scenario, outcome)
+    if shares.empty:
         return "no coefficient moves it"
+    strong = sum(clearly_nonzero(row) for row in rows.itertuples())
     first = rows.iloc[0]
-    share = first.mu_star / total
-    strong = [row.parameter for row in rows.itertuples() if clearly_nonzero(row)]
     where = "" if clearly_nonzero(first) else " (within run noise)"
-    return (f"`{first.parameter}` moves it most ({100 * share:.0f}% of the summed mu*{where}); "
-            f"{len(strong)} of {len(rows)} coefficients clearly above noise")
+    named = "; ".join(f"{name} {100 * share:.0f}%" for name, share in shares.head(2).items())
+    return (f"by channel: {named} of the summed mu*; first `{first.parameter}`{where}; "
+            f"{strong} of {len(rows)} coefficients clearly above noise")
 
 
 def effect_range(result: EffectSensitivity, scenario: str, outcome: str) -> str:
@@ -349,16 +379,30 @@ def effect_range(result: EffectSensitivity, scenario: str, outcome: str) -> str:
 
 
 def summary_sentence(result: EffectSensitivity) -> list[str]:
-    """Across scenarios: which coefficient leads each outcome's effect how often."""
+    """Across scenarios: which channel leads each outcome's effect, and how often."""
     lines = []
     for outcome in result.setup.outcomes:
-        leaders = [top_rows(result, item.label, outcome).iloc[0].parameter
-                   for item in result.setup.scenarios]
-        counts = pd.Series(leaders).value_counts()
-        described = ", ".join(f"`{name}` in {count}" for name, count in counts.items())
-        lines.append(f"- {outcome} ({OUTCOME_MEASURES[outcome]} change): first by mu* "
-                     f"{described} of {len(leaders)} scenarios.")
+        leaders = []
+        for item in result.setup.scenarios:
+            shares = channel_shares(result, item.label, outcome)
+            if not shares.empty:
+                leaders.append((item.label, str(shares.index[0]), float(shares.iloc[0])))
+        counts = pd.Series([name for _, name, _ in leaders]).value_counts()
+        described = "; ".join(f"{name} in {count} ({which(leaders, name)})"
+                              for name, count in counts.items())
+        if not leaders:
+            lines.append(f"- No coefficient moves the {outcome} effect of any scenario.")
+            continue
+        lines.append(f"- The {outcome} effect ({OUTCOME_MEASURES[outcome]} change) hangs most "
+                     f"on {described} of {len(result.setup.scenarios)} scenarios (channel's "
+                     "share of the summed mu*).")
     return lines
+
+
+def which(leaders: Sequence[tuple[str, str, float]], name: str) -> str:
+    """The scenarios a channel leads, each with the channel's share."""
+    return ", ".join(f"{label} {100 * share:.0f}%" for label, lead, share in leaders
+                     if lead == name)
 
 
 def section(result: EffectSensitivity, command: str) -> str:
@@ -366,6 +410,10 @@ def section(result: EffectSensitivity, command: str) -> str:
     setup = result.setup
     frame = ", ".join(f"{key}={value}" for key, value in setup.frame) or "none"
     factors = "; ".join(f"`{f.key}` {f.low:g} to {f.high:g}" for f in result.sweep.factors)
+    chosen = ("the subset on the paths from a programme to harm and reporting, "
+              "`sim.evidence.effect_sensitivity.COEFFICIENTS`"
+              if setup.coefficients == COEFFICIENTS else "chosen with --coefficients")
+    command = command or result.command
     lines = [HEADING, "",
              f"Generated by `{command}`; rerun it to regenerate this section "
              "(`check-model --write` keeps it).", "",
@@ -386,9 +434,7 @@ def section(result: EffectSensitivity, command: str) -> str:
              f"- hospital: the default hospital with the scenarios' own run length; changes "
              f"to every run: {frame}",
              f"- coefficients (their default give or take {100 * setup.span:.0f}% of its "
-             f"size, within the documented range; the subset on the paths from a programme "
-             f"to harm and reporting, `sim.evidence.effect_sensitivity.COEFFICIENTS`): "
-             f"{factors}", "",
+             f"size, within the documented range; {chosen}): {factors}", "",
              "| scenario | outcome | effect across the design: median (range) | top "
              "coefficients by mu* (95% half-width) | reading |", "|---|---|---|---|---|"]
     for item in setup.scenarios:
@@ -430,7 +476,7 @@ def write_results(result: EffectSensitivity, folder: Path, command: str) -> None
     result.indices.to_csv(folder / "indices.csv", index=False, float_format="%.6g")
     result.effects.to_csv(folder / "effects.csv", index=False, float_format="%.6g")
     result.runs.to_csv(folder / "runs.csv", index=False, float_format="%.6g")
-    setup = replace(result.setup)
+    setup = result.setup
     description = {"command": command, "scenarios": [
         {"label": item.label, "scenario": item.scenario, "overrides": dict(item.overrides)}
         for item in setup.scenarios],
@@ -442,3 +488,41 @@ def write_results(result: EffectSensitivity, folder: Path, command: str) -> None
     (folder / "setup.json").write_text(json.dumps(description, indent=1) + "\n",
                                        encoding="utf-8")
     (folder / "report.md").write_text(section(result, command) + "\n", encoding="utf-8")
+
+
+def read_results(folder: Path) -> EffectSensitivity:
+    """A finished screen read back from its results folder (to rewrite the report without
+    running it again); UsageError if the folder is not one."""
+    import json
+
+    try:
+        described = json.loads((folder / "setup.json").read_text(encoding="utf-8"))
+        indices = pd.read_csv(folder / "indices.csv")
+        effects = pd.read_csv(folder / "effects.csv")
+        runs = pd.read_csv(folder / "runs.csv")
+        scenarios = tuple(EffectScenario(item["label"], item["scenario"],
+                                         tuple(item["overrides"].items()))
+                          for item in described["scenarios"])
+        setup = Setup(scenarios=scenarios, coefficients=tuple(described["coefficients"]),
+                      outcomes=tuple(dict.fromkeys(indices["outcome"])),
+                      trajectories=described["trajectories"], levels=described["levels"],
+                      replicates=described["replicates"], seed=described["seed"],
+                      window=described["window"], frame=tuple(described["frame"].items()))
+        bounds = described["coefficients"]
+        sweep = make_sweep(setup)
+        sweep.factors = tuple(replace_range(factor, bounds[factor.key])
+                              for factor in sweep.factors)
+        design = Design(sweep.keys, {}, np.asarray(described["design"], dtype=np.float64),
+                        tuple(factor.whole for factor in sweep.factors))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"--from-results {folder}: not a finished effect-sensitivity results "
+                         f"folder ({error})") from None
+    return EffectSensitivity(setup, sweep, design, runs, effects, indices,
+                             command=described.get("command", ""))
+
+
+def replace_range(factor: Any, bounds: dict[str, float]) -> Any:
+    """The factor with the range the screen used (as written in setup.json)."""
+    from dataclasses import replace
+
+    return replace(factor, low=float(bounds["low"]), high=float(bounds["high"]))
