@@ -15,6 +15,7 @@ from sim.evidence.effect_sensitivity import (
     OUTCOME_MEASURES,
     Setup,
     kept_section,
+    noise_floor,
     paired_effect,
     read_results,
     run_screen,
@@ -69,6 +70,9 @@ def test_a_coefficient_that_drives_the_effect_ranks_above_one_the_model_ignores(
     assert mu_star[INERT] == 0.0  # the same runs whatever its value
     assert mu_star[DRIVER] > mu_star[INERT]
     assert reporting.iloc[0]["parameter"] == DRIVER
+    # run noise alone would give a positive mu*; the inert coefficient sits below it
+    floor = noise_floor(screen, "just_culture", "reporting_rate")
+    assert math.isfinite(floor) and floor > mu_star[INERT]
 
 
 def test_the_section_is_written_replaced_and_kept_by_check_model(screen, tmp_path):

@@ -88,6 +88,11 @@ DEFAULT_TRAJECTORIES = 6  # Morris trajectories: 6 x (14 + 1) = 90 design points
 DEFAULT_LEVELS = 4  # Morris grid levels (SALib's default; even, so steps span half of them)
 DEFAULT_REPLICATES = 2  # paired seeds per design point, averaged before the analysis
 TOP_SHOWN = 3  # coefficients shown per scenario and outcome in the report
+# A coefficient's mu* counts as above run noise when it exceeds this many times the mu* that
+# run noise alone would give (`noise_floor`): pure noise gives mu* of about the floor, give or
+# take a quarter of its elementary effects' SD over 6 trajectories (sqrt(1 - 2/pi) / sqrt(6)),
+# so twice the floor is about four such SDs above it.
+NOISE_MULTIPLE = 2.0
 BASELINE = "baseline"
 # The section of docs/VALIDATION.md this writes, between `<!-- effect-sensitivity:start -->`
 # and `<!-- effect-sensitivity:end -->` (kept when check-model rewrites the report).
@@ -332,9 +337,31 @@ def top_rows(result: EffectSensitivity, scenario: str, outcome: str) -> pd.DataF
     return table[(table["scenario"] == scenario) & (table["outcome"] == outcome)]
 
 
-def clearly_nonzero(row: Any) -> bool:
-    """mu* above its bootstrap interval's half-width: distinguishable from run noise."""
-    return bool(row.mu_star > row.mu_star_conf)
+def noise_floor(result: EffectSensitivity, scenario: str, outcome: str) -> float:
+    """The mu* that run noise alone would give: the elementary effects of a coefficient that
+    does nothing are differences of two points' replicate means divided by the Morris step, so
+    their SD is sqrt(2 x pooled within-point variance / replicates) / step, and their mean
+    absolute value sqrt(2 / pi) times that. NaN with one replicate (no within-point spread)."""
+    setup = result.setup
+    if setup.replicates < 2:
+        return math.nan
+    runs = result.runs
+    base = runs[runs["variant"] == BASELINE].set_index(["point", "replicate"])[outcome]
+    mine = runs[runs["variant"] == scenario].set_index(["point", "replicate"])[outcome]
+    measure = OUTCOME_MEASURES[outcome]
+    pairs = pd.Series([paired_effect(measure, value, reference) for value, reference
+                       in zip(mine, base.loc[mine.index], strict=True)], index=mine.index)
+    pooled = float(pairs.groupby(level="point").var(ddof=1).mean())
+    step = setup.levels / (2.0 * (setup.levels - 1))  # SALib's Morris step in unit range
+    return math.sqrt(2.0 / math.pi) * math.sqrt(2.0 * pooled / setup.replicates) / step
+
+
+def above_noise(row: Any, floor: float) -> bool:
+    """mu* clearly above what run noise alone gives (`NOISE_MULTIPLE` x the floor); without a
+    floor (one replicate), above its bootstrap half-width."""
+    if math.isnan(floor):
+        return bool(row.mu_star > row.mu_star_conf)
+    return bool(row.mu_star > NOISE_MULTIPLE * floor)
 
 
 def channel(key: str) -> str:
@@ -357,12 +384,13 @@ def reading(result: EffectSensitivity, scenario: str, outcome: str) -> str:
     shares = channel_shares(result, scenario, outcome)
     if shares.empty:
         return "no coefficient moves it"
-    strong = sum(clearly_nonzero(row) for row in rows.itertuples())
+    floor = noise_floor(result, scenario, outcome)
+    strong = sum(above_noise(row, floor) for row in rows.itertuples())
     first = rows.iloc[0]
-    where = "" if clearly_nonzero(first) else " (within run noise)"
+    where = "" if above_noise(first, floor) else " (within run noise)"
     named = "; ".join(f"{name} {100 * share:.0f}%" for name, share in shares.head(2).items())
     return (f"by channel: {named} of the summed mu*; first `{first.parameter}`{where}; "
-            f"{strong} of {len(rows)} coefficients clearly above noise")
+            f"{strong} of {len(rows)} coefficients above run noise")
 
 
 def effect_range(result: EffectSensitivity, scenario: str, outcome: str) -> str:
@@ -435,16 +463,24 @@ def section(result: EffectSensitivity, command: str) -> str:
              f"to every run: {frame}",
              f"- coefficients (their default give or take {100 * setup.span:.0f}% of its "
              f"size, within the documented range; {chosen}): {factors}", "",
+             "The noise floor is the mu* that run noise alone would give (from the spread "
+             "of the paired effects between the seeds of each point); a coefficient counts as "
+             f"above run noise when its mu* exceeds {NOISE_MULTIPLE:g} times it. The reading "
+             "adds the coefficients' mu* up by channel (`CHANNELS`: colleague interception is "
+             "`errors.speaking_up_log_odds_per_sd` and `errors.colleague_catch`).", "",
              "| scenario | outcome | effect across the design: median (range) | top "
-             "coefficients by mu* (95% half-width) | reading |", "|---|---|---|---|---|"]
+             "coefficients by mu* (95% half-width) | noise floor | reading |",
+             "|---|---|---|---|---|---|"]
     for item in setup.scenarios:
         for outcome in setup.outcomes:
             rows = top_rows(result, item.label, outcome).head(TOP_SHOWN)
             top = "; ".join(f"`{row.parameter}` {shown_mu(row.measure, row.mu_star)} "
                             f"(+-{shown_mu(row.measure, row.mu_star_conf)})"
                             for row in rows.itertuples())
+            floor = noise_floor(result, item.label, outcome)
             lines.append(f"| {item.label} | {outcome} | "
                          f"{effect_range(result, item.label, outcome)} | {top} | "
+                         f"{shown_mu(OUTCOME_MEASURES[outcome], floor)} | "
                          f"{reading(result, item.label, outcome)} |")
     lines += ["", "Across scenarios:", "", *summary_sentence(result)]
     return "\n".join(lines)
