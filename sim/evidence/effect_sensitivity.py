@@ -369,28 +369,33 @@ def channel(key: str) -> str:
 
 
 def channel_shares(result: EffectSensitivity, scenario: str, outcome: str) -> pd.Series:
-    """Each channel's share of the summed mu* of one effect, largest first."""
+    """Each channel's share of one effect's mu* above run noise (each coefficient's mu* less
+    the noise floor, at least 0; plain mu* without a floor), largest first; empty when
+    nothing rises above the noise. Subtracting the floor keeps a channel of many coefficients
+    from leading on their summed noise."""
     rows = top_rows(result, scenario, outcome)
-    total = float(rows["mu_star"].sum())
+    floor = noise_floor(result, scenario, outcome)
+    excess = rows["mu_star"] - (0.0 if math.isnan(floor) else floor)
+    excess = excess.clip(lower=0.0)
+    total = float(excess.sum())
     if not total or math.isnan(total):
         return pd.Series(dtype=float)
-    grouped = rows.groupby(rows["parameter"].map(channel))["mu_star"].sum() / total
-    return grouped.sort_values(ascending=False, kind="stable")
+    grouped = excess.groupby(rows["parameter"].map(channel)).sum() / total
+    return grouped[grouped > 0].sort_values(ascending=False, kind="stable")
 
 
 def reading(result: EffectSensitivity, scenario: str, outcome: str) -> str:
     """One sentence on what an effect hangs on."""
     rows = top_rows(result, scenario, outcome)
+    floor = noise_floor(result, scenario, outcome)
+    strong = [row.parameter for row in rows.itertuples() if above_noise(row, floor)]
     shares = channel_shares(result, scenario, outcome)
     if shares.empty:
-        return "no coefficient moves it"
-    floor = noise_floor(result, scenario, outcome)
-    strong = sum(above_noise(row, floor) for row in rows.itertuples())
-    first = rows.iloc[0]
-    where = "" if above_noise(first, floor) else " (within run noise)"
+        return "no coefficient rises above run noise"
     named = "; ".join(f"{name} {100 * share:.0f}%" for name, share in shares.head(2).items())
-    return (f"by channel: {named} of the summed mu*; first `{first.parameter}`{where}; "
-            f"{strong} of {len(rows)} coefficients above run noise")
+    above = (", ".join(f"`{key}`" for key in strong) if strong
+             else "none clearly (at most 2x the floor)")
+    return f"by channel, of the mu* above noise: {named}; above run noise: {above}"
 
 
 def effect_range(result: EffectSensitivity, scenario: str, outcome: str) -> str:
@@ -419,11 +424,12 @@ def summary_sentence(result: EffectSensitivity) -> list[str]:
         described = "; ".join(f"{name} in {count} ({which(leaders, name)})"
                               for name, count in counts.items())
         if not leaders:
-            lines.append(f"- No coefficient moves the {outcome} effect of any scenario.")
+            lines.append(f"- No coefficient moves the {outcome} effect of any scenario above "
+                         "run noise.")
             continue
         lines.append(f"- The {outcome} effect ({OUTCOME_MEASURES[outcome]} change) hangs most "
-                     f"on {described} of {len(result.setup.scenarios)} scenarios (channel's "
-                     "share of the summed mu*).")
+                     f"on {described} of {len(result.setup.scenarios)} scenarios (the "
+                     "channel's share of the mu* above noise).")
     return lines
 
 
@@ -466,8 +472,10 @@ def section(result: EffectSensitivity, command: str) -> str:
              "The noise floor is the mu* that run noise alone would give (from the spread "
              "of the paired effects between the seeds of each point); a coefficient counts as "
              f"above run noise when its mu* exceeds {NOISE_MULTIPLE:g} times it. The reading "
-             "adds the coefficients' mu* up by channel (`CHANNELS`: colleague interception is "
-             "`errors.speaking_up_log_odds_per_sd` and `errors.colleague_catch`).", "",
+             "adds up by channel (`CHANNELS`: colleague interception is "
+             "`errors.speaking_up_log_odds_per_sd` and `errors.colleague_catch`) each "
+             "coefficient's mu* less the noise floor, so that a channel of several "
+             "coefficients does not lead on their summed noise.", "",
              "| scenario | outcome | effect across the design: median (range) | top "
              "coefficients by mu* (95% half-width) | noise floor | reading |",
              "|---|---|---|---|---|---|"]
