@@ -443,6 +443,7 @@ def section(result: EffectSensitivity, command: str) -> str:
     """The markdown section of docs/VALIDATION.md (heading included)."""
     setup = result.setup
     frame = ", ".join(f"{key}={value}" for key, value in setup.frame) or "none"
+    config = result.sweep.base.config
     factors = "; ".join(f"`{f.key}` {f.low:g} to {f.high:g}" for f in result.sweep.factors)
     chosen = ("the subset on the paths from a programme to harm and reporting, "
               "`sim.evidence.effect_sensitivity.COEFFICIENTS`"
@@ -465,8 +466,9 @@ def section(result: EffectSensitivity, command: str) -> str:
              f"{len(setup.coefficients)} coefficients = {setup.points} points; "
              f"{setup.replicates} paired seeds per point; {len(setup.scenarios)} scenarios "
              f"and the baseline: {setup.runs:,} runs",
-             f"- hospital: the default hospital with the scenarios' own run length; changes "
-             f"to every run: {frame}",
+             f"- hospital: {config.hospital.wards} wards, a {config.run.burn_in}-day burn-in "
+             f"then {config.run.days} days (the default hospital and the scenarios' run "
+             f"length, with these changes to every run: {frame})",
              f"- coefficients (their default give or take {100 * setup.span:.0f}% of its "
              f"size, within the documented range; {chosen}): {factors}", "",
              "The noise floor is the mu* that run noise alone would give (from the spread "
