@@ -4,6 +4,8 @@ arithmetic of the contributions, and the command end to end on a tiny hospital."
 from __future__ import annotations
 
 import csv
+import math
+import statistics
 from pathlib import Path
 
 import pytest
@@ -13,11 +15,17 @@ from sim.errors import UsageError
 from sim.evidence.decompose import (
     BASELINE,
     FULL,
+    HARM_OUTCOME,
     Part,
+    catch_probability,
     contributions,
     decomposition_variants,
+    frozen_label,
+    frozen_variants,
+    interception_shares,
     split_parts,
 )
+from sim.experiment.statistics import t_critical
 from sim.scenario import load_scenario
 
 LETTER_GROUPS = ["transparency", "clinicians", "patients", "management", "regulation"]
@@ -150,10 +158,90 @@ def test_decompose_writes_table_figure_report_and_variants(tmp_path, capsys):
     assert all(f"**{group}**" in report for group in LETTER_GROUPS)
     assert "Interaction (full - sum of parts alone)" in report
     assert len(list((folder / "scenarios").glob("*.yaml"))) == 2 + 2 * len(LETTER_GROUPS)
+    # the share of each programme's harm effect through colleague interception
+    with open(folder / "interception.csv", encoding="utf-8") as handle:
+        shares = list(csv.DictReader(handle))
+    assert [row["programme"] for row in shares] == [FULL, *LETTER_GROUPS]
+    assert {row["replicates"] for row in shares} == {"2"}
+    assert "## Share of the harm effect through colleague interception" in report
+    assert len(list((folder / "scenarios" / "interception").glob("*.yaml"))) == \
+        2 + len(LETTER_GROUPS)
     # the same seed gives the same numbers with any number of workers
     again = decompose(tmp_path, 1, "again")
     assert ((again / "decomposition.csv").read_text()
             == (folder / "decomposition.csv").read_text())
+    assert ((again / "interception.csv").read_text()
+            == (folder / "interception.csv").read_text())
+
+
+def paired_runs(baseline: list[float], programme: list[float], frozen_baseline: list[float],
+                frozen_programme: list[float]) -> dict[str, list[dict[str, float]]]:
+    def runs(values: list[float]) -> list[dict[str, float]]:
+        return [{HARM_OUTCOME: value} for value in values]
+
+    return {BASELINE: runs(baseline), FULL: runs(programme),
+            frozen_label(BASELINE): runs(frozen_baseline),
+            frozen_label(FULL): runs(frozen_programme)}
+
+
+def test_the_interception_share_and_its_interval_come_from_paired_replicates():
+    # modelled effects -18%, -20%, -22%; frozen -9%, -11%, -10%: share 1 - 0.5 = 0.5
+    modelled, frozen = [-0.18, -0.2, -0.22], [-0.09, -0.11, -0.10]
+    runs = paired_runs([100.0] * 3, [100 * (1 + e) for e in modelled], [200.0] * 3,
+                       [200 * (1 + e) for e in frozen])
+    (share,) = interception_shares([], runs, catch=0.3)
+    ratio = sum(frozen) / sum(modelled)
+    assert share.share == pytest.approx(1 - ratio) and share.share == pytest.approx(0.5)
+    residuals = [f - ratio * m for f, m in zip(frozen, modelled, strict=True)]
+    error = statistics.stdev(residuals) / (math.sqrt(3) * abs(statistics.fmean(modelled)))
+    assert share.high - share.share == pytest.approx(t_critical(2) * error)
+    assert share.share - share.low == pytest.approx(t_critical(2) * error)
+    assert share.estimable and share.modelled[0] == pytest.approx(-0.2)
+    # pairing matters: the same values in another order give another interval
+    shuffled = paired_runs([100.0] * 3, [100 * (1 + e) for e in modelled], [200.0] * 3,
+                           [200 * (1 + e) for e in reversed(frozen)])
+    (other,) = interception_shares([], shuffled, catch=0.3)
+    assert other.share == pytest.approx(share.share) and other.low != pytest.approx(share.low)
+    # an effect whose interval includes zero has no share to speak of
+    (noisy,) = interception_shares([], paired_runs([100.0] * 3, [90.0, 110.0, 99.0],
+                                                   [100.0] * 3, [95.0, 104.0, 100.0]), 0.3)
+    assert not noisy.estimable
+
+
+def test_the_frozen_catch_probability_is_the_models_rule():
+    from sim.core import mechanisms
+
+    config = load_scenario("baseline").config
+    for safety in (0.2, 0.45, 0.7):
+        assert catch_probability(config, safety) == pytest.approx(
+            mechanisms.colleague_catch_probability(config.errors, safety), rel=1e-12)
+
+
+def test_where_colleagues_never_intercept_no_harm_effect_runs_through_interception(tmp_path):
+    """Colleagues who never catch an error (colleague_catch 0): freezing interception changes
+    no run, so every programme's share is exactly zero, interval and all."""
+    from sim.evidence.effects import summarise_run
+    from sim.experiment.jobs import replicate_seeds
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(TINY, encoding="utf-8")
+    scenario = load_scenario(path)
+    parts = split_parts(scenario)
+    variants = [v for v in decomposition_variants(scenario, parts)
+                if not v.label.startswith("without ")]
+    for variant in variants:
+        variant.scenario.config.set("errors.colleague_catch", 0.0)
+    frozen = frozen_variants(variants, parts, baseline_safety=0.45)
+    seeds = replicate_seeds(1, 3)
+    runs = {v.label: [summarise_run(v.scenario.to_dict(), seed, 30) for seed in seeds]
+            for v in [*variants, *frozen]}
+    shares = interception_shares(parts, runs, catch=0.0)
+    assert [item.programme for item in shares] == [FULL, *LETTER_GROUPS]
+    moved = [item for item in shares if item.modelled[0] != 0.0]
+    assert moved  # some programme changed harm in this tiny hospital
+    for item in moved:
+        assert item.frozen == item.modelled
+        assert (item.share, item.low, item.high) == (0.0, 0.0, 0.0)
 
 
 @pytest.mark.parametrize("content, expected", [

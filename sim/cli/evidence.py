@@ -1,12 +1,16 @@
-"""`run.py check-model`, `run.py decompose` and `run.py calibrate`: evidence about the model.
+"""`run.py check-model`, `decompose`, `effect-sensitivity` and `calibrate`: evidence about the
+model.
 
 - check-model: every level target, behaviour fact and effect band, over paired replicates;
   exit 0 if all pass, 1 if any fails; `--write FILE` writes the report (docs/VALIDATION.md).
 - decompose: a bundle of interventions split into its parts, each part alone and the bundle
-  without each part, against the baseline.
+  without each part, against the baseline; and the share of each programme's harm effect that
+  runs through colleague interception.
+- effect-sensitivity: a Morris screen of behavioural coefficients whose outcome is each
+  scenario's paired effect; `--write FILE` rewrites its section of docs/VALIDATION.md.
 - calibrate: fit chosen parameters to level targets and effect bands with Optuna.
 
-All three check their input first (exit 2 with one line on a bad file or option) and write
+All four check their input first (exit 2 with one line on a bad file or option) and write
 results folders under outputs/ that appear only when complete (`sim.cli.results_folder`).
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import statistics
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -35,7 +40,8 @@ from sim.errors import UsageError
 from sim.naming import safe_name
 
 if TYPE_CHECKING:
-    from sim.evidence.decompose import Contribution, Part, Variant
+    from sim.evidence.decompose import Contribution, InterceptionShare, Part, Variant
+    from sim.evidence.effect_sensitivity import EffectSensitivity
     from sim.scenario import Scenario
 
 
@@ -73,6 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.set_defaults(func=check_model_command)
     register_decompose(subparsers)
     register_calibrate(subparsers)
+    register_effect_sensitivity(subparsers)
 
 
 def command_line(arguments: argparse.Namespace) -> str:
@@ -109,6 +116,17 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+def keep_effect_sensitivity(path: Path, text: str) -> str:
+    """The new report with the effect-sensitivity section of the old one, if it had one (it is
+    written by `run.py effect-sensitivity`, not by check-model)."""
+    from sim.evidence.effect_sensitivity import kept_section
+
+    if not path.is_file():
+        return text
+    kept = kept_section(path.read_text(encoding="utf-8"))
+    return text if kept is None else text.rstrip("\n") + "\n\n" + kept + "\n"
+
+
 def check_model_command(arguments: argparse.Namespace) -> int:
     from sim.evidence.validation import check_model, report, tables
 
@@ -118,7 +136,8 @@ def check_model_command(arguments: argparse.Namespace) -> int:
                              arguments.workers)
     print("\n".join(tables(validation)))
     if arguments.write is not None:
-        write_atomically(arguments.write, report(validation, command_line(arguments)) + "\n")
+        text = report(validation, command_line(arguments)) + "\n"
+        write_atomically(arguments.write, keep_effect_sensitivity(arguments.write, text))
         print(f"Report: {arguments.write}")
     if validation.passed:
         print("All checks pass.")
@@ -142,19 +161,32 @@ def register_decompose(subparsers: argparse._SubParsersAction) -> None:
                         help="what a part is: a parameter group (default) or an intervention")
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
                         help="outcomes over the last N days of each run (default 180)")
+    parser.add_argument("--no-interception", dest="interception", action="store_false",
+                        help="skip the share of each programme's harm effect through "
+                             "colleague interception (saves the baseline and every programme "
+                             "run again with interception frozen)")
     add_run_options(parser, replicates=20, fewest=2, each="variant")
     parser.set_defaults(func=decompose_command)
 
 
 def decompose_command(arguments: argparse.Namespace) -> int:
-    from sim.evidence.decompose import contributions, decomposition_variants, split_parts
+    from sim.evidence.decompose import (
+        BASELINE,
+        SAFETY_OUTCOME,
+        contributions,
+        decomposition_variants,
+        frozen_variants,
+        interception_shares,
+        split_parts,
+    )
     from sim.scenario import load_scenario
 
     scenario = load_scenario(arguments.scenario)
     parts = split_parts(scenario, arguments.parts)
     variants = decomposition_variants(scenario, parts)
     days = scenario.config.run.days + scenario.config.run.burn_in
-    check_experiment_size(len(variants) * arguments.replicates, days)
+    extra = len(parts) + 2 if arguments.interception else 0  # baseline, full, each alone
+    check_experiment_size((len(variants) + extra) * arguments.replicates, days)
     check_output_folder(arguments.out)
     with UnfinishedFolder.claim(arguments.out, f"decompose-{scenario.slug}") as folder:
         note_stale_folders(arguments.out)
@@ -170,10 +202,32 @@ def decompose_command(arguments: argparse.Namespace) -> int:
         from sim.experiment.figures import PRIMARY_METRICS
 
         rows = contributions(PRIMARY_METRICS, parts, labelled)
-        write_decomposition(folder.path, scenario, parts, variants, rows, arguments)
+        shares, frozen = [], []
+        if arguments.interception:
+            safety = statistics.fmean(run[SAFETY_OUTCOME] for run in labelled[BASELINE])
+            frozen = frozen_variants(variants, parts, safety)
+            try:
+                again = run_paired([v.scenario for v in frozen], arguments)
+            except BaseException:
+                folder.discard()
+                raise
+            if again is None:
+                folder.discard()
+                return 1
+            labelled.update({variant.label: again[index]
+                             for index, variant in enumerate(frozen)})
+            catch = frozen[0].scenario.config.get("errors.colleague_catch")
+            shares = interception_shares(parts, labelled, catch)
+        write_decomposition(folder.path, scenario, parts, variants, rows, arguments, shares,
+                            frozen)
         destination = folder.publish()
     print(f"Decomposition of {scenario.name}: {len(parts)} parts, {len(variants)} variants x "
           f"{arguments.replicates} paired replicates.")
+    for item in shares[:1]:
+        print("Share of the full bundle's harm effect through colleague interception: "
+              + (f"{100 * item.share:.0f}% (95% {100 * item.low:.0f}% to "
+                 f"{100 * item.high:.0f}%)" if item.estimable else
+                 "n/a (the harm effect is not clearly non-zero)") + ".")
     print(f"Results: {destination}")
     return 0
 
@@ -201,8 +255,10 @@ def run_paired(scenarios: Sequence[Scenario],
 
 def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
                         variants: Sequence[Variant], rows: Sequence[Contribution],
-                        arguments: argparse.Namespace) -> None:
-    from sim.evidence.decompose_report import report, write_table
+                        arguments: argparse.Namespace,
+                        shares: Sequence[InterceptionShare] = (),
+                        frozen: Sequence[Variant] = ()) -> None:
+    from sim.evidence.decompose_report import report, write_interception, write_table
     from sim.evidence.figures import decomposition_figure
     from sim.experiment.figures import PRIMARY_METRICS
 
@@ -212,10 +268,18 @@ def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
     for number, variant in enumerate(variants):
         name = f"{number:02d}-{safe_name(variant.label)}.yaml"
         (folder / "scenarios" / name).write_text(variant.scenario.to_yaml(), encoding="utf-8")
+    if shares:
+        write_interception(shares, folder / "interception.csv")
+        (folder / "scenarios" / "interception").mkdir()
+        for number, variant in enumerate(frozen):
+            name = f"{number:02d}-{safe_name(variant.label)}.yaml"
+            (folder / "scenarios" / "interception" / name).write_text(
+                variant.scenario.to_yaml(), encoding="utf-8")
     source = str(scenario.source or arguments.scenario)
     (folder / "report.md").write_text(
         report(scenario.name, source, parts, f"{arguments.parts}", rows, PRIMARY_METRICS,
-               arguments.seed, arguments.replicates, arguments.window), encoding="utf-8")
+               arguments.seed, arguments.replicates, arguments.window, shares),
+        encoding="utf-8")
 
 
 # --- calibrate ------------------------------------------------------------------------------
@@ -269,5 +333,151 @@ def calibrate_command(arguments: argparse.Namespace) -> int:
     print(f"Best loss {result.best_loss:.4g}: {met} of {len(result.best_achieved)} targets met.")
     for key, value in result.best_values.items():
         print(f"  {key} = {value:.6g}")
+    print(f"Results: {destination}")
+    return 0
+
+
+# --- effect-sensitivity ---------------------------------------------------------------------
+
+MAX_TRAJECTORIES = 1000
+MAX_SCREEN_REPLICATES = 100
+
+
+def register_effect_sensitivity(subparsers: argparse._SubParsersAction) -> None:
+    from sim.evidence.effect_sensitivity import (
+        DEFAULT_LEVELS,
+        DEFAULT_REPLICATES,
+        DEFAULT_TRAJECTORIES,
+        LIBRARY,
+    )
+
+    parser = subparsers.add_parser(
+        "effect-sensitivity", help="which behavioural coefficients a scenario's effect hangs on",
+        description="Morris screen of behavioural coefficients whose outcome is each "
+                    "scenario's paired effect against the baseline (harm: relative change, "
+                    "reporting: ratio), averaged over paired seeds at every design point.")
+    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                        help="library labels, bundled scenario names or files (default: "
+                             + ", ".join(item.label for item in LIBRARY) + ")")
+    parser.add_argument("--coefficients", metavar="KEY,KEY,...", default=None,
+                        help="behavioural coefficients to screen (default: the documented "
+                             "subset, sim.evidence.effect_sensitivity.COEFFICIENTS)")
+    parser.add_argument("--trajectories", type=whole_number("--trajectories", 2,
+                                                            MAX_TRAJECTORIES),
+                        default=DEFAULT_TRAJECTORIES,
+                        help=f"Morris trajectories (default {DEFAULT_TRAJECTORIES})")
+    parser.add_argument("--levels", type=whole_number("--levels", 2, 1000),
+                        default=DEFAULT_LEVELS,
+                        help=f"Morris levels, even (default {DEFAULT_LEVELS})")
+    parser.add_argument("--span", type=span_number, default=None,
+                        help="each coefficient's range: its default give or take this share "
+                             "of its size, within its documented range (default 0.5)")
+    parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
+                        help="effects over the last N days of each run (default 180)")
+    parser.add_argument("--set", dest="overrides", metavar="KEY=VALUE", action="append",
+                        default=[], help="a change to every run, baseline included (e.g. "
+                                         "hospital.wards=4 or run.days=180)")
+    parser.add_argument("--write", type=Path, metavar="FILE",
+                        help="also write the section 'What the headline answers hang on' "
+                             "into FILE (docs/VALIDATION.md), replacing it if present")
+    parser.add_argument("--from-results", type=Path, metavar="FOLDER", default=None,
+                        help="run nothing: print (and with --write, write) the section from a "
+                             "finished effect-sensitivity results folder")
+    add_run_options(parser, replicates=DEFAULT_REPLICATES, fewest=1, each="design point")
+    parser.set_defaults(func=effect_sensitivity_command)
+
+
+def span_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"--span: expected a number, got {text!r}") from None
+    if not 0.01 <= value <= 1.0:
+        raise UsageError(f"--span: expected a number from 0.01 to 1, got {value:g}")
+    return value
+
+
+def effect_sensitivity_line(arguments: argparse.Namespace) -> str:
+    """The command as a reader would type it again (workers and --out do not change it)."""
+    words = ["python", "run.py", "effect-sensitivity", *arguments.scenarios]
+    if arguments.coefficients:
+        words += ["--coefficients", arguments.coefficients]
+    for option in ("trajectories", "levels", "span", "window", "replicates", "seed"):
+        value = getattr(arguments, option)
+        if value is not None:
+            words += [f"--{option}", f"{value:g}" if isinstance(value, float) else str(value)]
+    for item in arguments.overrides:
+        words += ["--set", item]
+    if arguments.write is not None:
+        words += ["--write", str(arguments.write)]
+    return shlex.join(words)
+
+
+def effect_sensitivity_command(arguments: argparse.Namespace) -> int:
+    from sim.cli.checks import check_overrides
+    from sim.evidence import effect_sensitivity as screen
+    from sim.scenario import parse_override
+
+    if arguments.from_results is not None:
+        if arguments.write is not None:
+            check_write_target(arguments.write)
+        return write_section(screen.read_results(arguments.from_results), arguments,
+                             str(arguments.from_results))
+    check_overrides(arguments.overrides)
+    frame = tuple(parse_override(item) for item in arguments.overrides)
+    scenarios = (tuple(screen.library_scenario(name) for name in arguments.scenarios)
+                 if arguments.scenarios else screen.LIBRARY)
+    options: dict[str, object] = {}
+    if arguments.coefficients is not None:
+        options["coefficients"] = tuple(key.strip() for key in arguments.coefficients.split(",")
+                                        if key.strip())
+    if arguments.span is not None:
+        options["span"] = arguments.span
+    if arguments.levels % 2:
+        raise UsageError(f"--levels: expected an even number (Morris steps span half the "
+                         f"levels), got {arguments.levels}")
+    setup = screen.Setup(scenarios=scenarios, trajectories=arguments.trajectories,
+                         levels=arguments.levels, replicates=arguments.replicates,
+                         seed=arguments.seed, window=arguments.window, frame=frame,
+                         **options)  # type: ignore[arg-type]
+    screen.check_setup(setup)
+    sweep = screen.make_sweep(setup)  # checks every coefficient's name and range
+    days = sweep.base.config.run.days + sweep.base.config.run.burn_in
+    if arguments.window > sweep.base.config.run.days:
+        raise UsageError(f"--window: {arguments.window} days is longer than the "
+                         f"{sweep.base.config.run.days} days after burn-in")
+    check_experiment_size(setup.runs, days)
+    if arguments.write is not None:
+        check_write_target(arguments.write)
+    check_output_folder(arguments.out)
+    command = effect_sensitivity_line(arguments)
+    print(f"Effect sensitivity: {len(setup.scenarios)} scenarios, {len(setup.coefficients)} "
+          f"coefficients, {setup.points} points x {setup.replicates} paired seeds: "
+          f"{setup.runs:,} runs.", file=sys.stderr)
+    with UnfinishedFolder.claim(arguments.out, "effect-sensitivity") as folder:
+        note_stale_folders(arguments.out)
+        try:
+            result = screen.run_screen(setup, arguments.workers)
+            screen.write_results(result, folder.path, command)
+        except BaseException:
+            folder.discard()  # a screen without all its points has no indices
+            raise
+        destination = folder.publish()
+    result.command = command
+    return write_section(result, arguments, str(destination))
+
+
+def write_section(result: EffectSensitivity, arguments: argparse.Namespace,
+                  destination: str) -> int:
+    """Print the section, and write it into --write's file (replacing it if present)."""
+    from sim.evidence.effect_sensitivity import section, with_section
+
+    text = section(result, result.command)
+    if arguments.write is not None:
+        old = (arguments.write.read_text(encoding="utf-8") if arguments.write.is_file()
+               else "")
+        write_atomically(arguments.write, with_section(old, text))
+        print(f"Section written: {arguments.write}")
+    print(text)
     print(f"Results: {destination}")
     return 0

@@ -24,13 +24,17 @@ bundle, each part alone and the bundle without each part, and measures per repli
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig, split_key
 from sim.errors import UsageError
 from sim.evidence.effects import interval
+from sim.experiment.statistics import t_critical
 from sim.scenario import Intervention, Scenario
 
 BASELINE, FULL = "baseline", "full bundle"
@@ -196,3 +200,121 @@ def contributions(outcomes: Sequence[str], parts: Sequence[Part],
         rows.append(row("", "interaction", [f - s for f, s in zip(full, alone_sum,
                                                                     strict=True)]))
     return rows
+
+
+# --- the share of a programme's harm effect that runs through colleague interception --------
+#
+# Colleagues intercept an error (a near miss instead of possible harm) with a probability that
+# rises with the ward's psychological safety (`errors.speaking_up_log_odds_per_sd`, M1). To see
+# how much of a programme's harm effect runs through that channel, the baseline and the
+# programme run again with the same seeds and interception frozen at the baseline's level: the
+# slope switched off, and `errors.colleague_catch` set to the probability at the baseline's
+# mean psychological safety. Every other channel of the programme still works. Per replicate
+# pair the harm effect is a relative change (programme / baseline - 1) in each world, and
+#     share = 1 - mean(effect with interception frozen) / mean(effect as modelled),
+# with a 95% interval from the paired replicates (the ratio of means linearised: each
+# replicate's residual frozen_i - ratio x modelled_i; Cochran 1977, section 6.4).
+
+HARM_OUTCOME = "preventable_adverse_events"
+SAFETY_OUTCOME = "psychological_safety"
+INTERCEPTION_SLOPE = "errors.speaking_up_log_odds_per_sd"
+INTERCEPTION_LEVEL = "errors.colleague_catch"
+FROZEN = "interception frozen"
+# The log-odds clamp of `sim.core.mechanisms.log_odds`: keeps log-odds finite at 0 and 1.
+PROBABILITY_FLOOR = 1e-9
+
+
+def catch_probability(config: ModelConfig, ward_safety: float) -> float:
+    """A colleague's chance of intercepting an error on a ward of this psychological safety:
+    the rule of `colleague_catch_probability` (docs/ODD.md 7.6), restated here so the evidence
+    code needs only the configuration (tests check that the two agree)."""
+    rules = config.errors
+    shift = (ward_safety - rules.safety_reference) / rules.safety_sd_reference
+    level = min(max(rules.colleague_catch, PROBABILITY_FLOOR), 1.0 - PROBABILITY_FLOOR)
+    return 1.0 / (1.0 + math.exp(-(math.log(level / (1.0 - level))
+                                   + rules.speaking_up_log_odds_per_sd * shift)))
+
+
+def programmes(parts: Sequence[Part]) -> list[str]:
+    """The labels whose harm effect is split: the full bundle and each part alone."""
+    return [FULL, *(f"{part.name} alone" for part in parts)]
+
+
+def frozen_label(label: str) -> str:
+    return f"{label}, {FROZEN}"
+
+
+def frozen_variants(variants: Sequence[Variant], parts: Sequence[Part],
+                    baseline_safety: float) -> list[Variant]:
+    """The baseline and every programme again, with interception frozen at the baseline's
+    level (the catch probability at `baseline_safety`, the baseline's mean psychological
+    safety)."""
+    by_label = {variant.label: variant.scenario for variant in variants}
+    catch = catch_probability(by_label[BASELINE].config, baseline_safety)
+    frozen = []
+    for label in [BASELINE, *programmes(parts)]:
+        config = copy.deepcopy(by_label[label].config)
+        config.set(INTERCEPTION_SLOPE, 0.0)
+        config.set(INTERCEPTION_LEVEL, catch)
+        frozen.append(Variant(frozen_label(label),
+                              dataclasses.replace(by_label[label], config=config,
+                                                  name=frozen_label(label))))
+    return frozen
+
+
+@dataclass(frozen=True)
+class InterceptionShare:
+    """How much of one programme's harm effect runs through colleague interception."""
+
+    programme: str
+    modelled: tuple[float, float, float]  # relative harm effect: mean, 95% low and high
+    frozen: tuple[float, float, float]  # the same with interception frozen
+    share: float
+    low: float
+    high: float
+    replicates: int
+    catch: float  # the frozen catch probability
+
+    @property
+    def estimable(self) -> bool:
+        """The modelled effect is clearly not zero (its interval excludes it): only then is a
+        share of it meaningful."""
+        _, low, high = self.modelled
+        return low > 0 or high < 0
+
+
+def ratio_of_means(numerators: Sequence[float],
+                   denominators: Sequence[float]) -> tuple[float, float]:
+    """mean(numerators) / mean(denominators) over paired replicates and its standard error
+    (linearised; NaN when the denominators average zero or there are fewer than two)."""
+    count = len(numerators)
+    bottom = statistics.fmean(denominators)
+    if count < 2 or not bottom:
+        return math.nan, math.nan
+    ratio = statistics.fmean(numerators) / bottom
+    residuals = [top - ratio * down for top, down in zip(numerators, denominators, strict=True)]
+    return ratio, statistics.stdev(residuals) / (math.sqrt(count) * abs(bottom))
+
+
+def relative_effects(runs: dict[str, Sequence[dict[str, float]]], label: str,
+                     baseline: str) -> list[float]:
+    """Per replicate pair: the programme's harm over the baseline's, minus 1."""
+    return [run[HARM_OUTCOME] / base[HARM_OUTCOME] - 1.0 if base[HARM_OUTCOME] else math.nan
+            for run, base in zip(runs[label], runs[baseline], strict=True)]
+
+
+def interception_shares(parts: Sequence[Part], runs: dict[str, Sequence[dict[str, float]]],
+                        catch: float) -> list[InterceptionShare]:
+    """The share of each programme's harm effect through interception, from the runs of the
+    decomposition and of `frozen_variants` (labelled as there, the same seeds in order)."""
+    shares = []
+    for label in programmes(parts):
+        modelled = relative_effects(runs, label, BASELINE)
+        frozen = relative_effects(runs, frozen_label(label), frozen_label(BASELINE))
+        ratio, error = ratio_of_means(frozen, modelled)
+        reach = t_critical(len(modelled) - 1) * error
+        name = label.removesuffix(" alone")
+        shares.append(InterceptionShare(name, interval(modelled), interval(frozen),
+                                        1.0 - ratio, 1.0 - ratio - reach, 1.0 - ratio + reach,
+                                        len(modelled), catch))
+    return shares
