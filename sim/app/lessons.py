@@ -93,12 +93,12 @@ LESSONS: tuple[Lesson, ...] = (
         ("Why does a walkround that changes nothing cost trust?",
          "What would you need to see after a walkround to believe the next one?")),
     Lesson(
-        "audits_measure_audits", "Audits measure the audit", 10, "audit drive", "baseline", 180,
+        "audits_measure_audits", "Audits measure the audit", 10, "audit drive", "baseline", 240,
         ("measured_compliance", "true_compliance", "workaround_rate", "burnout_prevalence"),
         ("Scenario: audit drive. Compare with: baseline. Reset.",
          "Play; audits multiply from day 60. Watch the feed's audit lines: the audit's figure "
          "beside the wards' real one.",
-         "Pause at day 180; open All charts (compliance: measured vs true) and Side by side."),
+         "Pause at day 240; open All charts (compliance: measured vs true) and Side by side."),
         ("What did the audits measure?",
          "Who in the hospital would believe the audit figure, and why?")),
 )
