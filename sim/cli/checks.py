@@ -40,6 +40,23 @@ def whole_number(option: str, low: int | None = None,
     return parse
 
 
+def decimal_number(option: str, low: float, high: float) -> Callable[[str], float]:
+    """An argparse `type` that accepts a number within [low, high] (not NaN), else
+    UsageError."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"{option}: expected a number, got {text!r}") from None
+        if not low <= value <= high:
+            expected = describe_range(low, high, "{:g}".format)
+            raise UsageError(f"{option}: expected a number {expected}, got {value:g}")
+        return value
+
+    return parse
+
+
 def seed_number(option: str = "--seed") -> Callable[[str], int]:
     return whole_number(option, 0, MAX_SEED)
 

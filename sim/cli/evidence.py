@@ -30,6 +30,7 @@ from sim.cli.checks import (
     MAX_REPLICATES,
     MAX_WORKERS,
     check_experiment_size,
+    decimal_number,
     note_stale_folders,
     seed_number,
     whole_number,
@@ -38,6 +39,7 @@ from sim.cli.experiment import add_workers_and_out
 from sim.cli.results_folder import UnfinishedFolder, check_output_folder
 from sim.errors import UsageError
 from sim.naming import safe_name
+from sim.sweep.spec import SPAN_RANGE
 
 if TYPE_CHECKING:
     from sim.evidence.decompose import Contribution, InterceptionShare, Part, Variant
@@ -369,7 +371,7 @@ def register_effect_sensitivity(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--levels", type=whole_number("--levels", 2, 1000),
                         default=DEFAULT_LEVELS,
                         help=f"Morris levels, even (default {DEFAULT_LEVELS})")
-    parser.add_argument("--span", type=span_number, default=None,
+    parser.add_argument("--span", type=decimal_number("--span", *SPAN_RANGE), default=None,
                         help="each coefficient's range: its default give or take this share "
                              "of its size, within its documented range (default 0.5)")
     parser.add_argument("--window", type=whole_number("--window", 1, 100_000), default=180,
@@ -385,16 +387,6 @@ def register_effect_sensitivity(subparsers: argparse._SubParsersAction) -> None:
                              "finished effect-sensitivity results folder")
     add_run_options(parser, replicates=DEFAULT_REPLICATES, fewest=1, each="design point")
     parser.set_defaults(func=effect_sensitivity_command)
-
-
-def span_number(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"--span: expected a number, got {text!r}") from None
-    if not 0.01 <= value <= 1.0:
-        raise UsageError(f"--span: expected a number from 0.01 to 1, got {value:g}")
-    return value
 
 
 def effect_sensitivity_line(arguments: argparse.Namespace) -> str:

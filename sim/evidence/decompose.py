@@ -32,8 +32,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig, split_key
+from sim.core.mechanisms import colleague_catch_probability
 from sim.errors import UsageError
-from sim.evidence.effects import interval
+from sim.evidence.effects import interval, paired_effect
 from sim.experiment.statistics import t_critical
 from sim.scenario import Intervention, Scenario
 
@@ -220,19 +221,10 @@ SAFETY_OUTCOME = "psychological_safety"
 INTERCEPTION_SLOPE = "errors.speaking_up_log_odds_per_sd"
 INTERCEPTION_LEVEL = "errors.colleague_catch"
 FROZEN = "interception frozen"
-# The log-odds clamp of `sim.core.mechanisms.log_odds`: keeps log-odds finite at 0 and 1.
-PROBABILITY_FLOOR = 1e-9
-
-
 def catch_probability(config: ModelConfig, ward_safety: float) -> float:
-    """A colleague's chance of intercepting an error on a ward of this psychological safety:
-    the rule of `colleague_catch_probability` (docs/ODD.md 7.6), restated here so the evidence
-    code needs only the configuration (tests check that the two agree)."""
-    rules = config.errors
-    shift = (ward_safety - rules.safety_reference) / rules.safety_sd_reference
-    level = min(max(rules.colleague_catch, PROBABILITY_FLOOR), 1.0 - PROBABILITY_FLOOR)
-    return 1.0 / (1.0 + math.exp(-(math.log(level / (1.0 - level))
-                                   + rules.speaking_up_log_odds_per_sd * shift)))
+    """A colleague's chance of intercepting an error on a ward of this psychological safety
+    (`colleague_catch_probability`, docs/ODD.md 7.6)."""
+    return colleague_catch_probability(config.errors, ward_safety)
 
 
 def programmes(parts: Sequence[Part]) -> list[str]:
@@ -299,7 +291,7 @@ def ratio_of_means(numerators: Sequence[float],
 def relative_effects(runs: dict[str, Sequence[dict[str, float]]], label: str,
                      baseline: str) -> list[float]:
     """Per replicate pair: the programme's harm over the baseline's, minus 1."""
-    return [run[HARM_OUTCOME] / base[HARM_OUTCOME] - 1.0 if base[HARM_OUTCOME] else math.nan
+    return [paired_effect("relative", run[HARM_OUTCOME], base[HARM_OUTCOME])
             for run, base in zip(runs[label], runs[baseline], strict=True)]
 
 

@@ -26,9 +26,10 @@ the section "What the headline answers hang on" of the validation report.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,14 @@ import pandas as pd
 from sim.config import BEHAVIOUR_GROUPS
 from sim.errors import UsageError
 from sim.evidence.bands import NO_REGULATION, format_measure
-from sim.evidence.effects import WINDOW_DAYS, evaluate_all
+from sim.evidence.effects import WINDOW_DAYS, evaluate_all, paired_effect
 from sim.evidence.tables import replace_block
 from sim.experiment.jobs import replicate_seeds, simulate_job
 from sim.experiment.tables import window_summary
 from sim.scenario import Scenario, load_scenario
 from sim.sweep.analysis import indices_table
 from sim.sweep.design import Design, make_design, point_count
+from sim.sweep.runner import document_with
 from sim.sweep.spec import DEFAULT_SPAN, Sweep, around_base
 
 # The behavioural coefficients screened by default, each on a path from a programme to harm
@@ -221,12 +223,7 @@ def point_document(template: dict[str, Any], values: Sequence[tuple[str, Any]],
                    after: Sequence[tuple[str, Any]] = ()) -> dict[str, Any]:
     """A resolved scenario document with the point's values, then the variant's own
     overrides (`after`) again, so that a scenario changing a screened coefficient keeps it."""
-    document = {key: (dict(value) if isinstance(value, dict) else value)
-                for key, value in template.items()}
-    for key, value in (*values, *after):
-        group, name = key.split(".", 1)
-        document[group][name] = value
-    return document
+    return document_with(template, (*values, *after))
 
 
 def summarise_outcomes(document: dict[str, Any], seed: int, window: int,
@@ -234,15 +231,6 @@ def summarise_outcomes(document: dict[str, Any], seed: int, window: int,
     """One run: the outcomes over its last `window` days (top level, for any evaluator)."""
     summary = window_summary(simulate_job(document, seed), document["run"]["days"], window)
     return tuple(float(summary[name]) for name in outcomes)
-
-
-def paired_effect(measure: str, value: float, reference: float) -> float:
-    """One replicate pair's effect: relative change, ratio or difference in points."""
-    if measure == "points":
-        return value - reference
-    if not reference:
-        return math.nan
-    return value / reference - (1.0 if measure == "relative" else 0.0)
 
 
 @dataclass
@@ -517,8 +505,6 @@ def kept_section(old: str) -> str | None:
 
 def write_results(result: EffectSensitivity, folder: Path, command: str) -> None:
     """indices.csv, effects.csv, runs.csv and report.md into a results folder."""
-    import json
-
     result.indices.to_csv(folder / "indices.csv", index=False, float_format="%.6g")
     result.effects.to_csv(folder / "effects.csv", index=False, float_format="%.6g")
     result.runs.to_csv(folder / "runs.csv", index=False, float_format="%.6g")
@@ -539,8 +525,6 @@ def write_results(result: EffectSensitivity, folder: Path, command: str) -> None
 def read_results(folder: Path) -> EffectSensitivity:
     """A finished screen read back from its results folder (to rewrite the report without
     running it again); UsageError if the folder is not one."""
-    import json
-
     try:
         described = json.loads((folder / "setup.json").read_text(encoding="utf-8"))
         indices = pd.read_csv(folder / "indices.csv")
@@ -569,6 +553,4 @@ def read_results(folder: Path) -> EffectSensitivity:
 
 def replace_range(factor: Any, bounds: dict[str, float]) -> Any:
     """The factor with the range the screen used (as written in setup.json)."""
-    from dataclasses import replace
-
     return replace(factor, low=float(bounds["low"]), high=float(bounds["high"]))

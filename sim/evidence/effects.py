@@ -162,15 +162,20 @@ def run_variants(variants: Iterable[Variant], seeds: Sequence[int],
     return results
 
 
+def paired_effect(measure: str, value: float, reference: float) -> float:
+    """One replicate pair's effect: a ratio, a relative change or a difference in points."""
+    if measure == "points":
+        return value - reference
+    if not reference:
+        return math.nan
+    return value / reference - (1.0 if measure == "relative" else 0.0)
+
+
 def effect(band: Band, scenario: dict[str, float], baseline: dict[str, float]) -> float:
     """The band's effect in one replicate pair."""
     value, reference = scenario[band.metric], baseline[band.metric]
-    if band.measure == "ratio":
-        return value / reference if reference else math.nan
-    if band.measure == "relative":
-        return value / reference - 1.0 if reference else math.nan
-    if band.measure == "points":
-        return value - reference
+    if band.measure in ("ratio", "relative", "points"):
+        return paired_effect(band.measure, value, reference)
     if band.measure == "sd":
         return (value - reference) / baseline[SD_OF[band.metric]]
     return value

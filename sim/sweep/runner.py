@@ -54,18 +54,22 @@ def summarise_job(document: dict[str, Any], seed: int, window: int, outcomes: tu
                       output.values if daily else None)
 
 
+def document_with(template: dict[str, Any],
+                  values: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """A copy of a resolved scenario document with `values` ("group.name", value) set in
+    order; the template is left as it was."""
+    document = {key: (dict(value) if isinstance(value, dict) else value)
+                for key, value in template.items()}
+    for key, value in values:
+        group, name = key.split(".", 1)
+        document[group][name] = value
+    return document
+
+
 def point_documents(sweep: Sweep, design: Design) -> list[dict[str, Any]]:
     """The resolved scenario of every point: the base with the point's values."""
     base = sweep.base.to_dict()
-    documents = []
-    for point in range(len(design.points)):
-        document = {key: (dict(value) if isinstance(value, dict) else value)
-                    for key, value in base.items()}
-        for key, value in design.overrides(point):
-            group, name = key.split(".", 1)
-            document[group][name] = value
-        documents.append(document)
-    return documents
+    return [document_with(base, design.overrides(point)) for point in range(len(design.points))]
 
 
 def points_digest(design: Design) -> str:

@@ -48,6 +48,9 @@ NOT_IN_ALL = STRUCTURAL_PARAMETERS | {"hospital.nurses_per_ward", "hospital.doct
 # The run length is the sweep's own (days, burn_in): every point is read over the same window.
 NEVER_VARIED = frozenset({"run.days", "run.burn_in"})
 DEFAULT_SPAN = 0.5
+# A span is a share of each parameter's size: too small to move anything below 1%, and at
+# most the whole size.
+SPAN_RANGE = (0.01, 1.0)
 DEFAULT_WINDOW = 180
 MAX_RUNS = 100_000
 MAX_REPLICATES = 10_000
@@ -142,7 +145,8 @@ def load_sweep(path: str | Path, options: SweepOptions | None = None) -> Sweep:
     design, design_options = check_design(data.get("design"), where)
     base = load_base(data, source, where, options)
     outcomes = check_outcomes(data.get("outcomes"), where)
-    span = float(check_number(data.get("span", DEFAULT_SPAN), where, "span", low=0.01, high=1))
+    span = float(check_number(data.get("span", DEFAULT_SPAN), where, "span", low=SPAN_RANGE[0],
+                              high=SPAN_RANGE[1]))
     sweep = Sweep(name, description, source, base, design, (), outcomes, span=span,
                   replicates=whole(options.replicates, data, "replicates", where, 1,
                                    1, MAX_REPLICATES),
