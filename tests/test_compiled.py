@@ -100,16 +100,19 @@ def test_records_carry_every_coefficient_and_keep_their_identity(record, section
     assert pickle.loads(pickle.dumps(record)) is record
 
 
-# In a new process, after preparing the loops, how many of those Python calls are compiled or
-# loaded (solve_problem is only called from inside meet_obstacles, compiled into it).
+# In a new process, after preparing the loops, how many of the core's compiled loops are
+# compiled or loaded: every one found in the core's modules, so that a new pass cannot be left
+# out (solve_problem is only called from inside meet_obstacles, compiled into it).
 PREPARED_LOOPS = """
-from sim.core import random_streams
+import importlib, pkgutil
+from numba.core.registry import CPUDispatcher
+import sim.core
 from sim.core.model import prepare_compiled_loops
-from sim.core.passes import bedside, care, fatigue, shift
 prepare_compiled_loops()
-loops = [bedside.draw_patients_day, care.count_care_errors, fatigue.tire,
-         random_streams.compiled_keyed_uniform, random_streams.keyed_uniforms,
-         shift.meet_obstacles]
+loops = [thing for info in pkgutil.walk_packages(sim.core.__path__, "sim.core.")
+         for thing in vars(importlib.import_module(info.name)).values()
+         if isinstance(thing, CPUDispatcher) and thing.py_func.__module__ == info.name
+         and thing.__name__ != "solve_problem"]
 print(sum(bool(loop.signatures) for loop in loops), len(loops))
 """
 
@@ -119,7 +122,7 @@ def test_preparing_the_loops_readies_every_one_before_the_first_day():
     done = subprocess.run([sys.executable, "-c", PREPARED_LOOPS], capture_output=True,
                           text=True, check=True, timeout=300)
     prepared, loops = map(int, done.stdout.split())
-    assert prepared == loops
+    assert prepared == loops >= 9
 
 
 def day_of_obstacles(**settings: float) -> tuple[HospitalModel, int]:

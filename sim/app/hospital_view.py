@@ -207,7 +207,7 @@ def ward_marks(model: HospitalModel, ward: Ward, x: float, y: float,
     staff_rows = max(1, math.ceil(len(ward.clinicians) / STAFF_COLUMNS))
     bed_top = staff_top + staff_rows * STAFF_GAP - STAFF_GAP / 2 + BED_GAP / 2
     for place, patient in enumerate(ward.patients):
-        tooltip = (f"Patient #{patient.unique_id} · {ward.name}\n"
+        tooltip = (f"Patient #{patient.admission} · {ward.name}\n"
                    f"Frailty {patient.vulnerability:.2f}\n"
                    f"Willingness to speak up {patient.engagement:.2f}"
                    + ("\nHarmed during this stay" if patient.harmed else ""))

@@ -222,6 +222,19 @@ def efficiency_drift(tolerance: float, time_pressure: float, drift_rate: float,
 
 
 @jitable
+def admin_share(share: float, doctor_extra: float, doctor: bool) -> float:
+    """Share of the day regulatory work demands of a clinician (M8): doctors carry more
+    desk work than nurses (Sinsky 2016; Hendrich 2008)."""
+    return share + doctor_extra if doctor else share
+
+
+@jitable
+def burned_out(exhaustion: float, threshold: float) -> bool:
+    """Burnout is exhaustion past a threshold (Maslach: the exhaustion dimension)."""
+    return exhaustion > threshold
+
+
+@jitable
 def day_time_pressure(care_demand: float, admin_share: float, audited: bool,
                       audit_time_cost: float, protected_time_planned: float,
                       rules: ImprovementBehaviour) -> tuple[float, float, float]:
@@ -401,6 +414,7 @@ def after_silence(rules: LearningBehaviour, usefulness: float, own: bool) -> flo
     return usefulness - (rules.silence_own if own else rules.silence_seen) * usefulness
 
 
+@jitable
 def settle_belief(belief: float, disposition: float, memory: float,
                   learning_rate: float) -> tuple[float, float]:
     """One day of a belief with a slowly learning disposition (M2; persistence).

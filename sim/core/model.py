@@ -36,9 +36,11 @@ from sim.core.observation import summarise_day
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.care import give_care
 from sim.core.passes.fatigue import end_shifts
+from sim.core.passes.peers import follow_peers
 from sim.core.passes.shift import meet_the_days_obstacles
 from sim.core.passes.timetables import PeriodicProcess, update_timetables
 from sim.core.random_streams import DUTY, LEAVING, KeyedDraws, RandomStreams, poisson
+from sim.core.staff import NEVER, StaffTable
 from sim.core.world import (
     DOCTOR,
     HAZARD_KINDS,
@@ -83,7 +85,9 @@ class HospitalModel(Model):
         self.day_summary: dict[str, float] = {}
         self.periodic_processes: list[PeriodicProcess] = []
         self.support_services = SupportServices()
+        self.staff = StaffTable()  # every clinician's state; the Clinician agents are views
         self.second_order_log_odds = 0.0  # set each morning (prepare_wards)
+        self.admissions_so_far = 0  # numbers each admission (a patient's agent may be reused)
         # Set by `sim.scenario.build_model` when the hospital runs a scenario.
         self.scenario_spec: Any = None
         self.interventions: list[Any] = []  # runners kept alive (Mesa holds weak references)
@@ -123,9 +127,11 @@ class HospitalModel(Model):
     def refresh_staff_list(self) -> None:
         self.clinician_list = [c for ward in self.wards for c in ward.clinicians]
         self.clinician_count = len(self.clinician_list)
-        # Where each post is, for keyed draws over the whole staff at once.
-        self.staff_wards = np.array([c.ward.index for c in self.clinician_list], dtype=np.int64)
-        self.staff_posts = np.array([c.post for c in self.clinician_list], dtype=np.int64)
+        # The staff's rows of the staff table, ward by ward, and where each post is, for keyed
+        # draws over the whole staff at once.
+        self.staff_rows = np.array([c.row for c in self.clinician_list], dtype=np.int64)
+        self.staff_wards = self.staff.columns.ward[self.staff_rows]
+        self.staff_posts = self.staff.columns.post[self.staff_rows]
 
     def admit_initial_patients(self) -> None:
         patients = self.config.patients
@@ -140,8 +146,15 @@ class HospitalModel(Model):
         mu = math.log(mean) - sigma ** 2 / 2
         return self.streams.arrivals.lognormvariate(mu, sigma)
 
-    def admit(self, ward: Ward, stay: int) -> None:
-        ward.patients.append(Patient(self, ward, self.day + stay))
+    def admit(self, ward: Ward, stay: int, discharged: list[Patient] | None = None) -> None:
+        """A patient takes a bed for `stay` days (in the agent of one of today's `discharged`
+        if any is left)."""
+        if discharged:
+            patient = discharged.pop()
+            patient.admit(ward, self.day + stay)
+        else:
+            patient = Patient(self, ward, self.day + stay)
+        ward.patients.append(patient)
 
     # --- parameters that can change mid-run ------------------------------------------------------
 
@@ -224,7 +237,7 @@ class HospitalModel(Model):
         for manager in self.ward_managers:
             manager.handle_reports()
         self.run_support_services()
-        self.agents_by_type[Clinician].do("follow_peers")
+        follow_peers(self)
         self.end_day()
         self.summarise_day()
         self.datacollector.collect(self)
@@ -241,19 +254,22 @@ class HospitalModel(Model):
         day = self.day
         patients = self.config.patients
         arrivals_per_bed = patients.target_occupancy / patients.mean_length_of_stay
+        discharged: list[Patient] = []
         for ward in self.wards:
             staying = []
             for patient in ward.patients:
                 if patient.discharge_day > day:
                     staying.append(patient)
                 else:
-                    patient.remove()
+                    discharged.append(patient)
             ward.patients = staying
             for _ in range(poisson(self.streams.arrivals, ward.beds * arrivals_per_bed)):
                 stay = max(1, round(self.length_of_stay()))
                 if ward.free_beds > 0:
-                    self.admit(ward, stay)
+                    self.admit(ward, stay, discharged)
                     self.count("admissions")
+        for patient in discharged:  # agents no admission took today
+            patient.remove()
 
     def emerge_hazards(self) -> None:
         """Latent hazards appear at random and some resolve without anyone fixing them."""
@@ -276,24 +292,33 @@ class HospitalModel(Model):
         duty = self.streams.duty
         # Keyed by post, so that turnover elsewhere does not reshuffle everyone's rota.
         rota = iter(self.keyed.uniforms(self.day, self.staff_wards, self.staff_posts, DUTY))
+        rows, staff = self.staff_rows, self.staff
+        on_duty = staff.columns.on_duty
+        on_duty[rows] = False
+        # The staff's beliefs ward by ward (the staff list runs ward after ward).
+        safety = staff.read("psychological_safety", rows)
+        tolerance = staff.read("deviation_tolerance", rows)
+        usefulness = staff.read("perceived_usefulness", rows)
+        first = 0
         for ward in self.wards:
-            draws = itertools.islice(rota, len(ward.clinicians))
+            size = len(ward.clinicians)
+            draws = itertools.islice(rota, size)
             ward.on_duty = [c for c, draw in zip(ward.clinicians, draws, strict=True)
                             if draw < attendance]
             if not ward.on_duty and ward.clinicians:
                 ward.on_duty = [duty.choice(ward.clinicians)]
-            for clinician in ward.clinicians:
-                clinician.on_duty = False
             for clinician in ward.on_duty:
-                clinician.on_duty = True
+                on_duty[clinician.row] = True
             ward.audited_today = ward.audit_day == self.day
             if ward.audited_today:
                 self.count("audits")
                 ward.manager.feel_pressure(self.config.managers.pressure_per_audit)
-            count = len(ward.clinicians) or 1
-            ward.safety_climate = sum(c.psychological_safety for c in ward.clinicians) / count
-            ward.deviation_norm = sum(c.deviation_tolerance for c in ward.clinicians) / count
-            ward.usefulness_climate = sum(c.perceived_usefulness for c in ward.clinicians) / count
+            count = size or 1
+            last = first + size
+            ward.safety_climate = sum(safety[first:last]) / count
+            ward.deviation_norm = sum(tolerance[first:last]) / count
+            ward.usefulness_climate = sum(usefulness[first:last]) / count
+            first = last
             ward.care_demand = len(ward.patients) / (max(1, len(ward.on_duty)) * capacity)
 
     def hold_walkrounds(self) -> None:
@@ -387,14 +412,24 @@ class HospitalModel(Model):
         if hired:
             self.refresh_staff_list()
         leaving = self.keyed.uniforms(day, self.staff_wards, self.staff_posts, LEAVING)
-        left = False
-        for clinician, uniform in zip(self.clinician_list, leaving, strict=True):
-            long_burnout = clinician.note_burnout(day) > turnover.burnout_lag_days
-            if uniform < (burned_daily if long_burnout else daily):
-                self.leave(clinician, long_burnout, draw)
-                left = True
+        long_burnout = self.burnout_days(day) > turnover.burnout_lag_days
+        leavers = np.flatnonzero(leaving < np.where(long_burnout, burned_daily, daily))
+        staff = self.clinician_list
+        for index in leavers.tolist():
+            self.leave(staff[index], bool(long_burnout[index]), draw)
+        left = len(leavers) > 0
         if left:
             self.refresh_staff_list()
+
+    def burnout_days(self, day: int) -> np.ndarray:
+        """Days each of the staff has been burned out (0 if not), tracked for leaving."""
+        columns, rows = self.staff.columns, self.staff_rows
+        burned = rules.burned_out(columns.exhaustion[rows],
+                                  self.config.clinicians.burnout_threshold)
+        since = columns.burned_out_since[rows]
+        since = np.where(burned, np.where(since == NEVER, day, since), NEVER)
+        columns.burned_out_since[rows] = since
+        return np.where(burned, day - since, 0)
 
     def leave(self, clinician: Clinician, burned_out: bool, draw: random.Random) -> None:
         ward = clinician.ward

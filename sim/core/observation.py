@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from sim.core import mechanisms as rules
 from sim.core import survey
 from sim.core.metrics import TALLIED, daily_ratios
-from sim.core.world import DOCTOR
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -20,31 +22,34 @@ if TYPE_CHECKING:
 def summarise_day(model: HospitalModel) -> dict[str, float]:
     """One row of daily data: the day's counts and the agents' states at its end."""
     summary = {name: float(model.tally[name]) for name in TALLIED}
-    staff = model.clinician_list
-    # Each state read once into a list: this runs every simulated day.
-    safety = [c.psychological_safety for c in staff]
-    trust = [c.trust_in_management for c in staff]
-    burned_out = [c.burned_out for c in staff]
-    doctor = [c.role == DOCTOR for c in staff]
-    on_duty = [c for c in staff if c.on_duty]
-    regulatory = sum(c.regulatory_time for c in on_duty)
-    care = sum(c.ward.care_demand for c in on_duty)
+    staff, rows = model.staff, model.staff_rows
+    # Each state read once into a list of Python numbers: this runs every simulated day.
+    safety = staff.read("psychological_safety", rows)
+    trust = staff.read("trust_in_management", rows)
+    burned_out = rules.burned_out(staff.columns.exhaustion[rows],
+                                  model.config.clinicians.burnout_threshold).tolist()
+    doctor = staff.read("doctor", rows)
+    on_duty = staff.columns.on_duty[rows]
+    regulatory = sum(staff.columns.regulatory_time[rows][on_duty].tolist())
+    demand = np.array([ward.care_demand for ward in model.wards])
+    care = sum(demand[staff.columns.ward[rows][on_duty]].tolist())
     year_ago = model.day - 365
     patients = float(sum(len(w.patients) for w in model.wards))
-    summary.update(survey.measure(staff, model.config.survey))
+    summary.update(survey.measure({belief: getattr(staff.columns, belief)[rows]
+                                   for belief in survey.BELIEFS_READ}, model.config.survey))
     summary.update(
         day=float(model.scenario_day),
         patients=patients,
         patient_days=patients,
         psychological_safety=mean(safety),
         trust_in_management=mean(trust),
-        perceived_usefulness=mean([c.perceived_usefulness for c in staff]),
-        deviation_tolerance=mean([c.deviation_tolerance for c in staff]),
-        nonpunitive_perception=mean([c.perceived_blame < 0.5 for c in staff]),
+        perceived_usefulness=mean(staff.read("perceived_usefulness", rows)),
+        deviation_tolerance=mean(staff.read("deviation_tolerance", rows)),
+        nonpunitive_perception=mean((staff.columns.perceived_blame[rows] < 0.5).tolist()),
         burnout_prevalence=mean(burned_out),
         burnout_nurses=mean([b for b, d in zip(burned_out, doctor, strict=True) if not d]),
         burnout_doctors=mean([b for b, d in zip(burned_out, doctor, strict=True) if d]),
-        silent_staff_share=mean([c.last_report_day <= year_ago for c in staff]),
+        silent_staff_share=mean((staff.columns.last_report_day[rows] <= year_ago).tolist()),
         open_hazards=float(sum(len(w.hazards) for w in model.wards)),
         regulatory_time=regulatory,
         working_time=regulatory + care,
@@ -68,7 +73,8 @@ def spread(values: list[float]) -> float:
     if not values:
         return math.nan
     centre = math.fsum(values) / len(values)
-    return math.sqrt(math.fsum((value - centre) ** 2 for value in values) / len(values))
+    squares = (np.asarray(values) - centre) ** 2
+    return math.sqrt(math.fsum(squares.tolist()) / len(values))
 
 
 def mean(values: list[float] | list[bool]) -> float:

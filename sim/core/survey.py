@@ -16,7 +16,7 @@ every simulated day, so the average is compiled (Numba).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,6 +52,7 @@ COMPOSITES: tuple[Composite, ...] = (
     Composite("sops_management_support", "Hospital management support for patient safety",
               "trust_in_management", False, "management_support_difficulty"),
 )
+BELIEFS_READ = tuple(composite.belief for composite in COMPOSITES)
 
 
 @jitable
@@ -93,11 +94,12 @@ def mean_positive(latents, difficulties, noise, reverse):
     return total / (len(latents) * len(difficulties))
 
 
-def measure(staff: Sequence[object], rules: SurveyBehaviour) -> dict[str, float]:
-    """Every composite over the staff given, by metric name."""
+def measure(beliefs: Mapping[str, Sequence[float]], rules: SurveyBehaviour) -> dict[str, float]:
+    """Every composite over the respondents whose latent beliefs are given (by belief name,
+    one value per respondent), by metric name."""
     scores = {}
     for composite in COMPOSITES:
-        latents = [getattr(clinician, composite.belief) for clinician in staff]
+        latents = beliefs[composite.belief]
         items = item_difficulties(getattr(rules, composite.difficulty), rules.item_spread,
                                   round(rules.items_per_composite))
         scores[composite.name] = composite_score(latents, items, rules.response_noise,

@@ -25,6 +25,7 @@ from sim.core.random_streams import (
     PATIENT_DRAW,
     REPORT_DRAW,
 )
+from sim.core.staff import NEVER, StaffColumn
 from sim.core.world import DOCTOR, NURSE
 
 if TYPE_CHECKING:
@@ -34,18 +35,48 @@ if TYPE_CHECKING:
 
 
 class Clinician(Agent):
-    """A nurse or doctor on a ward."""
+    """A nurse or doctor on a ward.
+
+    Their state is their row of the model's staff table (`sim.core.staff`): each attribute
+    below is a view onto it, so the day's compiled passes and this agent's own code change the
+    same values."""
 
     model: HospitalModel
 
+    psychological_safety = StaffColumn()
+    trust_in_management = StaffColumn()
+    perceived_usefulness = StaffColumn()
+    perceived_blame = StaffColumn()
+    deviation_tolerance = StaffColumn()
+    professional_standard = StaffColumn()
+    safety_disposition = StaffColumn()
+    trust_disposition = StaffColumn()
+    usefulness_disposition = StaffColumn()
+    blame_disposition = StaffColumn()
+    exhaustion = StaffColumn()
+    resilience = StaffColumn()
+    reporting_propensity = StaffColumn()
+    time_pressure = StaffColumn()
+    regulatory_time = StaffColumn()
+    improvement_time_used = StaffColumn()
+    post = StaffColumn()  # the job on the ward; a newcomer takes the leaver's post
+    reports_filed = StaffColumn()
+    last_report_day = StaffColumn()
+    on_duty = StaffColumn()
+
     def __init__(self, model: HospitalModel, ward: Ward, role: str, post: int) -> None:
         super().__init__(model)
+        self.table = model.staff
+        self.row = self.table.add(self)
         draw = model.streams.staff
         config = model.config
         start, spread = config.clinicians, config.clinicians.belief_spread
         self.ward = ward
         self.role = role
-        self.post = post  # the job on the ward; a newcomer takes the leaver's post
+        columns = self.table.columns
+        columns.ward[self.row] = ward.index
+        columns.doctor[self.row] = role == DOCTOR
+        self.post = post
         # Newcomers arrive with the hospital's default beliefs (turnover: Willard-Grace 2019).
         self.psychological_safety = logit_normal(draw, start.initial_psychological_safety, spread)
         self.trust_in_management = logit_normal(draw, start.initial_trust, spread)
@@ -67,26 +98,25 @@ class Clinician(Agent):
         role_offset = 0.0 if role == NURSE else config.reporting.doctor_log_odds
         self.reporting_propensity = role_offset + draw.gauss(
             0.0, config.reporting.propensity_spread)
-        self.on_duty = False
-        self.time_pressure = 0.0
-        self.regulatory_time = 0.0
-        self.improvement_time_used = 0.0
-        self.reports_filed = 0
-        self.last_report_day = -10**9
-        self.burned_out_since: int | None = None
 
     # --- properties named for what they mean -------------------------------------------------
 
     @property
     def burned_out(self) -> bool:
-        return self.exhaustion > self.model.config.clinicians.burnout_threshold
+        return rules.burned_out(self.exhaustion, self.model.config.clinicians.burnout_threshold)
+
+    @property
+    def burned_out_since(self) -> int | None:
+        """The day this clinician's current burnout began (None if not burned out)."""
+        since = self.table.columns.burned_out_since[self.row].item()
+        return None if since == NEVER else since
 
     @property
     def admin_share(self) -> float:
         """Share of the day regulatory work demands of this clinician (M8)."""
         config = self.model.config
-        share = config.regulation.admin_share
-        return share + config.burnout.doctor_admin_extra if self.role == DOCTOR else share
+        return rules.admin_share(config.regulation.admin_share, config.burnout.doctor_admin_extra,
+                                 self.role == DOCTOR)
 
     # --- the working day ----------------------------------------------------------------------
 
@@ -173,36 +203,7 @@ class Clinician(Agent):
         self.ward.manager.receive(model.new_report("incident", self, harm=harm, hazard=hazard))
         return True
 
-    # --- learning from peers and from responses ----------------------------------------------
-
-    def follow_peers(self) -> None:
-        """Beliefs and habits move toward the ward's climate and norm (Debono 2013), and settle
-        back toward the clinician's own disposition as events fade from memory."""
-        config = self.model.config.clinicians
-        ward = self.ward
-        peers, memory = config.peer_influence, config.belief_memory
-        climate = config.climate_influence
-        settling = self.model.config.learning.disposition_rate
-        self.psychological_safety, self.safety_disposition = rules.settle_belief(
-            rules.relax(self.psychological_safety, ward.safety_climate, climate),
-            self.safety_disposition, memory, settling)
-        # Professional training anchors practice: without pressure, tolerance returns toward
-        # the clinician's own standard (Amalberti 2006: constraints and peer control pull back).
-        self.deviation_tolerance = rules.relax(rules.relax(
-            self.deviation_tolerance, ward.deviation_norm, peers),
-            self.professional_standard, memory)
-        self.perceived_usefulness, self.usefulness_disposition = rules.settle_belief(
-            rules.relax(self.perceived_usefulness, ward.usefulness_climate, climate),
-            self.usefulness_disposition, memory, settling)
-        self.trust_in_management, self.trust_disposition = rules.settle_belief(
-            self.trust_in_management, self.trust_disposition, memory, settling)
-        # Expected blame fades back like the other beliefs, toward the clinician's settled
-        # view of how mistakes are treated here, which itself learns slowly from experience:
-        # one response is remembered for weeks, a year of them moves the settled view
-        # (Edwards 2018: nonpunitive response moves slowly; gains outlast a programme).
-        self.perceived_blame, self.blame_disposition = rules.settle_belief(
-            self.perceived_blame, self.blame_disposition, memory,
-            self.model.config.learning.blame_climate_rate)
+    # --- learning from responses (from peers: `sim.core.passes.peers`) -----------------------
 
     def see_response(self, blamed: bool, own: bool) -> None:
         """M2, M14: a manager's response to a report, one's own or a colleague's."""
@@ -226,15 +227,6 @@ class Clinician(Agent):
         else:
             self.perceived_usefulness = rules.after_silence(learning, self.perceived_usefulness,
                                                             own)
-
-    def note_burnout(self, day: int) -> int:
-        """Days this clinician has been burned out (0 if not), tracked for leaving (turnover)."""
-        if not self.burned_out:
-            self.burned_out_since = None
-            return 0
-        if self.burned_out_since is None:
-            self.burned_out_since = day
-        return day - self.burned_out_since
 
     def describe(self, capital: bool = False) -> str:
         return f"{'A' if capital else 'a'} {self.role} on {self.ward.name}"

@@ -21,15 +21,25 @@ if TYPE_CHECKING:
 
 
 class Patient(Agent):
-    """An inpatient with a length of stay, a frailty and a willingness to speak up."""
+    """An inpatient with a length of stay, a frailty and a willingness to speak up.
+
+    When a bed turns over, the agent of a patient discharged that day may be taken for the next
+    admission (`admit`): a new patient in every respect but the Mesa agent, because creating and
+    registering an agent costs more than a patient's day in the model."""
 
     model: HospitalModel
 
     def __init__(self, model: HospitalModel, ward: Ward, discharge_day: int) -> None:
         super().__init__(model)
+        self.admit(ward, discharge_day)
+
+    def admit(self, ward: Ward, discharge_day: int) -> None:
+        """Become a newly admitted patient of `ward`, to go home on `discharge_day`."""
+        model = self.model
         config = model.config.patients
         voice = model.config.patient_voice
         draw = model.streams.patients
+        self.admission = model.admissions_so_far = model.admissions_so_far + 1
         self.ward = ward
         self.discharge_day = discharge_day
         self.vulnerability = logit_normal(draw, config.mean_vulnerability,

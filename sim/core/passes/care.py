@@ -25,10 +25,10 @@ from sim.core.records import ErrorRecord, as_record
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
-    from sim.core.passes.shift import Staff
+    from sim.core.passes.shift import OnDuty
 
 
-def give_care(model: HospitalModel, staff: Staff) -> None:
+def give_care(model: HospitalModel, duty: OnDuty) -> None:
     """The day's routine care by everyone on duty, after the obstacles."""
     config = model.config
     day = model.day
@@ -36,34 +36,39 @@ def give_care(model: HospitalModel, staff: Staff) -> None:
     unguarded = rules.unguarded_barrier_tasks(errors, float(config.regulation.rule_obstacles),
                                               float(config.regulation.coherence))
     counts = count_care_errors(
-        staff.ward, staff.post, staff.burned_out, staff.pressure, staff.admin_share, unguarded,
+        duty.rows, model.staff.columns, unguarded, float(config.regulation.admin_share),
+        float(config.burnout.doctor_admin_extra), float(config.clinicians.burnout_threshold),
         np.array([len(ward.patients) for ward in model.wards], dtype=np.int64),
         np.array([len(ward.on_duty) for ward in model.wards], dtype=np.int64),
         errors, float(config.clinicians.base_error_rate),
         float(config.obstacles.safety_barrier_protection),
         float(config.patients.mean_vulnerability), model.keyed.key, day, ERROR_COUNT)
     for who in np.flatnonzero(counts).tolist():
-        staff.members[who].err_in_care(day, int(counts[who]))
+        duty.members[who].err_in_care(day, int(counts[who]))
 
 
 @njit(cache=True)
-def count_care_errors(ward, post, burned_out, pressure, admin_share, unguarded, patients,
-                      on_duty, errors, base_rate, barrier_protection, vulnerability, key, day,
-                      purpose):
-    """Each on-duty clinician's number of errors in today's care: their share of the ward's
-    patients at the day's odds, plus the unguarded barrier tasks at the unprotected risk."""
-    counts = np.zeros(len(ward), dtype=np.int64)
-    for i in range(len(ward)):
-        w = ward[i]
+def count_care_errors(duty, staff, unguarded, admin_share, doctor_admin_extra, burnout_threshold,
+                      patients, on_duty, errors, base_rate, barrier_protection, vulnerability,
+                      key, day, purpose):
+    """Each on-duty clinician's (`duty`: rows of the staff table `staff`) number of errors in
+    today's care: their share of the ward's patients at the day's odds, plus the unguarded
+    barrier tasks at the unprotected risk."""
+    counts = np.zeros(len(duty), dtype=np.int64)
+    for i in range(len(duty)):
+        r = duty[i]
+        w = staff.ward[r]
         if patients[w] == 0:
             continue
-        odds = rules.care_error_odds(errors, base_rate, burned_out[i], vulnerability,
-                                     pressure[i]) \
-            * rules.documentation_error_odds(errors, admin_share[i])
+        odds = rules.care_error_odds(
+            errors, base_rate, rules.burned_out(staff.exhaustion[r], burnout_threshold),
+            vulnerability, staff.time_pressure[r]) \
+            * rules.documentation_error_odds(
+                errors, rules.admin_share(admin_share, doctor_admin_extra, staff.doctor[r]))
         chance = odds / (1.0 + odds)
         expected = patients[w] / on_duty[w] * chance
         if unguarded > 0.0:
             expected += unguarded * rules.workaround_excess_risk(errors, odds,
                                                                  barrier_protection)
-        counts[i] = poisson_quantile(expected, keyed_uniform(key, day, w, post[i], purpose))
+        counts[i] = poisson_quantile(expected, keyed_uniform(key, day, w, staff.post[r], purpose))
     return counts

@@ -32,7 +32,7 @@ from sim.core.records import (
     WorkaroundRecord,
     as_record,
 )
-from sim.core.world import DOCTOR, HAZARD_KINDS, LOCAL_FIX_KEYS
+from sim.core.world import HAZARD_KINDS, LOCAL_FIX_KEYS
 
 if TYPE_CHECKING:
     from sim.config import ModelConfig
@@ -44,7 +44,15 @@ ShiftRecord = namedtuple("ShiftRecord", [
     "rule_obstacles", "coherence", "encounters_per_hazard", "audit_time_cost",
     "safety_barrier_protection", "pointless_rule_protection", "pointless_rule_distrust",
     "protected_time_planned", "attempt_fix", "normalisation_step", "harm_correction",
-    "caught_correction_share", "base_error_rate", "second_order_log_odds"])
+    "caught_correction_share", "base_error_rate", "second_order_log_odds", "admin_share",
+    "doctor_admin_extra", "burnout_threshold"], module=__name__)
+# This morning's state of each ward, of its open hazards and of its patients, by ward index
+# (a ward's hazards and patients are the slice `start[w]:start[w + 1]`).
+WardMorning = namedtuple("WardMorning", ["care_demand", "audited_today", "audit_readiness",
+                                         "deviation_norm", "safety_climate", "vigilance"],
+                         module=__name__)
+OpenHazards = namedtuple("OpenHazards", ["start", "kind", "reported"], module=__name__)
+Inpatients = namedtuple("Inpatients", ["start", "vulnerability"], module=__name__)
 
 # Events handed back to the agents, and the counts the loop tallies.
 REPORT_HAZARD, FIX_HAZARD, ESCALATE_HAZARD, WORKAROUND_ERROR = 0, 1, 2, 3
@@ -53,7 +61,7 @@ COUNTS = ("obstacle_encounters", "audited_encounters", "audited_compliant",
 ENCOUNTERS, AUDITED, AUDITED_COMPLIANT, SECOND_ORDER, WORKAROUNDS = range(len(COUNTS))
 NO_HAZARD = -1
 KIND_CODE = {kind: code for code, kind in enumerate(HAZARD_KINDS)}
-EVENT = types.UniTuple(types.int64, 4)  # kind, clinician, hazard, patient
+EVENT = types.UniTuple(types.int64, 4)  # kind, staff row, hazard, patient
 
 
 def records(config: ModelConfig, second_order_log_odds: float) -> tuple:
@@ -75,7 +83,10 @@ def records(config: ModelConfig, second_order_log_odds: float) -> tuple:
         harm_correction=config.clinicians.harm_correction,
         caught_correction_share=config.learning.caught_correction_share,
         base_error_rate=config.clinicians.base_error_rate,
-        second_order_log_odds=second_order_log_odds)
+        second_order_log_odds=second_order_log_odds,
+        admin_share=config.regulation.admin_share,
+        doctor_admin_extra=config.burnout.doctor_admin_extra,
+        burnout_threshold=config.clinicians.burnout_threshold)
     return (ShiftRecord(*(float(value) for value in shift)),
             as_record(ImprovementRecord, improvement),
             as_record(WorkaroundRecord, config.workarounds),
@@ -83,53 +94,52 @@ def records(config: ModelConfig, second_order_log_odds: float) -> tuple:
             as_record(ErrorRecord, config.errors))
 
 
-def meet_the_days_obstacles(model: HospitalModel) -> Staff | None:
-    """Gather the staff and wards into arrays, run the day's obstacles, hand the events to the
-    agents; returns the staff on duty (None if no one is)."""
+def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
+    """Run the day's obstacles for the staff on duty, in the staff table, and hand the events
+    to the agents; returns the staff on duty (None if no one is)."""
     config = model.config
     wards = model.wards
-    duty = [c for ward in wards for c in ward.on_duty]
-    if not duty:
+    duty = OnDuty([c for ward in wards for c in ward.on_duty])
+    if not duty.members:
         return None
     hazards = [h for ward in wards for h in ward.hazards]
     patients = [p for ward in wards for p in ward.patients]
-    hazard_start = np.cumsum([0] + [len(ward.hazards) for ward in wards])
-    patient_start = np.cumsum([0] + [len(ward.patients) for ward in wards])
+    morning = WardMorning(
+        np.array([ward.care_demand for ward in wards]),
+        np.array([ward.audited_today for ward in wards], dtype=np.bool_),
+        np.array([ward.audit_readiness for ward in wards]),
+        np.array([ward.deviation_norm for ward in wards]),
+        np.array([ward.safety_climate for ward in wards]),
+        np.array([ward.vigilance for ward in wards]))
+    open_hazards = OpenHazards(np.cumsum([0] + [len(ward.hazards) for ward in wards]),
+                               np.array([KIND_CODE[h.kind] for h in hazards], dtype=np.int64),
+                               np.array([h.reported for h in hazards], dtype=np.bool_))
+    inpatients = Inpatients(np.cumsum([0] + [len(ward.patients) for ward in wards]),
+                            np.array([p.vulnerability for p in patients]))
     obstacles = config.obstacles
     protection = np.array([getattr(obstacles, f"{kind}_protection") for kind in HAZARD_KINDS])
     local_fix = np.array([getattr(obstacles, LOCAL_FIX_KEYS[kind]) for kind in HAZARD_KINDS])
-    staff = Staff(duty)
     streams = model.streams
     counts = np.zeros(len(COUNTS), dtype=np.int64)
     shift, improvement, workarounds, audits, errors = records(
         config, model.second_order_log_odds)
     events = meet_obstacles(
-        staff.ward, staff.admin_share, staff.burned_out, staff.safety, staff.usefulness,
-        staff.tolerance, staff.trust, staff.pressure, staff.regulatory, staff.protected,
-        np.array([ward.care_demand for ward in wards]),
-        np.array([ward.audited_today for ward in wards]),
-        np.array([ward.audit_readiness for ward in wards]),
-        np.array([ward.deviation_norm for ward in wards]),
-        np.array([ward.safety_climate for ward in wards]),
-        np.array([ward.vigilance for ward in wards]),
-        hazard_start, np.array([KIND_CODE[h.kind] for h in hazards], dtype=np.int64),
-        np.array([h.reported for h in hazards], dtype=np.bool_),
-        patient_start, np.array([p.vulnerability for p in patients]),
-        protection, local_fix, shift, improvement, workarounds, audits, errors,
+        duty.rows, model.staff.columns, morning, open_hazards, inpatients, protection,
+        local_fix, shift, improvement, workarounds, audits, errors,
         streams.obstacle_meetings, streams.obstacle_decisions, streams.audit_observation,
         streams.workaround_errors, counts)
-    staff.write_back()
     for name, amount in zip(COUNTS, counts.tolist(), strict=True):
         model.count(name, amount)
-    hand_over(model, events.tolist(), duty, hazards, patients)
-    return staff
+    hand_over(model, events.tolist(), hazards, patients)
+    return duty
 
 
-def hand_over(model: HospitalModel, events: list[list[int]], duty: list[Clinician],
-              hazards: list, patients: list) -> None:
+def hand_over(model: HospitalModel, events: list[list[int]], hazards: list,
+              patients: list) -> None:
     """Hand each event of the day to the agents it concerns, in the order it happened."""
-    for kind, who, hazard_index, patient_index in events:
-        clinician = duty[who]
+    members = model.staff.members
+    for kind, row, hazard_index, patient_index in events:
+        clinician = members[row]
         hazard = hazards[hazard_index] if hazard_index != NO_HAZARD else None
         if kind == REPORT_HAZARD:
             clinician.report_hazard(hazard)
@@ -142,50 +152,37 @@ def hand_over(model: HospitalModel, events: list[list[int]], duty: list[Clinicia
                 *clinician.commit_error(patients[patient_index], hazard))
 
 
-class Staff:
-    """The on-duty clinicians' state as arrays, for the compiled loops, and back."""
+class OnDuty:
+    """Today's staff on duty, in ward order: the agents and their rows of the staff table."""
 
-    def __init__(self, duty: list[Clinician]) -> None:
-        self.members = duty
-        self.ward = np.array([c.ward.index for c in duty], dtype=np.int64)
-        self.post = np.array([c.post for c in duty], dtype=np.int64)
-        self.admin_share = np.array([c.admin_share for c in duty])
-        self.doctor = np.array([c.role == DOCTOR for c in duty], dtype=np.bool_)
-        self.burned_out = np.array([c.burned_out for c in duty], dtype=np.bool_)
-        self.safety = np.array([c.psychological_safety for c in duty])
-        self.usefulness = np.array([c.perceived_usefulness for c in duty])
-        self.tolerance = np.array([c.deviation_tolerance for c in duty])
-        self.trust = np.array([c.trust_in_management for c in duty])
-        size = len(duty)
-        self.pressure = np.empty(size)
-        self.regulatory = np.empty(size)
-        self.protected = np.empty(size)
-
-    def write_back(self) -> None:
-        for clinician, tolerance, trust, pressure, regulatory, protected in zip(
-                self.members, self.tolerance.tolist(), self.trust.tolist(), self.pressure.tolist(),
-                self.regulatory.tolist(), self.protected.tolist(), strict=True):
-            clinician.deviation_tolerance = tolerance
-            clinician.trust_in_management = trust
-            clinician.time_pressure = pressure
-            clinician.regulatory_time = regulatory
-            clinician.improvement_time_used = protected
+    def __init__(self, members: list[Clinician]) -> None:
+        self.members = members
+        self.rows = np.array([c.row for c in members], dtype=np.int64)
 
 
 @njit(cache=True)
-def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance, trust,
-                   pressure, regulatory, protected,
-                   care_demand, audited_today, readiness, norm, climate, vigilance,
-                   hazard_start, hazard_kind, hazard_reported, patient_start, vulnerability,
-                   protection, local_fix, shift, improvement, workarounds, audits, errors,
-                   meetings, decisions, observation, error_draws, counts):
-    """Every on-duty clinician's obstacles, in order; returns the events, one row each.
+def meet_obstacles(duty, staff, morning, hazards, inpatients, protection, local_fix, shift,
+                   improvement, workarounds, audits, errors, meetings, decisions, observation,
+                   error_draws, counts):
+    """Every on-duty clinician's obstacles (`duty`: their rows of the staff table `staff`, in
+    order); returns the events, one row each.
 
     Per clinician: the day's time pressure (care, regulatory work, an audit) and protected
     improvement time (crowded out under pressure); then Poisson rule meetings and binomial
     meetings with the ward's open hazards, each answered in turn. One loop without inner
     function calls on arrays, which would cost more in reference counting than the decisions.
     """
+    # The columns and arrays the loop reads, as local names.
+    ward, doctor, exhaustion = staff.ward, staff.doctor, staff.exhaustion
+    safety, usefulness = staff.psychological_safety, staff.perceived_usefulness
+    tolerance, trust = staff.deviation_tolerance, staff.trust_in_management
+    pressure, regulatory = staff.time_pressure, staff.regulatory_time
+    protected = staff.improvement_time_used
+    care_demand, audited_today = morning.care_demand, morning.audited_today
+    readiness, norm = morning.audit_readiness, morning.deviation_norm
+    climate, vigilance = morning.safety_climate, morning.vigilance
+    hazard_start, hazard_kind, hazard_reported = hazards.start, hazards.kind, hazards.reported
+    patient_start, vulnerability = inpatients.start, inpatients.vulnerability
     wards = len(care_demand)
     # Open hazards per ward, as indices into the day's hazard list; a fix removes one.
     open_hazards = np.arange(len(hazard_kind))
@@ -193,11 +190,14 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
     for w in range(wards):
         open_count[w] = hazard_start[w + 1] - hazard_start[w]
     events = List.empty_list(EVENT)
-    for i in range(len(ward)):
-        w = ward[i]
-        pressure[i], regulatory[i], protected[i] = rules.day_time_pressure(
-            care_demand[w], admin_share[i], audited_today[w], shift.audit_time_cost,
-            shift.protected_time_planned, improvement)
+    for i in range(len(duty)):
+        r = duty[i]
+        w = ward[r]
+        burned = rules.burned_out(exhaustion[r], shift.burnout_threshold)
+        pressure[r], regulatory[r], protected[r] = rules.day_time_pressure(
+            care_demand[w], rules.admin_share(shift.admin_share, shift.doctor_admin_extra,
+                                              doctor[r]),
+            audited_today[w], shift.audit_time_cost, shift.protected_time_planned, improvement)
         rule_meetings = meetings.poisson(shift.rule_obstacles) \
             if shift.rule_obstacles > 0.0 else 0
         hazard_meetings = meetings.binomial(open_count[w], shift.encounters_per_hazard) \
@@ -213,7 +213,7 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
                 else:
                     pointless = True
                     bypassed = shift.pointless_rule_protection
-                    trust[i] = rules.after_pointless_rule(trust[i], shift.pointless_rule_distrust)
+                    trust[r] = rules.after_pointless_rule(trust[r], shift.pointless_rule_distrust)
             else:
                 if open_count[w] == 0:
                     break  # the clinician fixed the last open problem earlier in the day
@@ -227,25 +227,25 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
                 counts[AUDITED] += 1
             # Fix or report the cause (M4), at a cost in time.
             second_order = rules.second_order_probability(
-                shift.second_order_log_odds, safety[i], usefulness[i], pressure[i],
-                protected[i], improvement)
+                shift.second_order_log_odds, safety[r], usefulness[r], pressure[r],
+                protected[r], improvement)
             if decisions.random() < second_order:
                 counts[SECOND_ORDER] += 1
                 if audited:
                     counts[AUDITED_COMPLIANT] += 1
-                pressure[i] += improvement.second_order_time
+                pressure[r] += improvement.second_order_time
                 if h != NO_HAZARD:
-                    solve_problem(i, w, h, hazard_start, hazard_kind, hazard_reported,
+                    solve_problem(r, w, h, hazard_start, hazard_kind, hazard_reported,
                                   open_hazards, open_count, local_fix, shift, improvement,
                                   decisions, events)
                 continue
             # Comply, or work around (M4, M5, M7, M12).
             if decisions.random() >= rules.workaround_probability(
-                    workarounds, tolerance[i], norm[w], pressure[i], pointless, bypassed,
+                    workarounds, tolerance[r], norm[w], pressure[r], pointless, bypassed,
                     climate[w], vigilance[w], rules.audit_log_odds(audits, audited, readiness[w])):
-                pressure[i] += workarounds.compliance_time
+                pressure[r] += workarounds.compliance_time
                 if h == NO_HAZARD:
-                    regulatory[i] += workarounds.compliance_time
+                    regulatory[r] += workarounds.compliance_time
                 if audited:
                     counts[AUDITED_COMPLIANT] += 1
                 continue
@@ -257,15 +257,15 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
             patients = patient_start[w + 1] - patient_start[w]
             if patients > 0:
                 p = patient_start[w] + int(error_draws.random() * patients)
-                care_odds = rules.care_error_odds(errors, shift.base_error_rate, burned_out[i],
-                                                  vulnerability[p], pressure[i])
+                care_odds = rules.care_error_odds(errors, shift.base_error_rate, burned,
+                                                  vulnerability[p], pressure[r])
                 if error_draws.random() < rules.workaround_excess_risk(errors, care_odds,
                                                                        bypassed):
                     # The agents learn whether it harmed or was caught, and tolerance follows.
-                    events.append((WORKAROUND_ERROR, i, h, p))
+                    events.append((WORKAROUND_ERROR, r, h, p))
                     continue
-            tolerance[i] = rules.tolerance_after_deviation(
-                tolerance[i], False, False, shift.normalisation_step, shift.harm_correction,
+            tolerance[r] = rules.tolerance_after_deviation(
+                tolerance[r], False, False, shift.normalisation_step, shift.harm_correction,
                 shift.caught_correction_share)
         counts[ENCOUNTERS] += met
     table = np.empty((len(events), 4), dtype=np.int64)
@@ -275,7 +275,7 @@ def meet_obstacles(ward, admin_share, burned_out, safety, usefulness, tolerance,
 
 
 @njit(cache=True)
-def solve_problem(i, w, h, hazard_start, hazard_kind, hazard_reported, open_hazards,
+def solve_problem(r, w, h, hazard_start, hazard_kind, hazard_reported, open_hazards,
                   open_count, local_fix, shift, improvement, decisions, events):
     """Second-order problem solving: try to fix the hazard if empowered, else report it.
 
@@ -307,4 +307,4 @@ def solve_problem(i, w, h, hazard_start, hazard_kind, hazard_reported, open_haza
         kind = FIX_HAZARD
     else:
         kind = ESCALATE_HAZARD
-    events.append((kind, i, h, NO_HAZARD))
+    events.append((kind, r, h, NO_HAZARD))

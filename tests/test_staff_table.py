@@ -1,0 +1,98 @@
+"""The staff table holds every clinician's state once; the Clinician agents are views onto it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.config import ModelConfig
+from sim.core import mechanisms as rules
+from sim.core.model import HospitalModel
+from sim.core.passes.peers import follow_peers
+from sim.core.staff import FIRST_CAPACITY, NEVER, StaffTable
+
+
+@pytest.fixture(scope="module")
+def model() -> HospitalModel:
+    model = HospitalModel(ModelConfig(), seed=5, storytelling=False)
+    model.run(40)
+    return model
+
+
+def test_a_clinician_s_attributes_read_and_write_their_row_of_the_table(model):
+    clinician = model.clinician_list[3]
+    columns = model.staff.columns
+    assert clinician.psychological_safety == columns.psychological_safety[clinician.row]
+    assert isinstance(clinician.psychological_safety, float)  # a Python number, not NumPy's
+    clinician.deviation_tolerance = 0.123
+    assert columns.deviation_tolerance[clinician.row] == 0.123
+    assert columns.ward[clinician.row] == clinician.ward.index
+    assert columns.post[clinician.row] == clinician.post
+    assert columns.doctor[clinician.row] == (clinician.role == "doctor")
+
+
+def test_the_model_s_staff_rows_follow_its_staff_list_ward_by_ward(model):
+    assert [model.staff.members[row] for row in model.staff_rows] == model.clinician_list
+    assert model.staff_wards.tolist() == [c.ward.index for c in model.clinician_list]
+    # Rows are unique: no two clinicians share state.
+    assert len(set(model.staff_rows.tolist())) == model.clinician_count
+
+
+def test_a_leaver_keeps_their_row_so_a_pending_report_still_names_their_state():
+    config = ModelConfig()
+    config.turnover.leaving_rate = 0.9  # many leave within weeks
+    model = HospitalModel(config, seed=2, storytelling=False)
+    founders = list(model.clinician_list)
+    model.run(60)
+    leavers = [c for c in founders if c not in model.clinician_list]
+    assert leavers
+    first = leavers[0]
+    assert model.staff.size > model.clinician_count  # newcomers took new rows
+    assert first.row not in model.staff_rows.tolist()
+    assert model.staff.members[first.row] is first
+    # No pass touches a leaver's row once they have gone.
+    frozen = (first.psychological_safety, first.exhaustion, first.deviation_tolerance)
+    model.run(5)
+    assert (first.psychological_safety, first.exhaustion, first.deviation_tolerance) == frozen
+
+
+def test_the_table_grows_without_losing_anyone_s_state():
+    table = StaffTable()
+    rows = [table.add(object()) for _ in range(FIRST_CAPACITY)]
+    table.columns.exhaustion[rows] = np.arange(FIRST_CAPACITY) / 100
+    extra = table.add(object())
+    assert extra == FIRST_CAPACITY and len(table.columns.exhaustion) == 2 * FIRST_CAPACITY
+    assert table.columns.exhaustion[:FIRST_CAPACITY].tolist() == \
+        (np.arange(FIRST_CAPACITY) / 100).tolist()
+    assert table.columns.burned_out_since[extra] == NEVER
+    assert table.columns.last_report_day[extra] == NEVER
+
+
+def test_burnout_is_dated_from_its_first_day_and_cleared_on_recovery(model):
+    clinician = model.clinician_list[0]
+    threshold = model.config.clinicians.burnout_threshold
+    clinician.exhaustion = threshold + 0.1
+    day = model.day
+    assert model.burnout_days(day)[0] == 0 and clinician.burned_out_since == day
+    assert model.burnout_days(day + 30)[0] == 30
+    clinician.exhaustion = threshold - 0.1
+    assert model.burnout_days(day + 31)[0] == 0 and clinician.burned_out_since is None
+
+
+def test_peers_pull_beliefs_toward_the_ward_and_dispositions_learn_slowly(model):
+    clinician = model.clinician_list[0]
+    ward = clinician.ward
+    config = model.config
+    ward.safety_climate = 0.9
+    clinician.psychological_safety, clinician.safety_disposition = 0.2, 0.3
+    clinician.perceived_blame, clinician.blame_disposition = 0.8, 0.6
+    follow_peers(model)
+    memory = config.clinicians.belief_memory
+    safety, disposition = rules.settle_belief(
+        rules.relax(0.2, 0.9, config.clinicians.climate_influence), 0.3, memory,
+        config.learning.disposition_rate)
+    assert clinician.psychological_safety == safety and clinician.safety_disposition == disposition
+    assert 0.2 < clinician.psychological_safety < 0.9
+    blame, settled = rules.settle_belief(0.8, 0.6, memory, config.learning.blame_climate_rate)
+    assert (clinician.perceived_blame, clinician.blame_disposition) == (blame, settled)
+    assert 0.6 < settled < 0.8
