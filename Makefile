@@ -25,9 +25,10 @@ PYTEST = status=$$?; \
 	exit $$status
 
 # The fast tier: unit, contract, page and short paired behaviour tests (pyproject.toml's addopts
-# leave out the tests marked validation or slow).
+# leave out the tests marked validation or slow), on every core (pytest-xdist; each test
+# still passes alone, and `python -m pytest` runs them one after another).
 test: $(STAMP)
-	@$(BIN)/python -m pytest; $(PYTEST)
+	@$(BIN)/python -m pytest -n auto --dist worksteal; $(PYTEST)
 
 # The validation tier: level targets, behaviour facts, effect bands and stationarity over many
 # paired replicates (tens of minutes on two cores).

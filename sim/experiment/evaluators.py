@@ -33,6 +33,8 @@ PRELOAD = ["sim.experiment.jobs", "sim.scenario", "sim.core.model"]
 DASK_TIMEOUT_SECONDS = 10.0
 # How often a wait for the next finished run looks at the workers.
 POLL_SECONDS = 1.0
+# How long a killed worker process may take to be gone before the pool is shut down.
+WORKER_EXIT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -181,8 +183,18 @@ class ProcessPoolEvaluator(ExecutorEvaluator):
             # Stopped or failed mid-way: nobody will read the runs still going, so their
             # workers are stopped now rather than left to finish them.
             self.cancel_pending()
-            for process in list(getattr(self.executor, "_processes", {}).values()):
+            processes = list(getattr(self.executor, "_processes", {}).values())
+            for process in processes:
                 process.kill()
+            for process in processes:
+                process.join(WORKER_EXIT_SECONDS)
+            # A worker killed while sending its result leaves half a message in the result
+            # pipe, and the pool's manager thread waits for the rest for ever, since this
+            # process still holds the pipe's writing end (nothing here writes to it). Closed,
+            # the wait ends at once and the pool shuts down as broken.
+            result_queue = getattr(self.executor, "_result_queue", None)
+            if result_queue is not None:
+                result_queue._writer.close()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
