@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import fields
 
+import numpy as np
 import pytest
 from numba import njit
 
@@ -29,7 +30,7 @@ from sim.core.model import HospitalModel
 from sim.core.passes import fatigue
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.shift import meet_the_days_obstacles
-from sim.core.random_streams import KeyedDraws, keyed_uniform, poisson_quantile
+from sim.core.random_streams import KeyedDraws, keyed_uniform, poisson, poisson_quantile
 
 RECORDS = [(records.ImprovementRecord, ImprovementBehaviour),
            (records.WorkaroundRecord, WorkaroundBehaviour), (records.AuditRecord, AuditBehaviour),
@@ -89,6 +90,19 @@ def test_compiled_poisson_quantile_matches_python():
     for _ in range(500):
         mean, uniform = draw.random() * 4, draw.random()
         assert compiled_quantile(mean, uniform) == poisson_quantile(mean, uniform)
+    for mean in (650.0, 900.0):  # both sides of the switch to terms from logarithms
+        assert compiled_quantile(mean, 0.3) == poisson_quantile(mean, 0.3)
+
+
+@pytest.mark.parametrize("mean", [0.3, 4.0, 45.0, 699.0, 1200.0])
+def test_the_one_poisson_sampler_has_the_poisson_mean_and_variance(mean):
+    # One uniform per draw (inversion): evenly spaced uniforms give the distribution itself.
+    draws = np.array([poisson_quantile(mean, (k + 0.5) / 4000) for k in range(4000)])
+    assert draws.mean() == pytest.approx(mean, rel=0.01, abs=0.01)
+    assert draws.var() == pytest.approx(mean, rel=0.05, abs=0.02)
+    assert poisson_quantile(0.0, 0.9) == 0 and poisson_quantile(mean, 0.0) == 0
+    stream = random.Random(8)
+    assert poisson(stream, mean) == poisson_quantile(mean, random.Random(8).random())
 
 
 @pytest.mark.parametrize(("record", "section"), RECORDS)

@@ -16,9 +16,9 @@ from sim.scenario import build_model, load_scenario
 
 DAYS_AFTER_BURN_IN = 365
 RECORDED = {
-    1: "703b86f9753e1ac990c6adf7c01d5ddb0f6c2955ab7bf20a1a5dff235a27346e",
-    2: "c237a8fa8c6660c296036d9c4eeb2ffc02a461846a830a0e0777f51403b8b60b",
-    3: "384693e84d5a7b2b461ddbef8c5878d7eee9b600bda2d9616bfba9138ff6de95",
+    1: "9bfda846cbb598a6db4d78cd5034547ee6941768adc1133c55b9bcc33dd3a6ac",
+    2: "a5228bb124f6bcf899bb6709af23c66ca9e0bf44bb965015fd027729b70f7d30",
+    3: "805068b6f6a35d838acf4c43a052529b8b017986cf98efc1dd30277c0ee187b0",
 }
 
 

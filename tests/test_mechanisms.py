@@ -176,6 +176,15 @@ def test_m4_a_ward_fixes_few_problems_with_its_own_means():
     assert rules.local_fix_probability(0.0, 0.6) == 0.0
 
 
+def test_m4_a_fix_on_the_ward_works_with_the_local_fix_probability():
+    # The same rule for clinicians and managers: two uniforms, fixed with the product's chance.
+    grid = [(k + 0.5) / 200 for k in range(200)]
+    fixed = sum(rules.fixed_on_ward(0.4, 0.7, a, b) for a in grid for b in grid)
+    assert fixed / len(grid) ** 2 == pytest.approx(rules.local_fix_probability(0.4, 0.7),
+                                                   abs=1e-3)
+    assert not rules.fixed_on_ward(0.0, 1.0, 0.0, 0.0)
+
+
 def test_m9_burnout_raises_the_odds_of_error_by_the_published_amount():
     errors = CONFIG.errors
     rested = rules.care_error_odds(errors, 0.01, False, 0.35, 0.9)

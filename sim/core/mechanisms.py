@@ -116,6 +116,17 @@ def local_fix_probability(local_fix: float, fix_success: float) -> float:
 
 
 @jitable
+def fixed_on_ward(local_fix: float, fix_success: float, kind_draw: float,
+                  attempt_draw: float) -> bool:
+    """Whether an attempt to fix a problem with the ward's own means works (M4), with the chance
+    `local_fix_probability`: the ward can fix this kind of problem (`kind_draw`) and the attempt
+    works (`attempt_draw`). Clinicians and managers alike send a problem whose fix failed, or
+    which the ward cannot fix, to support services (Tucker & Edmondson 2003: second-order
+    problem solving alerts those who can remove the cause)."""
+    return kind_draw < local_fix and attempt_draw < fix_success
+
+
+@jitable
 def protected_time_used(time_pressure: float, rules: ImprovementBehaviour) -> float:
     """Share of protected improvement time that survives the day's first-order work (0-1).
 

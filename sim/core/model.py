@@ -358,8 +358,8 @@ class HospitalModel(Model):
     def fix_on_ward(self, hazard: Hazard, draw: random.Random) -> bool:
         """Try to fix a hazard with the ward's own means; True if it is now gone."""
         local = getattr(self.config.obstacles, LOCAL_FIX_KEYS[hazard.kind])
-        if draw.random() >= rules.local_fix_probability(local,
-                                                        self.config.improvement.fix_success):
+        if not rules.fixed_on_ward(local, self.config.improvement.fix_success, draw.random(),
+                                   draw.random()):
             return False
         if not hazard.ward.fix(hazard):
             return False

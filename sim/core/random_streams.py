@@ -10,6 +10,7 @@ time; the compiled loops (Numba) draw from NumPy generators of their own.
 
 from __future__ import annotations
 
+import math
 import random
 import zlib
 
@@ -58,21 +59,9 @@ def stream_seed(seed: int, name: str) -> int:
 
 
 def poisson(generator: random.Random, mean: float) -> int:
-    """Poisson draw by inversion (Knuth); means here are small, a few per ward-day.
-
-    The other two samplers keep their own numbers: the compiled loops draw from NumPy's
-    `Generator.poisson` (the same product of uniforms below a mean of 10 but with `exp`, PTRS
-    above), and keyed draws invert a single uniform (`poisson_quantile`)."""
-    if mean <= 0.0:
-        return 0
-    if mean > 30.0:
-        return max(0, round(generator.gauss(mean, mean ** 0.5)))
-    limit = 2.718281828459045 ** -mean
-    count, product = 0, generator.random()
-    while product > limit:
-        count += 1
-        product *= generator.random()
-    return count
+    """A Poisson(mean) draw from a Python stream: `poisson_quantile` of its next uniform (the
+    model's one Poisson sampler, also used by the compiled loops and the keyed draws)."""
+    return poisson_quantile(mean, generator.random())
 
 
 class KeyedDraws:
@@ -141,17 +130,32 @@ def keyed_uniform(key: int, day: int, ward: int, post: int, purpose: int) -> flo
     return keyed_uniform_of((key, day, ward, post, purpose))
 
 
+# Above this mean, e**-mean is too close to the smallest double for the product of terms.
+LARGE_POISSON_MEAN = 700.0
+
+
 @jitable
 def poisson_quantile(mean: float, uniform: float) -> int:
-    """The Poisson(mean) count at cumulative probability `uniform` (one uniform per draw)."""
+    """The Poisson(mean) count at cumulative probability `uniform`: inversion of one uniform,
+    so a draw uses one number whatever its mean (common random numbers). The model's one
+    Poisson sampler: Python streams (`poisson`), the compiled loops and the keyed draws of care
+    all call it."""
     if mean <= 0.0:
         return 0
-    term = cumulative = 2.718281828459045 ** -mean
     count = 0
-    while uniform > cumulative and term > 0.0:
+    if mean <= LARGE_POISSON_MEAN:
+        term = cumulative = 2.718281828459045 ** -mean
+        while uniform > cumulative and term > 0.0:
+            count += 1
+            term *= mean / count
+            cumulative += term
+        return count
+    # Terms from their logarithms: the first ones vanish, the sum still reaches `uniform`.
+    log_mean = math.log(mean)
+    cumulative = math.exp(-mean)
+    while uniform > cumulative and count < 10.0 * mean:
         count += 1
-        term *= mean / count
-        cumulative += term
+        cumulative += math.exp(count * log_mean - mean - math.lgamma(count + 1.0))
     return count
 
 

@@ -25,6 +25,7 @@ from numba import njit, types
 from numba.typed import List
 
 from sim.core import mechanisms as rules
+from sim.core.random_streams import poisson_quantile
 from sim.core.records import (
     AuditRecord,
     ErrorRecord,
@@ -198,8 +199,7 @@ def meet_obstacles(duty, staff, morning, hazards, inpatients, protection, local_
             care_demand[w], rules.admin_share(shift.admin_share, shift.doctor_admin_extra,
                                               doctor[r]),
             audited_today[w], shift.audit_time_cost, shift.protected_time_planned, improvement)
-        rule_meetings = meetings.poisson(shift.rule_obstacles) \
-            if shift.rule_obstacles > 0.0 else 0
+        rule_meetings = poisson_quantile(shift.rule_obstacles, meetings.random())
         hazard_meetings = meetings.binomial(open_count[w], shift.encounters_per_hazard) \
             if open_count[w] > 0 else 0
         met = 0
@@ -283,19 +283,17 @@ def solve_problem(r, w, h, hazard_start, hazard_kind, hazard_reported, open_haza
     cannot make goes to support services, with their own capacity and delay. (About one
     obstacle in fifteen comes here, so a function call is cheap enough.)
 
-    The fix succeeds with `mechanisms.local_fix_probability`, drawn here in two steps (can the
-    ward fix this kind of problem; does the attempt work), where managers draw it once
-    (`HospitalModel.fix_on_ward`). Only a problem the ward cannot fix is escalated; a failed
-    attempt leaves it open for the next clinician who meets it.
+    Whether the fix works is `mechanisms.fixed_on_ward`, as for managers
+    (`HospitalModel.fix_on_ward`); a problem the ward cannot fix, or whose fix failed, goes to
+    support services.
     """
     if decisions.random() >= shift.attempt_fix:
         if hazard_reported[h]:
             return
         hazard_reported[h] = True
         kind = REPORT_HAZARD
-    elif decisions.random() < local_fix[hazard_kind[h]]:
-        if decisions.random() >= improvement.fix_success:
-            return
+    elif rules.fixed_on_ward(local_fix[hazard_kind[h]], improvement.fix_success,
+                             decisions.random(), decisions.random()):
         # Fixed: no one meets it again today.
         first, last = hazard_start[w], hazard_start[w] + open_count[w] - 1
         for slot in range(first, last + 1):
