@@ -252,6 +252,11 @@ class WalkroundBehaviour:
         4.0, "walkrounds per executive-month", "Walkrounds one executive has time to lead in a "
         "month; beyond it the ward manager walks instead, at a cost in follow-up capacity.",
         0.0, 60.0, "assumption: about one a week (Frankel 2003: executive walkrounds weekly)")
+    manager_walkrounds_per_month: float = parameter(
+        8.0, "walkrounds per manager-month", "Walkrounds a ward manager has time to lead in a "
+        "month besides following up reports; a walkround due when neither an executive nor the "
+        "ward manager has time left does not take place.", 0.0, 60.0,
+        "assumption: about two a week, each taking an hour of a manager's week")
     concern_chance: float = parameter(
         1.2, "per unit safety", "Chance a clinician on duty raises a concern on a walkround to "
         "a ward not visited for a long time, times their psychological safety (times the "

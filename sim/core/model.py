@@ -323,16 +323,19 @@ class HospitalModel(Model):
 
     def hold_walkrounds(self) -> None:
         """Today's walkrounds: a share led by an executive who still has time this month (the
-        one with most), the rest by the ward's manager (M11)."""
+        one with most), the rest by the ward's manager if they have time left (M11)."""
         share = self.config.walkrounds.executive_share
         for ward in self.wards:
             if ward.walkround_day == self.day:
-                walker = ward.manager
+                walker = None
                 if self.executives and self.streams.walkrounds.random() < share:
                     free = max(self.executives, key=lambda executive: executive.walkround_credit)
                     if free.walkround_credit >= 1.0:
                         walker = free
-                walker.walk_round(ward)
+                if walker is None and ward.manager.walkround_credit >= 1.0:
+                    walker = ward.manager
+                if walker is not None:  # else no one has time left this month
+                    walker.walk_round(ward)
 
     def run_support_services(self) -> None:
         for hazard in self.support_services.work(self.day, self.streams.support,

@@ -43,8 +43,8 @@ class Manager(Agent):
         # delayed feedback must be kept alive here until it is delivered.
         self.pending_outcomes: set[PendingOutcome] = set()
         self.follow_up_credit = 0.0
-        # An executive's walkrounds still available this month (M11: executives' time is
-        # finite); ward managers pay for theirs in follow-up capacity instead.
+        # Walkrounds the manager still has time for this month (M11: managers' and
+        # executives' time is finite); a ward manager's also take follow-up capacity.
         self.walkround_credit = 0.0
         self.pressure = 0.0  # felt external pressure, 0 and up
         self.learned = 0.0  # log-odds of blame unlearned through learning responses that worked
@@ -78,15 +78,16 @@ class Manager(Agent):
         self.pressure += amount
 
     def end_day(self) -> None:
-        """Pressure fades; what was learned fades back toward the hospital's policy; an
-        executive's time for walkrounds renews (a month's worth at most)."""
+        """Pressure fades; what was learned fades back toward the hospital's policy; the
+        manager's time for walkrounds renews (a month's worth at most)."""
         config = self.model.config
         behaviour = config.managers
         self.pressure -= behaviour.pressure_decay * self.pressure
         self.learned -= behaviour.learning_memory * self.learned
-        if self.ward is None:
-            monthly = config.walkrounds.executive_walkrounds_per_month
-            self.walkround_credit = min(self.walkround_credit + monthly / 30.0, monthly)
+        walkrounds = config.walkrounds
+        monthly = walkrounds.executive_walkrounds_per_month if self.ward is None \
+            else walkrounds.manager_walkrounds_per_month
+        self.walkround_credit = min(self.walkround_credit + monthly / 30.0, monthly)
 
     def receive(self, report: Report) -> None:
         self.backlog.append(report)
@@ -208,9 +209,8 @@ class Manager(Agent):
         draw = model.streams.walkrounds
         follow_through = config.management.walkround_follow_through
         model.count("walkrounds")
-        if self.ward is None:
-            self.walkround_credit -= 1.0  # an executive's time (M11: it is finite)
-        else:
+        self.walkround_credit -= 1.0  # the walker's time (M11: it is finite)
+        if self.ward is not None:
             self.follow_up_credit -= behaviour.time_cost
         # A visit soon after the last has less new to hear: being listened to counts for
         # less, and fewer concerns have built up to be raised (saturation, M11).
@@ -219,18 +219,23 @@ class Manager(Agent):
         listening = behaviour.listening_gain * novelty
         ward.last_walkround_day = model.day
         taken = resolved = 0
+        # What there is to raise: the ward's problems that no one is already dealing with. A
+        # problem handed to support services after an earlier concern (or report) is not news,
+        # so visits in quick succession find less to raise, and nothing is resolved twice.
+        raisable = [hazard for hazard in ward.hazards if not hazard.escalated]
         for clinician in ward.on_duty:
             clinician.psychological_safety = rules.relax(clinician.psychological_safety, 1.0,
                                                          listening)
-            if (taken >= behaviour.concerns_per_walkround or not ward.hazards
+            if (taken >= behaviour.concerns_per_walkround or not raisable
                     or draw.random() >= rules.concern_raised_probability(
                         behaviour, clinician.psychological_safety, novelty)):
                 continue
             taken += 1
-            hazard = draw.choice(ward.hazards)
+            hazard = draw.choice(raisable)
             solved = draw.random() < follow_through
             if solved:
                 resolved += 1
+                raisable.remove(hazard)
                 if model.fix_on_ward(hazard, draw):
                     self.learn_from_fix()
                 else:
