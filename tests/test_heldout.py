@@ -40,12 +40,6 @@ NOT_YET = {
         "acts on the reports just culture turns from blame to learning (docs/ODD.md)",
     "just culture + closing the loop overlap (preventable_adverse_events)":
         "harm effects add up rather than overlap",
-    "walkrounds saturate (4 vs 30 a month)":
-        "listening and concerns saturate, but the reports, feedback and learning responses "
-        "that follow compound the culture gain (2.6x at 30 a month)",
-    "walkrounds' harm effect saturates (4 vs 30 a month)":
-        "the harm effect saturates (-11.5% at 30 a month against -5.2% at 4) but still passes "
-        "the -10% the trial allows",
     "effect per admission does not grow with wards (4 vs 12)":
         "a 4-ward hospital is too noisy for a +-10% equivalence at 10 replicates",
 }
