@@ -26,9 +26,13 @@ KNOWN_MISSES = {
     ("letter_recommendation", "preventable_adverse_events"):
         "the letter bundle oversells harm slightly (-15.0%, -16.7% to -13.3%): the interval "
         "passes the band's -15% edge",
-    ("baseline", "reporting_rate"):
-        "sensible rules leave reporting flat (1.01x, 0.96x to 1.05x): with the 'up or flat' "
-        "edge judged by equivalence, 20 replicates cannot put the interval above 0.97x",
+    ("letter_recommendation", "reporting_rate"):
+        "the letter bundle sits at the top of its reporting band (1.98x, 1.91x to 2.06x at "
+        "the test seeds; 1.86x, 1.76x to 1.96x at root seed 1): the interval reaches past 2x",
+    ("walkrounds_no_follow_through", "reporting_rate"):
+        "walkrounds without follow-through cost little reporting (0.97x, 0.93x to 1.02x) now "
+        "that concerns already being dealt with are not raised again: the interval reaches "
+        "past the 'at most no change' edge",
 }
 
 
