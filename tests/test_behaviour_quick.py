@@ -1,5 +1,5 @@
 """The direction and rough size of the main facts in a small hospital, fast enough for every
-`make test`: eight paired replicates of a two-ward hospital, each effect judged as
+`make test`: twelve paired replicates of a two-ward hospital, each effect judged as
 `run.py check-model` judges a fact (the whole 95% interval inside the range).
 
 The ranges are wider than the published ones of `sim.evidence.facts` (a quarter of the hospital
@@ -16,7 +16,7 @@ from sim.evidence.facts import AUDIT_DRIVE, CLINICIAN_LED, HEAVY_BURDEN, PUNITIV
 from sim.experiment.jobs import replicate_seeds
 
 SMALL_HOSPITAL = (("hospital.wards", 2), ("run.burn_in", 90), ("run.days", 240))
-SEEDS = replicate_seeds(7, 8)
+SEEDS = replicate_seeds(7, 12)
 
 
 def quick(label: str, metric: str, measure: str, low: float | None, high: float | None,
