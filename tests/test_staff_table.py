@@ -96,3 +96,40 @@ def test_peers_pull_beliefs_toward_the_ward_and_dispositions_learn_slowly(model)
     blame, settled = rules.settle_belief(0.8, 0.6, memory, config.learning.blame_climate_rate)
     assert (clinician.perceived_blame, clinician.blame_disposition) == (blame, settled)
     assert 0.6 < settled < 0.8
+
+
+def test_the_day_s_census_of_the_staff_reads_what_the_agents_hold(model):
+    from sim.core.observation import CENSUS, staff_census
+
+    rows = model.staff_rows
+    census = dict(zip(CENSUS, staff_census(rows, model.staff.columns,
+                                           model.config.clinicians.burnout_threshold,
+                                           np.array([w.care_demand for w in model.wards]),
+                                           model.day - 365), strict=True))
+    staff = model.clinician_list
+    safety = [c.psychological_safety for c in staff]
+    assert census["psychological_safety"] == pytest.approx(float(np.mean(safety)), rel=1e-12)
+    assert census["psychological_safety_sd"] == pytest.approx(float(np.std(safety)), rel=1e-9)
+    doctors = [c for c in staff if c.role == "doctor"]
+    assert census["burnout_doctors"] == pytest.approx(
+        sum(c.burned_out for c in doctors) / len(doctors))
+    on_duty = [c for c in staff if c.on_duty]
+    assert census["regulatory_time"] == pytest.approx(sum(c.regulatory_time for c in on_duty))
+    assert census["working_time"] == pytest.approx(
+        census["regulatory_time"] + sum(c.ward.care_demand for c in on_duty))
+    # No one to count: every mean is undefined rather than zero.
+    empty = staff_census(rows[:0], model.staff.columns, 0.5, np.zeros(1), 0)
+    assert all(np.isnan(value) for name, value in zip(CENSUS, empty, strict=True)
+               if name not in ("regulatory_time", "working_time"))
+
+
+def test_a_compensated_sum_is_as_exact_as_math_fsum():
+    import math
+
+    from sim.core.observation import compensated_sum
+
+    draw = np.random.default_rng(3)
+    # Magnitudes over twelve orders, where a plain running sum loses the small ones.
+    values = draw.normal(0.0, 1.0, 1000) * 10.0 ** draw.uniform(-6.0, 6.0, 1000)
+    exact = math.fsum(values.tolist())
+    assert abs(compensated_sum(values) - exact) <= 1e-15 * abs(exact)

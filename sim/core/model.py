@@ -30,7 +30,7 @@ from sim.config import STRUCTURAL_PARAMETERS, ModelConfig
 from sim.core import mechanisms as rules
 from sim.core.agents.clinician import Clinician
 from sim.core.agents.manager import Manager
-from sim.core.agents.patient import Patient
+from sim.core.agents.patient import AdmissionProfile, Patient
 from sim.core.metrics import METRICS, DailyTally
 from sim.core.observation import summarise_day
 from sim.core.passes.bedside import patients_day
@@ -135,10 +135,11 @@ class HospitalModel(Model):
 
     def admit_initial_patients(self) -> None:
         patients = self.config.patients
+        profile = AdmissionProfile.of(self)
         for ward in self.wards:
             for _ in range(round(ward.beds * patients.target_occupancy)):
                 remaining = self.streams.arrivals.random() * self.length_of_stay()
-                self.admit(ward, max(1, round(remaining)))
+                self.admit(ward, max(1, round(remaining)), profile)
 
     def length_of_stay(self) -> float:
         mean = self.config.patients.mean_length_of_stay
@@ -146,14 +147,15 @@ class HospitalModel(Model):
         mu = math.log(mean) - sigma ** 2 / 2
         return self.streams.arrivals.lognormvariate(mu, sigma)
 
-    def admit(self, ward: Ward, stay: int, discharged: list[Patient] | None = None) -> None:
+    def admit(self, ward: Ward, stay: int, profile: AdmissionProfile,
+              discharged: list[Patient] | None = None) -> None:
         """A patient takes a bed for `stay` days (in the agent of one of today's `discharged`
         if any is left)."""
         if discharged:
             patient = discharged.pop()
-            patient.admit(ward, self.day + stay)
+            patient.admit(ward, self.day + stay, profile)
         else:
-            patient = Patient(self, ward, self.day + stay)
+            patient = Patient(self, ward, self.day + stay, profile)
         ward.patients.append(patient)
 
     # --- parameters that can change mid-run ------------------------------------------------------
@@ -254,7 +256,10 @@ class HospitalModel(Model):
         day = self.day
         patients = self.config.patients
         arrivals_per_bed = patients.target_occupancy / patients.mean_length_of_stay
+        profile = AdmissionProfile.of(self)
+        arrivals = self.streams.arrivals
         discharged: list[Patient] = []
+        admitted = 0
         for ward in self.wards:
             staying = []
             for patient in ward.patients:
@@ -263,11 +268,12 @@ class HospitalModel(Model):
                 else:
                     discharged.append(patient)
             ward.patients = staying
-            for _ in range(poisson(self.streams.arrivals, ward.beds * arrivals_per_bed)):
+            for _ in range(poisson(arrivals, ward.beds * arrivals_per_bed)):
                 stay = max(1, round(self.length_of_stay()))
-                if ward.free_beds > 0:
-                    self.admit(ward, stay, discharged)
-                    self.count("admissions")
+                if ward.beds > len(ward.patients):
+                    self.admit(ward, stay, profile, discharged)
+                    admitted += 1
+        self.count("admissions", admitted)
         for patient in discharged:  # agents no admission took today
             patient.remove()
 

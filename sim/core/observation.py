@@ -10,6 +10,8 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
+from numba.extending import register_jitable as jitable
 
 from sim.core import mechanisms as rules
 from sim.core import survey
@@ -23,39 +25,20 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     """One row of daily data: the day's counts and the agents' states at its end."""
     summary = {name: float(model.tally[name]) for name in TALLIED}
     staff, rows = model.staff, model.staff_rows
-    # Each state read once into a list of Python numbers: this runs every simulated day.
-    safety = staff.read("psychological_safety", rows)
-    trust = staff.read("trust_in_management", rows)
-    burned_out = rules.burned_out(staff.columns.exhaustion[rows],
-                                  model.config.clinicians.burnout_threshold).tolist()
-    doctor = staff.read("doctor", rows)
-    on_duty = staff.columns.on_duty[rows]
-    regulatory = sum(staff.columns.regulatory_time[rows][on_duty].tolist())
+    columns = staff.columns
     demand = np.array([ward.care_demand for ward in model.wards])
-    care = sum(demand[staff.columns.ward[rows][on_duty]].tolist())
-    year_ago = model.day - 365
+    census = staff_census(rows, columns, model.config.clinicians.burnout_threshold, demand,
+                          model.day - 365)
     patients = float(sum(len(w.patients) for w in model.wards))
-    summary.update(survey.measure({belief: getattr(staff.columns, belief)[rows]
+    summary.update(survey.measure({belief: getattr(columns, belief)[rows]
                                    for belief in survey.BELIEFS_READ}, model.config.survey))
+    summary.update(zip(CENSUS, census, strict=True))
     summary.update(
         day=float(model.scenario_day),
         patients=patients,
         patient_days=patients,
-        psychological_safety=mean(safety),
-        trust_in_management=mean(trust),
-        perceived_usefulness=mean(staff.read("perceived_usefulness", rows)),
-        deviation_tolerance=mean(staff.read("deviation_tolerance", rows)),
-        nonpunitive_perception=mean((staff.columns.perceived_blame[rows] < 0.5).tolist()),
-        burnout_prevalence=mean(burned_out),
-        burnout_nurses=mean([b for b, d in zip(burned_out, doctor, strict=True) if not d]),
-        burnout_doctors=mean([b for b, d in zip(burned_out, doctor, strict=True) if d]),
-        silent_staff_share=mean((staff.columns.last_report_day[rows] <= year_ago).tolist()),
         open_hazards=float(sum(len(w.hazards) for w in model.wards)),
-        regulatory_time=regulatory,
-        working_time=regulatory + care,
         report_backlog=float(sum(len(m.backlog) for m in model.ward_managers)),
-        psychological_safety_sd=spread(safety),
-        trust_sd=spread(trust),
         vacancies=float(sum(len(w.vacancies) for w in model.wards)),
         support_queue=float(model.support_services.waiting),
         manager_punitiveness=mean([m.punitiveness for m in model.ward_managers]),
@@ -65,16 +48,92 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     return summary
 
 
-def spread(values: list[float]) -> float:
-    """Population standard deviation (NaN for an empty list).
+# What `staff_census` returns, in its order.
+CENSUS = ("psychological_safety", "trust_in_management", "perceived_usefulness",
+          "deviation_tolerance", "nonpunitive_perception", "burnout_prevalence",
+          "burnout_nurses", "burnout_doctors", "silent_staff_share", "regulatory_time",
+          "working_time", "psychological_safety_sd", "trust_sd")
 
-    Two passes in floating point rather than `statistics.pstdev`, whose exact rational
-    arithmetic cost a tenth of a simulated day; the difference is below 1e-15."""
-    if not values:
-        return math.nan
-    centre = math.fsum(values) / len(values)
-    squares = (np.asarray(values) - centre) ** 2
-    return math.sqrt(math.fsum(squares.tolist()) / len(values))
+
+@njit(cache=True)
+def staff_census(rows, staff, burnout_threshold, care_demand, year_ago):
+    """The staff's states at the end of the day, in the order of `CENSUS` (compiled: this runs
+    every simulated day). Means are compensated sums (`compensated_mean`), as `math.fsum`
+    gives them to within rounding, so the figures do not depend on the order of the rows."""
+    n = len(rows)
+    safety = np.empty(n)
+    trust = np.empty(n)
+    usefulness = np.empty(n)
+    tolerance = np.empty(n)
+    nonpunitive = np.empty(n)
+    burned = np.empty(n)
+    silent = np.empty(n)
+    doctors = 0
+    for i in range(n):
+        r = rows[i]
+        safety[i] = staff.psychological_safety[r]
+        trust[i] = staff.trust_in_management[r]
+        usefulness[i] = staff.perceived_usefulness[r]
+        tolerance[i] = staff.deviation_tolerance[r]
+        nonpunitive[i] = 1.0 if staff.perceived_blame[r] < 0.5 else 0.0
+        burned[i] = 1.0 if rules.burned_out(staff.exhaustion[r], burnout_threshold) else 0.0
+        silent[i] = 1.0 if staff.last_report_day[r] <= year_ago else 0.0
+        doctors += 1 if staff.doctor[r] else 0
+    nurse_burnout = np.empty(n - doctors)
+    doctor_burnout = np.empty(doctors)
+    regulatory = np.empty(n)
+    care = np.empty(n)
+    on_duty = 0
+    nurse = doctor = 0
+    for i in range(n):
+        r = rows[i]
+        if staff.doctor[r]:
+            doctor_burnout[doctor] = burned[i]
+            doctor += 1
+        else:
+            nurse_burnout[nurse] = burned[i]
+            nurse += 1
+        if staff.on_duty[r]:
+            regulatory[on_duty] = staff.regulatory_time[r]
+            care[on_duty] = care_demand[staff.ward[r]]
+            on_duty += 1
+    regulatory_time = compensated_sum(regulatory[:on_duty])
+    return (compensated_mean(safety), compensated_mean(trust), compensated_mean(usefulness),
+            compensated_mean(tolerance), compensated_mean(nonpunitive), compensated_mean(burned),
+            compensated_mean(nurse_burnout), compensated_mean(doctor_burnout),
+            compensated_mean(silent), regulatory_time,
+            regulatory_time + compensated_sum(care[:on_duty]), population_sd(safety),
+            population_sd(trust))
+
+
+@jitable
+def compensated_sum(values):
+    """Neumaier's compensated sum: as `math.fsum` to within one rounding."""
+    total = 0.0
+    correction = 0.0
+    for value in values:
+        t = total + value
+        if abs(total) >= abs(value):
+            correction += (total - t) + value
+        else:
+            correction += (value - t) + total
+        total = t
+    return total + correction
+
+
+@jitable
+def compensated_mean(values):
+    """Mean by `compensated_sum` (NaN for no values)."""
+    return compensated_sum(values) / len(values) if len(values) else np.nan
+
+
+@jitable
+def population_sd(values):
+    """Population standard deviation in two passes (NaN for no values)."""
+    if len(values) == 0:
+        return np.nan
+    centre = compensated_mean(values)
+    return math.sqrt(compensated_sum((values - centre) ** 2) / len(values))
 
 
 def mean(values: list[float] | list[bool]) -> float:

@@ -8,16 +8,31 @@ is harmed, and report harm after it. Each helps only if staff act on what the pa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mesa import Agent
 
 from sim.core import mechanisms as rules
-from sim.core.agents.clinician import logit_normal
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
     from sim.core.world import Hazard, Ward
+
+
+class AdmissionProfile(NamedTuple):
+    """Who is admitted today: the centres (log-odds) and spreads of patients' frailty and
+    willingness to speak up (`patients.mean_vulnerability`, `patients.engagement`)."""
+
+    vulnerability_log_odds: float
+    vulnerability_spread: float
+    engagement_log_odds: float
+    engagement_spread: float
+
+    @classmethod
+    def of(cls, model: HospitalModel) -> AdmissionProfile:
+        patients, voice = model.config.patients, model.config.patient_voice
+        return cls(rules.log_odds(patients.mean_vulnerability), voice.vulnerability_spread,
+                   rules.log_odds(patients.engagement), voice.engagement_spread)
 
 
 class Patient(Agent):
@@ -29,24 +44,26 @@ class Patient(Agent):
 
     model: HospitalModel
 
-    def __init__(self, model: HospitalModel, ward: Ward, discharge_day: int) -> None:
+    def __init__(self, model: HospitalModel, ward: Ward, discharge_day: int,
+                 profile: AdmissionProfile) -> None:
         super().__init__(model)
-        self.admit(ward, discharge_day)
+        self.admit(ward, discharge_day, profile)
 
-    def admit(self, ward: Ward, discharge_day: int) -> None:
-        """Become a newly admitted patient of `ward`, to go home on `discharge_day`."""
+    def admit(self, ward: Ward, discharge_day: int, profile: AdmissionProfile) -> None:
+        """Become a newly admitted patient of `ward`, to go home on `discharge_day`, drawn
+        from the day's `profile` of who is admitted."""
         model = self.model
-        config = model.config.patients
-        voice = model.config.patient_voice
-        draw = model.streams.patients
+        gauss = model.streams.patients.gauss
         self.admission = model.admissions_so_far = model.admissions_so_far + 1
         self.ward = ward
         self.discharge_day = discharge_day
-        self.vulnerability = logit_normal(draw, config.mean_vulnerability,
-                                          voice.vulnerability_spread)
+        # Logit-normal (`clinician.logit_normal`, its centres' log-odds taken once a day).
+        self.vulnerability = rules.logistic(profile.vulnerability_log_odds
+                                            + profile.vulnerability_spread * gauss(0.0, 1.0))
         # Drawn before the invitation is applied so that patient flow is identical across
         # scenarios (common random numbers); the invitation then raises willingness to speak.
-        self.inborn_engagement = logit_normal(draw, config.engagement, voice.engagement_spread)
+        self.inborn_engagement = rules.logistic(profile.engagement_log_odds
+                                                + profile.engagement_spread * gauss(0.0, 1.0))
         self.harmed = False
 
     @property
