@@ -82,6 +82,12 @@ class KeyedDraws:
         """The uniform for `key`, non-negative integers below 2**61 - 1."""
         return compiled_keyed_uniform((self.key, *key))
 
+    def uniforms_of(self, day: int, ward: int, post: int, kind: int, number: int,
+                    purposes: int) -> list[float]:
+        """`uniform(day, ward, post, kind, number, purpose)` for purposes 0 .. `purposes` - 1,
+        in one compiled call (a Python-to-compiled call costs more than the draws)."""
+        return keyed_purposes(self.key, day, ward, post, kind, number, purposes).tolist()
+
     def uniforms(self, day: int, wards: np.ndarray, posts: np.ndarray,
                  purpose: int) -> list[float]:
         """`uniform(day, ward, post, purpose)` for many posts at once (compiled)."""
@@ -171,4 +177,12 @@ def keyed_uniforms(key, day, wards, posts, purpose):
     draws = np.empty(len(posts))
     for i in range(len(posts)):
         draws[i] = keyed_uniform(key, day, wards[i], posts[i], purpose)
+    return draws
+
+
+@njit(cache=True)
+def keyed_purposes(key, day, ward, post, kind, number, purposes):
+    draws = np.empty(purposes)
+    for purpose in range(purposes):
+        draws[purpose] = keyed_uniform_of((key, day, ward, post, kind, number, purpose))
     return draws

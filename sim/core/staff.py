@@ -83,7 +83,7 @@ class StaffColumn:
             return self
         # A Python number, not a NumPy scalar: Python's `sum` adds floats with compensation
         # only when they are exactly floats, and the story formats them.
-        return getattr(clinician.table.columns, self.name)[clinician.row].item()
+        return getattr(clinician.table.columns, self.name).item(clinician.row)
 
     def __set__(self, clinician: Any, value: Any) -> None:
         getattr(clinician.table.columns, self.name)[clinician.row] = value

@@ -20,8 +20,6 @@ from sim.core import mechanisms as rules
 from sim.core.random_streams import (
     CATCH_DRAW,
     ERROR_DRAWS,
-    HARM_DRAW,
-    PATIENT_CATCH_DRAW,
     PATIENT_DRAW,
     REPORT_DRAW,
 )
@@ -147,9 +145,9 @@ class Clinician(Agent):
         reporting."""
         ward, keyed = self.ward, self.model.keyed
         for number in range(errors):
-            draws = [keyed.uniform(day, ward.index, self.post, ERROR_DRAWS, number, purpose)
-                     for purpose in (PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW,
-                                     REPORT_DRAW)]
+            # Purposes 0-4: PATIENT_DRAW, CATCH_DRAW, PATIENT_CATCH_DRAW, HARM_DRAW, REPORT_DRAW.
+            draws = keyed.uniforms_of(day, ward.index, self.post, ERROR_DRAWS, number,
+                                      REPORT_DRAW + 1)
             patient = ward.patients[int(draws[PATIENT_DRAW] * len(ward.patients))]
             self.commit_error(patient, None, draws[CATCH_DRAW:])
 
