@@ -16,9 +16,9 @@ from sim.scenario import build_model, load_scenario
 
 DAYS_AFTER_BURN_IN = 365
 RECORDED = {
-    1: "9bfda846cbb598a6db4d78cd5034547ee6941768adc1133c55b9bcc33dd3a6ac",
-    2: "a5228bb124f6bcf899bb6709af23c66ca9e0bf44bb965015fd027729b70f7d30",
-    3: "805068b6f6a35d838acf4c43a052529b8b017986cf98efc1dd30277c0ee187b0",
+    1: "883790511943972d5fde14786682e9b130dcc1cb8c49c1ba3be72b8e9eccca2b",
+    2: "e4dae9306f2be4eb2c73b5fb6a46eda3a5e30debd82e4788689674e506c08265",
+    3: "be8e46ff810df655f60fb668b4e8883a2443d76122c3fc8e1803995763b76a98",
 }
 
 

@@ -134,3 +134,22 @@ def test_model_is_collectable_after_removing_agents():
     gc.collect()
     assert reference() is None
     assert clinician() is None
+
+
+@pytest.mark.parametrize("wards", [2, 4, 12])
+def test_news_of_a_response_reaches_as_many_in_other_wards_whatever_the_hospital_s_size(wards):
+    """Cross-ward visibility is per clinician of the reporting ward, and every colleague it
+    reaches works elsewhere (not fewer in a small hospital, where more draws would land at
+    home)."""
+    from sim.core.world import Report
+
+    model = HospitalModel(make_config(hospital__wards=wards,
+                                      transparency__report_visibility=0.0,
+                                      transparency__cross_ward_visibility=0.5), seed=3)
+    ward = model.wards[0]
+    report = Report("incident", ward, 0, ward.clinicians[0], False, None)
+    heard = [len(ward.manager.audience(report)) - 1 for _ in range(400)]
+    audiences = [ward.manager.audience(report)[1:] for _ in range(50)]
+    assert all(colleague.ward is not ward for people in audiences for colleague, _ in people)
+    expected = 0.5 * len(ward.clinicians)
+    assert sum(heard) / len(heard) == pytest.approx(expected, rel=0.08)

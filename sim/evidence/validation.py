@@ -36,7 +36,12 @@ from sim.evidence.facts import (
     describe_changes,
     measure_fact_runs,
 )
-from sim.evidence.heldout import HELD_OUT_SEED, HeldOutCheck, measure_held_out
+from sim.evidence.heldout import (
+    HELD_OUT_SEED,
+    HeldOutCheck,
+    held_out_seeds,
+    measure_held_out,
+)
 from sim.evidence.targets import LEVEL_TARGETS, LevelResult, judge_levels
 
 Changes = tuple[tuple[str, float], ...]
@@ -166,9 +171,9 @@ def check_model(seed: int, replicates: int | None = None, quick: bool = False,
                                         own_run_changes)
     validation.stationarity = stationarity_table(stationarity)
     validation.stationary = all(result.passed for result in stationarity)
-    held_out_seeds = replicate_seeds(validation.held_out_seed, counts["heldout"])
-    validation.findings += held_out_findings(measure_held_out(held_out_seeds, workers,
-                                                              run_changes, quick))
+    seeds, scale_seeds = held_out_seeds(validation.held_out_seed, counts["heldout"])
+    validation.findings += held_out_findings(measure_held_out(seeds, workers, run_changes,
+                                                              quick, scale_seeds))
     return validation
 
 

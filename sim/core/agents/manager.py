@@ -193,9 +193,14 @@ class Manager(Agent):
             # does the effect per admission of a transparency policy.
             heard = see.binomialvariate(len(report.ward.clinicians),
                                         visibility.cross_ward_visibility)
-            for _ in range(heard):
-                colleague = see.choice(model.clinician_list)
-                if colleague.ward is not report.ward:
+            staff = model.clinician_list
+            if len(staff) > len(report.ward.clinicians):
+                for _ in range(heard):
+                    # Drawn among the other wards' staff (again if the draw is a colleague of
+                    # the same ward): all `heard` are elsewhere, in a hospital of any size.
+                    colleague = see.choice(staff)
+                    while colleague.ward is report.ward:
+                        colleague = see.choice(staff)
                     people.append((colleague, False))
         return people
 
