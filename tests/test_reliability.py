@@ -587,7 +587,9 @@ def test_ctrl_c_while_starting_is_quiet(tmp_path: Path) -> None:
     time.sleep(0.3)  # still importing the model's libraries
     process.send_signal(signal.SIGINT)
     _, error = process.communicate(timeout=30)
-    assert process.returncode in (0, 130)  # 0 only if it finished first
+    # 0 only if it finished first; on a busy machine the signal can come before the interpreter
+    # has set up its own handling, and the default action ends the process as quietly.
+    assert process.returncode in (0, 130, -signal.SIGINT), error
     assert "Traceback" not in error
 
 

@@ -8,6 +8,7 @@ twice.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,13 +303,26 @@ def check_exclude(value: Any, where: str) -> set[str]:
 
 def around_base(key: str, sweep: Sweep) -> Factor:
     """The base value give or take `span` of its size, within the documented range; a
-    parameter at 0 (a policy not in use) spans `span` of its documented range from 0."""
+    parameter at 0 (a policy not in use) spans `span` of its documented range from 0. A count
+    (items of a survey composite) spans whole numbers, at least one either side of its base,
+    and its sampled values are rounded."""
     meta = PARAMETERS[key].metadata
     low, high = meta["low"], meta["high"]
     value = float(sweep.base.config.get(key))
     reach = abs(value) * sweep.span if value else sweep.span * (high - low)
     lower, upper = max(low, value - reach), min(high, value + reach)
-    return Factor(key, round(lower, 12), round(upper, 12))
+    if not is_count(key):
+        return Factor(key, round(lower, 12), round(upper, 12))
+    lower, upper = math.ceil(lower), math.floor(upper)
+    if upper - lower < 2:
+        lower, upper = max(low, min(lower, value - 1)), min(high, max(upper, value + 1))
+    return Factor(key, float(lower), float(upper), whole=True)
+
+
+def is_count(key: str) -> bool:
+    """A parameter that takes whole numbers only (declared with an integer default)."""
+    default = PARAMETERS[key].default
+    return isinstance(default, int) and not isinstance(default, bool)
 
 
 def check_factor(key: Any, item: Any, sweep: Sweep, where: str) -> Factor:
@@ -325,7 +339,7 @@ def check_factor(key: Any, item: Any, sweep: Sweep, where: str) -> Factor:
     for name in mapping:
         if name not in allowed:
             raise unknown_key(where, path, name, allowed)
-    whole_number = isinstance(PARAMETERS[key].default, int)
+    whole_number = is_count(key)
     if "values" in mapping:
         values = check_values(mapping, key, path, where)
         return Factor(key, min(values), max(values), values, whole_number)
