@@ -139,23 +139,26 @@ class HospitalModel(Model):
         for ward in self.wards:
             for _ in range(round(ward.beds * patients.target_occupancy)):
                 remaining = self.streams.arrivals.random() * self.length_of_stay()
-                self.admit(ward, max(1, round(remaining)), profile)
+                self.admit(ward, self.day + max(1, round(remaining)), profile)
 
-    def length_of_stay(self) -> float:
+    def length_of_stay_law(self) -> tuple[float, float]:
+        """The lognormal law of a stay: mu and sigma, with its mean the configured one."""
         mean = self.config.patients.mean_length_of_stay
         sigma = self.config.patient_voice.length_of_stay_spread
-        mu = math.log(mean) - sigma ** 2 / 2
-        return self.streams.arrivals.lognormvariate(mu, sigma)
+        return math.log(mean) - sigma ** 2 / 2, sigma
 
-    def admit(self, ward: Ward, stay: int, profile: AdmissionProfile,
+    def length_of_stay(self) -> float:
+        return self.streams.arrivals.lognormvariate(*self.length_of_stay_law())
+
+    def admit(self, ward: Ward, discharge_day: int, profile: AdmissionProfile,
               discharged: list[Patient] | None = None) -> None:
-        """A patient takes a bed for `stay` days (in the agent of one of today's `discharged`
-        if any is left)."""
+        """A patient takes a bed until `discharge_day` (in the agent of one of today's
+        `discharged` if any is left)."""
         if discharged:
             patient = discharged.pop()
-            patient.admit(ward, self.day + stay, profile)
+            patient.admit(ward, discharge_day, profile)
         else:
-            patient = Patient(self, ward, self.day + stay, profile)
+            patient = Patient(self, ward, discharge_day, profile)
         ward.patients.append(patient)
 
     # --- parameters that can change mid-run ------------------------------------------------------
@@ -258,6 +261,7 @@ class HospitalModel(Model):
         arrivals_per_bed = patients.target_occupancy / patients.mean_length_of_stay
         profile = AdmissionProfile.of(self)
         arrivals = self.streams.arrivals
+        mu, sigma = self.length_of_stay_law()
         discharged: list[Patient] = []
         admitted = 0
         for ward in self.wards:
@@ -269,9 +273,9 @@ class HospitalModel(Model):
                     discharged.append(patient)
             ward.patients = staying
             for _ in range(poisson(arrivals, ward.beds * arrivals_per_bed)):
-                stay = max(1, round(self.length_of_stay()))
+                stay = max(1, round(arrivals.lognormvariate(mu, sigma)))
                 if ward.beds > len(ward.patients):
-                    self.admit(ward, stay, profile, discharged)
+                    self.admit(ward, day + stay, profile, discharged)
                     admitted += 1
         self.count("admissions", admitted)
         for patient in discharged:  # agents no admission took today
