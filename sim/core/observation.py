@@ -60,49 +60,22 @@ def staff_census(rows, staff, burnout_threshold, care_demand, year_ago):
     """The staff's states at the end of the day, in the order of `CENSUS` (compiled: this runs
     every simulated day). Means are compensated sums (`compensated_mean`), as `math.fsum`
     gives them to within rounding, so the figures do not depend on the order of the rows."""
-    n = len(rows)
-    safety = np.empty(n)
-    trust = np.empty(n)
-    usefulness = np.empty(n)
-    tolerance = np.empty(n)
-    nonpunitive = np.empty(n)
-    burned = np.empty(n)
-    silent = np.empty(n)
-    doctors = 0
-    for i in range(n):
-        r = rows[i]
-        safety[i] = staff.psychological_safety[r]
-        trust[i] = staff.trust_in_management[r]
-        usefulness[i] = staff.perceived_usefulness[r]
-        tolerance[i] = staff.deviation_tolerance[r]
-        nonpunitive[i] = 1.0 if staff.perceived_blame[r] < 0.5 else 0.0
-        burned[i] = 1.0 if rules.burned_out(staff.exhaustion[r], burnout_threshold) else 0.0
-        silent[i] = 1.0 if staff.last_report_day[r] <= year_ago else 0.0
-        doctors += 1 if staff.doctor[r] else 0
-    nurse_burnout = np.empty(n - doctors)
-    doctor_burnout = np.empty(doctors)
-    regulatory = np.empty(n)
-    care = np.empty(n)
-    on_duty = 0
-    nurse = doctor = 0
-    for i in range(n):
-        r = rows[i]
-        if staff.doctor[r]:
-            doctor_burnout[doctor] = burned[i]
-            doctor += 1
-        else:
-            nurse_burnout[nurse] = burned[i]
-            nurse += 1
-        if staff.on_duty[r]:
-            regulatory[on_duty] = staff.regulatory_time[r]
-            care[on_duty] = care_demand[staff.ward[r]]
-            on_duty += 1
-    regulatory_time = compensated_sum(regulatory[:on_duty])
-    return (compensated_mean(safety), compensated_mean(trust), compensated_mean(usefulness),
-            compensated_mean(tolerance), compensated_mean(nonpunitive), compensated_mean(burned),
-            compensated_mean(nurse_burnout), compensated_mean(doctor_burnout),
-            compensated_mean(silent), regulatory_time,
-            regulatory_time + compensated_sum(care[:on_duty]), population_sd(safety),
+    safety = staff.psychological_safety[rows]
+    trust = staff.trust_in_management[rows]
+    burned = rules.burned_out(staff.exhaustion[rows], burnout_threshold).astype(np.float64)
+    doctor = staff.doctor[rows]
+    on_duty = staff.on_duty[rows]
+    regulatory = staff.regulatory_time[rows][on_duty]
+    care = care_demand[staff.ward[rows][on_duty]]
+    regulatory_time = compensated_sum(regulatory)
+    return (compensated_mean(safety), compensated_mean(trust),
+            compensated_mean(staff.perceived_usefulness[rows]),
+            compensated_mean(staff.deviation_tolerance[rows]),
+            compensated_mean((staff.perceived_blame[rows] < 0.5).astype(np.float64)),
+            compensated_mean(burned), compensated_mean(burned[~doctor]),
+            compensated_mean(burned[doctor]),
+            compensated_mean((staff.last_report_day[rows] <= year_ago).astype(np.float64)),
+            regulatory_time, regulatory_time + compensated_sum(care), population_sd(safety),
             population_sd(trust))
 
 

@@ -38,6 +38,7 @@ from sim.evidence.effects import (
     run_variants,
     with_common,
 )
+from sim.experiment.jobs import replicate_seeds
 
 Changes = tuple[tuple[str, float], ...]
 HELD_OUT_SEED = 7  # never used for tuning; the bands were fitted on seed sets 1 and 3
@@ -278,8 +279,6 @@ def held_out_variants(common: Changes = ()) -> list[tuple[str, Changes]]:
 def held_out_seeds(root_seed: int, replicates: int) -> tuple[list[int], list[int]]:
     """The replicate seeds of the held-out patterns, and the longer list of the scale check
     (`SCALE_REPLICATE_FACTOR`; the first `replicates` are the same)."""
-    from sim.experiment.jobs import replicate_seeds
-
     scale = replicate_seeds(root_seed, SCALE_REPLICATE_FACTOR * replicates)
     return scale[:replicates], scale
 
