@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.experiment.evaluators import make_evaluator  # noqa: E402
-from sim.experiment.outputs import write_results  # noqa: E402
+from sim.experiment.outputs import write_figures_and_report, write_tables  # noqa: E402
 from sim.experiment.runner import ExperimentResults, run_experiment  # noqa: E402
 from sim.experiment.tables import summary_table  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
@@ -91,7 +91,10 @@ def main() -> int:
     print(f"2 workers: {parallel_seconds:.1f} s ({parallel_seconds / runs:.3f} s per run)")
     with tempfile.TemporaryDirectory() as folder:
         started = time.perf_counter()
-        write_results(Path(folder) / "results", parallel, ["benchmark"], compare=True)
+        results_folder = Path(folder) / "results"
+        results_folder.mkdir()
+        tables = write_tables(results_folder, parallel, ["benchmark"], compare=True)
+        write_figures_and_report(results_folder, parallel, tables)
         writing = time.perf_counter() - started
     print(f"writing the results folder (tables, figures, report): {writing:.1f} s")
 

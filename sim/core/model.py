@@ -20,11 +20,10 @@ import math
 import random
 from collections import deque
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from mesa import DataCollector, Model
+from mesa import Model
 
 from sim.config import STRUCTURAL_PARAMETERS, ModelConfig
 from sim.core import mechanisms as rules
@@ -32,7 +31,7 @@ from sim.core.agents.clinician import Clinician
 from sim.core.agents.manager import Manager
 from sim.core.agents.patient import AdmissionProfile, Patient
 from sim.core.metrics import METRICS, DailyTally
-from sim.core.observation import summarise_day
+from sim.core.observation import DailyRecords, summarise_day
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.care import give_care
 from sim.core.passes.fatigue import end_shifts
@@ -95,9 +94,7 @@ class HospitalModel(Model):
         self.fired_triggers: list[tuple[int, str]] = []
         self.build_hospital()
         self.schedule_periodic_processes()
-        self.datacollector = DataCollector(model_reporters={
-            "day": partial(read_day_summary, "day"),
-            **{metric.name: partial(read_day_summary, metric.name) for metric in METRICS}})
+        self.datacollector = DailyRecords(["day", *(metric.name for metric in METRICS)])
 
     # --- building the hospital ------------------------------------------------------------------
 
@@ -512,10 +509,6 @@ class HospitalModel(Model):
     def scenario_day(self) -> int:
         """Today in scenario days (negative or zero during burn-in)."""
         return self.day - self.config.run.burn_in
-
-
-def read_day_summary(name: str, model: HospitalModel) -> float:
-    return model.day_summary[name]
 
 
 def prepare_compiled_loops() -> None:

@@ -7,9 +7,12 @@ Column meanings are in `sim.core.metrics.METRICS` and docs/ODD.md, section 8.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
+from mesa import DataCollector
 from numba import njit
 from numba.extending import register_jitable as jitable
 
@@ -46,6 +49,35 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     )
     summary.update(daily_ratios(summary))  # each ratio as `sim.core.metrics` declares it
     return summary
+
+
+def read_day_summary(name: str, model: HospitalModel) -> float:
+    return model.day_summary[name]
+
+
+class DailyRecords(DataCollector):
+    """Mesa's collector of the day's summary (`HospitalModel.day_summary`), one column per name.
+
+    Every value recorded is a float, which cannot change once recorded; so after Mesa's first
+    collection (which validates the reporters) the copy that Mesa makes of every value, meant
+    for reporters that return mutable objects, is skipped: it cost more than the rest of
+    recording the day. The records are the same either way.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = tuple(names)
+        super().__init__(model_reporters={name: partial(read_day_summary, name)
+                                          for name in self.names})
+
+    def collect(self, model: HospitalModel) -> None:
+        if (not self._validated or self.agent_reporters or self.agenttype_reporters
+                or len(self.model_reporters) != len(self.names)):
+            super().collect(model)  # reporters other than the summary's: Mesa's own way
+            return
+        self._collection_steps.append(model.time)
+        summary = model.day_summary
+        for name in self.names:
+            self.model_vars[name].append(summary[name])
 
 
 # What `staff_census` returns, in its order.
