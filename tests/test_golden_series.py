@@ -16,9 +16,9 @@ from sim.scenario import build_model, load_scenario
 
 DAYS_AFTER_BURN_IN = 365
 RECORDED = {
-    1: "883790511943972d5fde14786682e9b130dcc1cb8c49c1ba3be72b8e9eccca2b",
-    2: "e4dae9306f2be4eb2c73b5fb6a46eda3a5e30debd82e4788689674e506c08265",
-    3: "be8e46ff810df655f60fb668b4e8883a2443d76122c3fc8e1803995763b76a98",
+    1: "b0e40d68aa611f6a0ae91a6fa65666ec38a794397e7b775773b6f09210d3dbad",
+    2: "2486a5f4263ddd2ab8f412a81f3c2fd35de0c868c864d085eeb4c302bbcfae86",
+    3: "e74a8724d90c8561e21d51e983759d91afe582ce1a137e70007169ed07d8b9e0",
 }
 
 

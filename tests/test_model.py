@@ -153,3 +153,36 @@ def test_news_of_a_response_reaches_as_many_in_other_wards_whatever_the_hospital
     assert all(colleague.ward is not ward for people in audiences for colleague, _ in people)
     expected = 0.5 * len(ward.clinicians)
     assert sum(heard) / len(heard) == pytest.approx(expected, rel=0.08)
+
+
+def test_support_queue_counts_only_problems_still_open():
+    # A problem that went by itself or was fixed on the ward keeps its place in the queue
+    # (it costs nothing when reached) but is no longer waiting for support services.
+    import random
+
+    from sim.config.behaviour import ImprovementBehaviour
+    from sim.core.world import Hazard, SupportServices, Ward
+
+    ward = Ward(0, 10)
+    services, rules, draw = SupportServices(), ImprovementBehaviour(), random.Random(1)
+    problems = [Hazard("equipment", ward, 0) for _ in range(3)]
+    ward.hazards.extend(problems)
+    for problem in problems:
+        services.escalate(problem, 0, draw, rules)
+    assert services.waiting == 3
+    assert ward.fix(problems[0])
+    assert services.waiting == 2
+    problems[1].open = False  # gone by itself (as `HospitalModel.emerge_hazards` marks it)
+    ward.hazards.remove(problems[1])
+    assert services.waiting == 1
+    assert len(services.queue) == 3
+
+
+def test_problems_that_go_by_themselves_are_marked_closed():
+    model = HospitalModel(make_config(hospital__wards=3), seed=2)
+    model.run(30)
+    model.config.hazards.self_resolution_days = 1.0  # every problem goes the next morning
+    before = [h for ward in model.wards for h in ward.hazards]
+    model.emerge_hazards()
+    assert before and not any(h.open for h in before)
+    assert all(h.open for ward in model.wards for h in ward.hazards)

@@ -285,7 +285,13 @@ class HospitalModel(Model):
         resolve = self.streams.hazard_resolution
         disappear = 1.0 / hazards.self_resolution_days
         for ward in self.wards:
-            ward.hazards = [h for h in ward.hazards if resolve.random() >= disappear]
+            staying = []
+            for hazard in ward.hazards:
+                if resolve.random() >= disappear:
+                    staying.append(hazard)
+                else:
+                    hazard.open = False  # gone by itself
+            ward.hazards = staying
             for _ in range(poisson(draw, hazards.emergence_rate)):
                 ward.hazards.append(Hazard(draw.choice(HAZARD_KINDS), ward, self.day))
                 self.count("new_hazards")

@@ -41,6 +41,7 @@ class Hazard:
     opened_day: int
     reported: bool = False
     escalated: bool = False  # waiting for support services
+    open: bool = True  # False once fixed or gone by itself
 
 
 @dataclass(eq=False)
@@ -108,6 +109,7 @@ class Ward:
             self.hazards.remove(hazard)
         except ValueError:
             return False
+        hazard.open = False
         return True
 
 
@@ -141,7 +143,7 @@ class SupportServices:
         while self.queue and self.queue[0][0] <= day and self.credit >= 1.0:
             hazard = heapq.heappop(self.queue)[2]
             hazard.escalated = False
-            if hazard not in hazard.ward.hazards:
+            if not hazard.open:
                 continue  # gone by itself or fixed meanwhile: no work to do
             self.credit -= 1.0
             if draw.random() < rules.support_success and hazard.ward.fix(hazard):
@@ -150,4 +152,7 @@ class SupportServices:
 
     @property
     def waiting(self) -> int:
-        return len(self.queue)
+        """Problems still open in the queue; a problem that went by itself or was fixed
+        meanwhile keeps its place until it is reached (then it costs nothing), but is not
+        waiting for anyone."""
+        return sum(1 for _, _, hazard in self.queue if hazard.open)
