@@ -30,7 +30,13 @@ from sim.core.model import HospitalModel
 from sim.core.passes import fatigue
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.shift import meet_the_days_obstacles
-from sim.core.random_streams import KeyedDraws, keyed_uniform, poisson, poisson_quantile
+from sim.core.random_streams import (
+    KeyedDraws,
+    RandomStreams,
+    keyed_uniform,
+    poisson,
+    poisson_quantile,
+)
 
 RECORDS = [(records.ImprovementRecord, ImprovementBehaviour),
            (records.WorkaroundRecord, WorkaroundBehaviour), (records.AuditRecord, AuditBehaviour),
@@ -254,3 +260,16 @@ def test_patients_raise_concerns_only_when_invited_and_only_about_open_problems(
     # Each concern names an open problem of the patient's own ward.
     assert all(r.kind == "patient" and r.hazard in r.ward.hazards for r in concerns)
     assert invited.tally.counts["adverse_events"] == 0  # no complications at rate 0
+
+
+@njit
+def next_concern_draw(streams):
+    return streams.concern_draws.random()
+
+
+def test_the_compiled_streams_record_draws_from_the_same_generators():
+    # The record hands the compiled loops the very generators Python holds: a draw through it
+    # moves the state Python sees on, and the draws are those of the generator itself.
+    streams, twin = RandomStreams(5), RandomStreams(5)
+    assert next_concern_draw(streams.compiled) == twin.concern_draws.random()
+    assert streams.concern_draws.random() == twin.concern_draws.random()

@@ -38,7 +38,7 @@ def patients_day(model: HospitalModel) -> None:
         float(config.patients.mean_vulnerability), float(config.patient_voice.concern_rate),
         float(config.patients.speak_up_invitation),
         float(config.patient_voice.invitation_engagement_gain),
-        model.streams.complication_draws, model.streams.concern_draws)
+        model.streams.compiled)
     for index in np.flatnonzero(complication | concern).tolist():
         patient = patients[index]
         if complication[index]:
@@ -49,9 +49,9 @@ def patients_day(model: HospitalModel) -> None:
 
 @njit(cache=True)
 def draw_patients_day(ward, vulnerability, inborn, ward_has_hazards, errors, complication_rate,
-                      mean_vulnerability, concern_rate, invitation, invitation_gain,
-                      complications, concerns):
+                      mean_vulnerability, concern_rate, invitation, invitation_gain, streams):
     """Which patients suffer a complication today, and which raise a concern."""
+    complications, concerns = streams.complication_draws, streams.concern_draws
     size = len(ward)
     complication = np.zeros(size, dtype=np.bool_)
     concern = np.zeros(size, dtype=np.bool_)

@@ -37,7 +37,7 @@ def end_shifts(model: HospitalModel, duty: OnDuty | None) -> None:
     tire(duty.rows, staff, as_record(BurnoutRecord, config.burnout),
          float(config.regulation.admin_share), float(config.clinicians.recovery_rate),
          float(config.clinicians.efficiency_drift), float(config.learning.drift_threshold),
-         model.streams.resilience)
+         model.streams.compiled)
 
 
 @njit(cache=True)
@@ -49,10 +49,11 @@ def rest(rows, staff, rate):
 
 
 @njit(cache=True)
-def tire(duty, staff, burnout, admin_share, recovery_rate, drift_rate, drift_threshold, shocks):
+def tire(duty, staff, burnout, admin_share, recovery_rate, drift_rate, drift_threshold, streams):
     """M8 exhaustion moves toward the day's strain, relieved by support (burnout is exhaustion
     past a threshold); resilience wanders (an Ornstein-Uhlenbeck trait); M6 pressure drifts
     practice. `duty`: the rows of the staff table `staff` on duty, in order."""
+    shocks = streams.resilience
     for r in duty:
         doctor = staff.doctor[r]
         pressure = staff.time_pressure[r]

@@ -126,9 +126,7 @@ def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
         config, model.second_order_log_odds)
     events = meet_obstacles(
         duty.rows, model.staff.columns, morning, open_hazards, inpatients, protection,
-        local_fix, shift, improvement, workarounds, audits, errors,
-        streams.obstacle_meetings, streams.obstacle_decisions, streams.audit_observation,
-        streams.workaround_errors, counts)
+        local_fix, shift, improvement, workarounds, audits, errors, streams.compiled, counts)
     for name, amount in zip(COUNTS, counts.tolist(), strict=True):
         model.count(name, amount)
     hand_over(model, events.tolist(), hazards, patients)
@@ -163,8 +161,7 @@ class OnDuty:
 
 @njit(cache=True)
 def meet_obstacles(duty, staff, morning, hazards, inpatients, protection, local_fix, shift,
-                   improvement, workarounds, audits, errors, meetings, decisions, observation,
-                   error_draws, counts):
+                   improvement, workarounds, audits, errors, streams, counts):
     """Every on-duty clinician's obstacles (`duty`: their rows of the staff table `staff`, in
     order); returns the events, one row each.
 
@@ -173,7 +170,9 @@ def meet_obstacles(duty, staff, morning, hazards, inpatients, protection, local_
     meetings with the ward's open hazards, each answered in turn. One loop without inner
     function calls on arrays, which would cost more in reference counting than the decisions.
     """
-    # The columns and arrays the loop reads, as local names.
+    # The columns, arrays and random streams the loop reads, as local names.
+    meetings, decisions = streams.obstacle_meetings, streams.obstacle_decisions
+    observation, error_draws = streams.audit_observation, streams.workaround_errors
     ward, doctor, exhaustion = staff.ward, staff.doctor, staff.exhaustion
     safety, usefulness = staff.psychological_safety, staff.perceived_usefulness
     tolerance, trust = staff.deviation_tolerance, staff.trust_in_management
