@@ -262,13 +262,11 @@ class HospitalModel(Model):
         discharged: list[Patient] = []
         admitted = 0
         for ward in self.wards:
-            staying = []
-            for patient in ward.patients:
-                if patient.discharge_day > day:
-                    staying.append(patient)
-                else:
-                    discharged.append(patient)
-            ward.patients = staying
+            leaving = [patient for patient in ward.patients if patient.discharge_day <= day]
+            if leaving:
+                ward.patients = [patient for patient in ward.patients
+                                 if patient.discharge_day > day]
+                discharged.extend(leaving)
             for _ in range(poisson(arrivals, ward.beds * arrivals_per_bed)):
                 stay = max(1, round(arrivals.lognormvariate(mu, sigma)))
                 if ward.beds > len(ward.patients):

@@ -155,4 +155,4 @@ class SupportServices:
         """Problems still open in the queue; a problem that went by itself or was fixed
         meanwhile keeps its place until it is reached (then it costs nothing), but is not
         waiting for anyone."""
-        return sum(1 for _, _, hazard in self.queue if hazard.open)
+        return sum([entry[2].open for entry in self.queue])
