@@ -34,11 +34,14 @@ CARD_TITLES = {"Scenario", "Levers", "Interventions", "Side by side", "Random ho
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def served_page(tmp_path):
+@pytest.fixture(scope="module")
+def served_page(tmp_path_factory):
+    # One server for the module (per test worker): each test opens its own browser page, a
+    # session of its own with its own hospital, so nothing one test does reaches another.
+    # Starting the server costs about six seconds.
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    with served_app(tmp_path / "server.log") as url:
+    with served_app(tmp_path_factory.mktemp("page") / "server.log") as url:
         yield url
 
 
