@@ -21,17 +21,14 @@ SEEDS = replicate_seeds(11, 20)
 # capture"); strict, so that a model that lands in the band fails here until it is taken off.
 KNOWN_MISSES = {
     ("closing_the_loop", "preventable_adverse_events"):
-        "closing the loop alone shows no harm effect (-0.7%, -1.5% to +0.1%): the interval "
+        "closing the loop alone shows no harm effect (-0.5%, -1.3% to +0.3%): the interval "
         "reaches past the band's 0 edge",
     ("letter_recommendation", "preventable_adverse_events"):
-        "the letter bundle oversells harm slightly (-15.7%, -17.1% to -14.3%): the interval "
+        "the letter bundle oversells harm slightly (-15.1%, -16.1% to -14.1%): the interval "
         "passes the band's -15% edge",
     ("letter_recommendation", "reporting_rate"):
-        "the letter bundle sits at the top of its reporting band (1.97x, 1.87x to 2.07x at "
-        "the test seeds; 1.96x, 1.86x to 2.05x at root seed 1): the interval reaches past 2x",
-    ("walkrounds", "burnout_prevalence"):
-        "walkrounds lower burnout a little (-0.7 points, -1.4 to +0.02) since a ward manager's "
-        "time for them is finite: the interval reaches the band's 0 edge",
+        "the letter bundle sits at the top of its reporting band at the test seeds (1.94x, "
+        "1.86x to 2.01x; 1.86x, 1.77x to 1.95x at root seed 1): the interval reaches past 2x",
 }
 
 

@@ -16,9 +16,9 @@ from sim.scenario import build_model, load_scenario
 
 DAYS_AFTER_BURN_IN = 365
 RECORDED = {
-    1: "b0e40d68aa611f6a0ae91a6fa65666ec38a794397e7b775773b6f09210d3dbad",
-    2: "2486a5f4263ddd2ab8f412a81f3c2fd35de0c868c864d085eeb4c302bbcfae86",
-    3: "e74a8724d90c8561e21d51e983759d91afe582ce1a137e70007169ed07d8b9e0",
+    1: "999ee07ef47f4b7045a055a01413a600f1030f10dce8422a13f4c8d2017dcae7",
+    2: "fd962a810892997a79a8aed13534cd584e95f871c2ced9f5d847e4147ea5eeb8",
+    3: "709afa484351913bb34e07bdf74d09e677ed0313d5efdecaf08682c73a6adcca",
 }
 
 

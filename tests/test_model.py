@@ -178,6 +178,46 @@ def test_support_queue_counts_only_problems_still_open():
     assert len(services.queue) == 3
 
 
+@pytest.mark.parametrize("wards", [1, 4, 8, 12, 30])
+def test_support_services_throughput_per_ward_does_not_depend_on_size(wards):
+    # With problems always waiting, support services do `support_capacity` jobs a ward-day at
+    # any size: the part of a day's capacity past a whole job carries over (at 12 wards, 0.45
+    # jobs a day, cutting it off gave one job every 3 days instead of every 2.2).
+    import random
+
+    from sim.config.behaviour import ImprovementBehaviour
+    from sim.core.world import Hazard, SupportServices, Ward
+
+    rules = ImprovementBehaviour(support_delay_days=0.0, support_success=1.0)
+    services, draw = SupportServices(), random.Random(1)
+    ward = Ward(0, 10)
+    days = 2000
+    jobs = round(rules.support_capacity * wards * days) + 10
+    problems = [Hazard("equipment", ward, 0) for _ in range(jobs)]
+    ward.hazards.extend(problems)
+    for problem in problems:
+        services.escalate(problem, 0, draw, rules)
+    done = sum(len(services.work(day, draw, rules, wards)) for day in range(days))
+    assert done == pytest.approx(rules.support_capacity * wards * days, abs=1.0)
+
+
+def test_support_services_bank_at_most_one_job_of_idle_time():
+    import random
+
+    from sim.config.behaviour import ImprovementBehaviour
+    from sim.core.world import Hazard, SupportServices, Ward
+
+    rules = ImprovementBehaviour(support_delay_days=0.0, support_success=1.0)
+    services, draw, ward = SupportServices(), random.Random(1), Ward(0, 10)
+    for day in range(200):  # nothing to do for 200 days at 0.3 jobs a day
+        services.work(day, draw, rules, 8)
+    problems = [Hazard("equipment", ward, 0) for _ in range(10)]
+    ward.hazards.extend(problems)
+    for problem in problems:
+        services.escalate(problem, 200, draw, rules)
+    assert len(services.work(200, draw, rules, 8)) == 1  # one job, not 60 banked
+
+
 def test_problems_that_go_by_themselves_are_marked_closed():
     model = HospitalModel(make_config(hospital__wards=3), seed=2)
     model.run(30)

@@ -138,7 +138,11 @@ class SupportServices:
              wards: int) -> list[Hazard]:
         """Today's jobs; returns the hazards fixed (failed jobs can be escalated again)."""
         capacity = rules.support_capacity * wards
-        self.credit = min(self.credit + capacity, max(1.0, capacity))
+        # At most one job's worth of unused time carries over: a capacity below a job a day
+        # still adds up to a job every so many days, and idle weeks do not bank a burst. (Capping
+        # the credit after today's capacity was added cut off the part of each day's capacity
+        # that overshot a whole job: a share of the throughput that grew with the hospital.)
+        self.credit = min(self.credit, 1.0) + capacity
         fixed: list[Hazard] = []
         while self.queue and self.queue[0][0] <= day and self.credit >= 1.0:
             hazard = heapq.heappop(self.queue)[2]
