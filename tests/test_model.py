@@ -1,15 +1,18 @@
 """The model as software: determinism, common random numbers, scheduling, metrics, memory."""
 
 import gc
+import random
 import weakref
 
 import pandas as pd
 import pytest
 
+from sim.config.behaviour import ImprovementBehaviour
 from sim.core.agents.clinician import Clinician
 from sim.core.agents.patient import Patient
 from sim.core.metrics import CONTRACT_COLUMNS, METRICS
 from sim.core.model import HospitalModel
+from sim.core.world import Hazard, Report, SupportServices, Ward
 from tests.helpers import make_config
 
 
@@ -141,7 +144,6 @@ def test_news_of_a_response_reaches_as_many_in_other_wards_whatever_the_hospital
     """Cross-ward visibility is per clinician of the reporting ward, and every colleague it
     reaches works elsewhere (not fewer in a small hospital, where more draws would land at
     home)."""
-    from sim.core.world import Report
 
     model = HospitalModel(make_config(hospital__wards=wards,
                                       transparency__report_visibility=0.0,
@@ -155,20 +157,21 @@ def test_news_of_a_response_reaches_as_many_in_other_wards_whatever_the_hospital
     assert sum(heard) / len(heard) == pytest.approx(expected, rel=0.08)
 
 
+def escalate_problems(services, ward, count, day, rules, draw):
+    """`count` new equipment problems on `ward`, escalated to `services` on `day`."""
+    problems = [Hazard("equipment", ward, 0) for _ in range(count)]
+    ward.hazards.extend(problems)
+    for problem in problems:
+        services.escalate(problem, day, draw, rules)
+    return problems
+
+
 def test_support_queue_counts_only_problems_still_open():
     # A problem that went by itself or was fixed on the ward keeps its place in the queue
     # (it costs nothing when reached) but is no longer waiting for support services.
-    import random
-
-    from sim.config.behaviour import ImprovementBehaviour
-    from sim.core.world import Hazard, SupportServices, Ward
-
     ward = Ward(0, 10)
     services, rules, draw = SupportServices(), ImprovementBehaviour(), random.Random(1)
-    problems = [Hazard("equipment", ward, 0) for _ in range(3)]
-    ward.hazards.extend(problems)
-    for problem in problems:
-        services.escalate(problem, 0, draw, rules)
+    problems = escalate_problems(services, ward, 3, 0, rules, draw)
     assert services.waiting == 3
     assert ward.fix(problems[0])
     assert services.waiting == 2
@@ -183,38 +186,22 @@ def test_support_services_throughput_per_ward_does_not_depend_on_size(wards):
     # With problems always waiting, support services do `support_capacity` jobs a ward-day at
     # any size: the part of a day's capacity past a whole job carries over (at 12 wards, 0.45
     # jobs a day, cutting it off gave one job every 3 days instead of every 2.2).
-    import random
-
-    from sim.config.behaviour import ImprovementBehaviour
-    from sim.core.world import Hazard, SupportServices, Ward
-
     rules = ImprovementBehaviour(support_delay_days=0.0, support_success=1.0)
     services, draw = SupportServices(), random.Random(1)
     ward = Ward(0, 10)
     days = 2000
     jobs = round(rules.support_capacity * wards * days) + 10
-    problems = [Hazard("equipment", ward, 0) for _ in range(jobs)]
-    ward.hazards.extend(problems)
-    for problem in problems:
-        services.escalate(problem, 0, draw, rules)
+    escalate_problems(services, ward, jobs, 0, rules, draw)
     done = sum(len(services.work(day, draw, rules, wards)) for day in range(days))
     assert done == pytest.approx(rules.support_capacity * wards * days, abs=1.0)
 
 
 def test_support_services_bank_at_most_one_job_of_idle_time():
-    import random
-
-    from sim.config.behaviour import ImprovementBehaviour
-    from sim.core.world import Hazard, SupportServices, Ward
-
     rules = ImprovementBehaviour(support_delay_days=0.0, support_success=1.0)
     services, draw, ward = SupportServices(), random.Random(1), Ward(0, 10)
     for day in range(200):  # nothing to do for 200 days at 0.3 jobs a day
         services.work(day, draw, rules, 8)
-    problems = [Hazard("equipment", ward, 0) for _ in range(10)]
-    ward.hazards.extend(problems)
-    for problem in problems:
-        services.escalate(problem, 200, draw, rules)
+    escalate_problems(services, ward, 10, 200, rules, draw)
     assert len(services.work(200, draw, rules, 8)) == 1  # one job, not 60 banked
 
 

@@ -38,6 +38,7 @@ from sim.evidence.effects import (
     interval,
     period_values,
     run_variants,
+    window_summary,
     with_common,
 )
 from sim.experiment.jobs import replicate_seeds
@@ -202,8 +203,6 @@ def near_zero(runs: dict, base: list[dict]) -> HeldOutCheck:
 
 def scale_run(wards: int, changes: Changes, seed: int,
               scenario: str = "baseline") -> dict[str, float]:
-    from sim.evidence.effects import window_summary
-
     return window_summary(scenario, (*changes, ("hospital.wards", wards)), seed)
 
 
