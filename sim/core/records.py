@@ -9,7 +9,10 @@ cache finds the type again by module and name (else every new process compiles a
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import fields
+from functools import cache
+from operator import attrgetter
 
 from sim.config.behaviour import (
     AuditBehaviour,
@@ -27,7 +30,14 @@ def record_type(name: str, section: type, module: str) -> type:
 
 def as_record(kind: type, section: object) -> tuple:
     """The values of `section` as a `kind` record, every field a float."""
-    return kind(*(float(getattr(section, name)) for name in kind._fields))
+    return kind._make(map(float, field_reader(kind)(section)))
+
+
+@cache
+def field_reader(kind: type) -> Callable[[object], tuple]:
+    """Reads the fields of `kind` from a section in one call (records are built every day)."""
+    read = attrgetter(*kind._fields)
+    return read if len(kind._fields) > 1 else lambda section: (read(section),)
 
 
 # The behaviour sections that more than one of the day's passes reads (`sim.core.passes`).
