@@ -13,7 +13,9 @@ with the command line's one-line message.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import io
+import json
 import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -21,11 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from sim.cli import main
 from sim.core.metrics import METRIC_BY_NAME, METRICS, Metric
+from sim.experiment import effect_figures
+from sim.experiment.effect_figures import FOREST_GROUPS
 from sim.scenario import load_scenario
 
 if TYPE_CHECKING:
-    import pandas as pd
     from matplotlib.figure import Figure
 
 __all__ = ["METRICS", "Metric", "Results", "compare", "forest_plot", "load_scenario", "metric",
@@ -61,7 +67,6 @@ class Results:
 
     def table(self, name: str) -> pd.DataFrame | None:
         """Any CSV of the folder by file name without .csv (e.g. "board"), or None."""
-        import pandas as pd
 
         path = self.folder / f"{name}.csv"
         return pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() \
@@ -93,14 +98,12 @@ class Results:
     @property
     def summary(self) -> pd.DataFrame:
         """One row per scenario and replicate, every metric over the evaluation window."""
-        import pandas as pd
 
         return pd.read_csv(self.folder / "summary.csv")
 
     @property
     def comparison(self) -> pd.DataFrame | None:
         """Per scenario and metric: levels, paired changes, verdicts (compare only)."""
-        import pandas as pd
 
         path = self.folder / "comparison.csv"
         return pd.read_csv(path, keep_default_na=False, na_values=[""]) if path.exists() \
@@ -109,14 +112,12 @@ class Results:
     @property
     def timeseries(self) -> pd.DataFrame:
         """Every run's daily metrics in long form (from the Parquet copy)."""
-        import pandas as pd
 
         return pd.read_parquet(self.folder / "timeseries.parquet")
 
     @property
     def metrics(self) -> pd.DataFrame:
         """Label, unit, direction and minimum meaningful difference of every metric."""
-        import pandas as pd
 
         return pd.read_csv(self.folder / "metrics.csv", keep_default_na=False)
 
@@ -131,8 +132,6 @@ def compared(results: Results | str | Path, table: str) -> tuple[Results, pd.Dat
 
 
 def window_days(results: Results) -> int:
-    import json
-
     manifest = json.loads((results.folder / "manifest.json").read_text(encoding="utf-8"))
     window = next(iter(manifest["evaluation_window"].values()))
     return int(window["last_day"] - window["first_day"] + 1)
@@ -143,25 +142,23 @@ def forest_plot(results: Results | str | Path, group: str = "harm") -> Figure:
     outcome of `group` ("harm", "reporting", "work" or "culture"), in units (counts per
     year). Returns a matplotlib Figure; `ValueError` for an unknown group or a folder
     without a comparison."""
-    from sim.experiment.effect_figures import FOREST_GROUPS
-    from sim.experiment.effect_figures import forest_plot as draw
 
     if group not in FOREST_GROUPS:
         raise ValueError(f"forest_plot: group: expected one of {', '.join(FOREST_GROUPS)}, "
                          f"got {group!r}")
     results, comparison = compared(results, "comparison")
     labels = list(dict.fromkeys(comparison["scenario"]))
-    return draw(comparison, labels, window_days(results), group)
+    return effect_figures.forest_plot(comparison, labels, window_days(results), group)
 
 
 def time_to_effect_plot(results: Results | str | Path) -> Figure:
     """Each option's paired change from the reference month by month, with its 95% band,
     per primary outcome. Returns a matplotlib Figure."""
-    from sim.experiment.effect_figures import time_to_effect_plot as draw
 
     results, by_month = compared(results, "effect_by_month")
     _, comparison = compared(results, "comparison")
-    return draw(by_month, list(dict.fromkeys(comparison["scenario"])))
+    return effect_figures.time_to_effect_plot(by_month,
+                                              list(dict.fromkeys(comparison["scenario"])))
 
 
 def metric(name: str) -> Metric:
@@ -170,8 +167,6 @@ def metric(name: str) -> Metric:
     try:
         return METRIC_BY_NAME[name]
     except (KeyError, TypeError):
-        import difflib
-
         close = difflib.get_close_matches(str(name), list(METRIC_BY_NAME), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else " (see docs/metrics.md)"
         raise ValueError(f"metric: unknown metric {str(name)[:80]!r}{hint}") from None
@@ -257,7 +252,6 @@ def command_options(*, replicates: int, seed: int, days: int | None, window: int
 
 def execute(command: list[str], **options: object) -> Results:
     """Run the command line in-process and return the folder it published."""
-    from sim.cli import main
 
     printed, errors = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):

@@ -18,7 +18,8 @@ from sim.app.classroom import (
 )
 from sim.app.scenario_menu import BASELINE, scenario_menu
 from sim.config import ModelConfig, parameter_fields
-from sim.scenario import Scenario, build_model, load_scenario
+from sim.scenario import Scenario, load_scenario
+from sim.scenario.runtime import build_model
 
 # A small, short hospital keeps these tests to seconds.
 SMALL = {"hospital.wards": 2, "run.burn_in": 5, "run.days": 40}

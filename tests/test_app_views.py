@@ -194,7 +194,8 @@ def test_animation_frames_are_slides_with_16px_text_and_the_interventions_in_for
     from matplotlib.text import Text
 
     from sim.app.animate import DPI, FIGURE_SIZE, draw_frame, layout
-    from sim.scenario import build_model, load_scenario
+    from sim.scenario import load_scenario
+    from sim.scenario.runtime import build_model
 
     scenario = load_scenario("blame_culture", overrides={"hospital.wards": 2, "run.burn_in": 3,
                                                          "run.days": 40})

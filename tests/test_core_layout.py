@@ -190,3 +190,40 @@ def test_rooms_import_only_rooms_of_lower_rank():
 def test_the_cycle_finder_finds_a_circle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+# Libraries that only one command needs and that cost seconds to load: imported where they
+# are used, so that the rest of the package does not wait for them. Everything else is
+# imported at the top of its module, where the import graph can be read.
+LOADED_WHERE_USED = ("SALib", "optuna", "distributed", "dask", "playwright", "solara", "ipyvue",
+                     "sim.experiment.dask_relay")
+
+
+def imports_in_functions() -> list[tuple[str, int, str]]:
+    found = []
+    for name, path in sorted(sim_modules().items()):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Import):
+                    targets = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom):
+                    targets = [node.module or ""]
+                else:
+                    continue
+                found += [(name, node.lineno, target) for target in targets]
+    return found
+
+
+def test_imports_are_at_module_level_but_for_libraries_one_command_needs():
+    inside = [(name, line, target) for name, line, target in imports_in_functions()
+              if not any(target == library or target.startswith(f"{library}.")
+                         for library in LOADED_WHERE_USED)]
+    assert not inside, inside
+
+
+def test_no_import_circle_anywhere_in_the_package():
+    runtime, _ = import_graph()
+    assert not cycles(runtime), cycles(runtime)

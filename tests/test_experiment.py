@@ -65,7 +65,8 @@ def compare(files: list[Path], out: Path, *extra: str) -> int:
 
 def test_worker_reproduces_a_direct_run(scenario_files: list[Path]) -> None:
     from sim.experiment.jobs import simulate_job
-    from sim.scenario import build_model, load_scenario
+    from sim.scenario import load_scenario
+    from sim.scenario.runtime import build_model
 
     scenario = load_scenario(scenario_files[1])
     output = simulate_job(scenario.to_dict(), 42)

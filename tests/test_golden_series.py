@@ -12,7 +12,8 @@ import hashlib
 
 import pytest
 
-from sim.scenario import build_model, load_scenario
+from sim.scenario import load_scenario
+from sim.scenario.runtime import build_model
 
 DAYS_AFTER_BURN_IN = 365
 RECORDED = {

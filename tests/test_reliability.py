@@ -465,7 +465,8 @@ def test_a_real_scheduler_answers_the_check() -> None:
 
 def values_on(scenario_text: str, tmp_path: Path, days: list[int],
               key: str = "management.punitiveness") -> list[float]:
-    from sim.scenario import build_model, load_scenario
+    from sim.scenario import load_scenario
+    from sim.scenario.runtime import build_model
 
     path = tmp_path / "overlap.yaml"
     path.write_text(TINY.format(name="overlap").replace("days: 20", "days: 40") + scenario_text)
@@ -559,7 +560,7 @@ def test_not_a_scenario_file_is_not_echoed(tmp_path: Path,
 
 def test_the_app_on_a_busy_port_says_so_before_serving(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("sim.app.assets.ensure_page_assets", lambda *a: pytest.fail("served"))
+    monkeypatch.setattr("sim.cli.app.ensure_page_assets", lambda *a: pytest.fail("served"))
     with socket.create_server(("127.0.0.1", 0)) as busy:
         assert main(["app", "--port", str(busy.getsockname()[1])]) == 2
     captured = capsys.readouterr()

@@ -13,7 +13,8 @@ import pytest
 from sim.config import ModelConfig
 from sim.core import mechanisms as rules
 from sim.errors import UsageError
-from sim.scenario import Intervention, Scenario, build_model, load_scenario
+from sim.scenario import Intervention, Scenario, load_scenario
+from sim.scenario.runtime import build_model
 
 SMALL = ["hospital.wards=1", "hospital.beds_per_ward=10", "hospital.nurses_per_ward=6",
          "hospital.doctors_per_ward=2", "hospital.executives=1", "run.burn_in=5"]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.scenario import build_model, list_scenarios, load_scenario
+from sim.scenario import list_scenarios, load_scenario
+from sim.scenario.runtime import build_model
 
 REQUIRED = ("baseline", "high_regulation", "regulation_relief", "just_culture",
             "closing_the_loop", "walkrounds", "walkrounds_no_follow_through",

@@ -28,7 +28,8 @@ from sim.app.video import GIF, MP4, FrameSink, GifSink, Mp4Sink
 from sim.core.model import HospitalModel
 from sim.errors import UsageError
 from sim.naming import safe_name
-from sim.scenario import Scenario, build_model
+from sim.scenario import Scenario
+from sim.scenario.runtime import build_model
 
 DPI = 80
 FIGURE_SIZE = (16.0, 9.0)  # inches: 1280 x 720 pixels at DPI (a slide; even, as H.264 needs)

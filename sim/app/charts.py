@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import solara
 
+from sim.app.side_by_side import chance_half_width
 from sim.app.style import PAPER
 from sim.core.metrics import METRIC_BY_NAME, rolling_value, trailing_sums
 
@@ -118,7 +119,6 @@ def chance_bands(pairs: Sequence[tuple[HospitalModel, HospitalModel]],
                  charts: Sequence[Chart] = CHARTS) -> dict[str, np.ndarray]:
     """Per metric and day, the half-width of the 95% interval of the mean paired gap over the
     pairs (sim/app/side_by_side.py); empty with fewer than two pairs."""
-    from sim.app.side_by_side import chance_half_width
 
     if len(pairs) < 2:
         return {}

@@ -31,8 +31,14 @@ from sim.app.scenario_menu import MenuEntry, load_entry, scenario_menu
 from sim.config import ModelConfig
 from sim.config.levers import ClassroomLever, classroom_levers
 from sim.core.model import HospitalModel, StoryEvent
-from sim.scenario import Intervention, Scenario, build_model, load_scenario
-from sim.scenario.runtime import ParameterChange, ParameterLayers, ScheduledChange, runner_for
+from sim.scenario import Intervention, Scenario, load_scenario
+from sim.scenario.runtime import (
+    ParameterChange,
+    ParameterLayers,
+    ScheduledChange,
+    build_model,
+    runner_for,
+)
 
 NO_COMPARISON = "nothing (one hospital)"
 AS_WRITTEN = "the same scenario without your changes"

@@ -13,14 +13,13 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
-import signal
 import sys
-import threading
-from collections.abc import Iterator
 
-from sim.errors import Stopped, UsageError, WorkersLost
+from sim.cli.error_log import one_line, write_error_log
+from sim.cli.experiment import main_job
+from sim.cli.stopping import exit_code, stop_message, stop_signals_as_interrupts
+from sim.errors import UsageError, WorkersLost
 
 # Each module defines `register(subparsers)`, adding its subcommands with `func=` defaults.
 COMMAND_MODULES = ("sim.cli.simulate", "sim.cli.validate", "sim.cli.experiment", "sim.cli.sweep",
@@ -59,45 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Signals that stop a command as Ctrl-C does: `kill`, `timeout` and job schedulers send
-# SIGTERM; a closed terminal sends SIGHUP.
-STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
-                     if hasattr(signal, name))
-
-
-def exit_code(stop: KeyboardInterrupt) -> int:
-    """128 + the number of the signal that stopped the command (130 for Ctrl-C)."""
-    return 128 + getattr(stop, "signal_number", signal.SIGINT)
-
-
-def stop_message(stop: KeyboardInterrupt) -> str:
-    number = getattr(stop, "signal_number", signal.SIGINT)
-    return "interrupted" if number == signal.SIGINT else \
-        f"stopped by {signal.Signals(number).name}"
-
-
-@contextlib.contextmanager
-def stop_signals_as_interrupts() -> Iterator[None]:
-    """While a command runs, SIGTERM and SIGHUP raise `Stopped` as Ctrl-C raises
-    KeyboardInterrupt, so that they clean up and say how to resume the same way. Only the main
-    thread can install handlers; elsewhere (a notebook's worker thread) nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(number: int, frame: object) -> None:
-        for other in STOP_SIGNALS:  # a second signal must not cut the clean-up short
-            signal.signal(other, signal.SIG_IGN)
-        raise Stopped(number)
-
-    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -114,7 +74,6 @@ def run_command(argv: list[str]) -> int:
         arguments = parser.parse_args(argv)
         handler = getattr(arguments, "func", None)
         if handler is None:
-            from sim.cli.experiment import main_job
             return main_job()
         return int(handler(arguments) or 0)
     except UsageError as error:
@@ -131,8 +90,6 @@ def run_command(argv: list[str]) -> int:
 
 
 def internal_error(error: Exception) -> int:
-    from sim.cli.error_log import one_line, write_error_log
-
     log = write_error_log(error)
     where = f"details in {log}" if log else "no log could be written"
     print(f"error: internal error ({one_line(error)}); {where}", file=sys.stderr)

@@ -19,14 +19,24 @@ import sys
 import warnings
 from pathlib import Path
 
-from sim.app.video import FORMAT_CHOICES
+import matplotlib
+
+from sim.app.animate import animate_scenario
+from sim.app.assets import ensure_page_assets
+from sim.app.hospital_view import COLOUR_STATES
+from sim.app.scenario_menu import START_VARIABLE
+from sim.app.video import FORMAT_CHOICES, MP4, chosen_formats, ffmpeg_path
 from sim.cli.checks import note_stale_folders, seed_number, whole_number
+from sim.cli.options import OUTPUTS
 from sim.cli.results_folder import make_output_folder, reason
+from sim.cli.stopping import exit_code
+from sim.core.model import prepare_compiled_loops
 from sim.errors import UsageError
+from sim.experiment.worker_lifetime import die_with_parent
+from sim.scenario import add_scenario_arguments, load_scenario, scenario_from_arguments
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "sim" / "app" / "page.py"
-OUTPUTS = Path("outputs")
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8765
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -52,8 +62,6 @@ def positive_days(text: str) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from sim.scenario import add_scenario_arguments
-
     app = subparsers.add_parser(
         "app", help="serve the interactive page for educators (open it in a browser)")
     app.add_argument("--host", default=DEFAULT_HOST,
@@ -92,8 +100,6 @@ def server_command(host: str, port: int) -> list[str]:
 
 
 def server_environment(start: Path | None = None) -> dict[str, str]:
-    from sim.app.scenario_menu import START_VARIABLE
-
     environment = dict(os.environ)
     if start is not None:
         environment[START_VARIABLE] = str(start.resolve())
@@ -127,13 +133,9 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def serve(arguments: argparse.Namespace) -> int:
-    from sim.app.assets import ensure_page_assets
-    from sim.core.model import prepare_compiled_loops
-
     host, port = arguments.host, arguments.port
     start = getattr(arguments, "scenario", None)
     if start is not None:
-        from sim.scenario import load_scenario
 
         load_scenario(start)  # a bad file is refused here, with its problem, not on the page
     check_port_free(host, port)
@@ -155,8 +157,6 @@ def serve(arguments: argparse.Namespace) -> int:
     try:
         code = server.wait()
     except KeyboardInterrupt as stop:
-        from sim.cli import exit_code
-
         print("Stopped the page.")
         return 0 if getattr(stop, "signal_number", signal.SIGINT) == signal.SIGINT \
             else exit_code(stop)
@@ -177,19 +177,11 @@ def serve(arguments: argparse.Namespace) -> int:
 
 def server_dies_with_parent() -> None:
     """In the server's process, before it starts: end when this command ends."""
-    from sim.experiment.worker_lifetime import die_with_parent
 
     die_with_parent(signal.SIGTERM)
 
 
 def export_animation(arguments: argparse.Namespace) -> int:
-    import matplotlib
-
-    from sim.app.animate import animate_scenario
-    from sim.app.hospital_view import COLOUR_STATES
-    from sim.app.video import MP4, chosen_formats, ffmpeg_path
-    from sim.scenario import scenario_from_arguments
-
     if arguments.colour_by not in COLOUR_STATES:
         raise UsageError(f"--colour-by: expected one of {', '.join(COLOUR_STATES)}, got "
                          f"{arguments.colour_by!r}")

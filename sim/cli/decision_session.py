@@ -13,8 +13,10 @@ import argparse
 from typing import Any
 
 from sim.cli.experiment_session import Session
+from sim.experiment.assumptions import run_worlds
 from sim.experiment.decisions import DecisionInputs
 from sim.experiment.runner import ExperimentResults
+from sim.experiment.value import check_options, load_costs
 
 
 def decision_inputs(args: argparse.Namespace, scenarios: list[Any],
@@ -22,7 +24,6 @@ def decision_inputs(args: argparse.Namespace, scenarios: list[Any],
     """The checked costs file (if any) and the number of worlds to run (if any)."""
     costs = None
     if getattr(args, "costs", None) is not None:
-        from sim.experiment.value import check_options, load_costs
 
         costs = load_costs(args.costs)
         check_options(costs, labels, [scenario.source for scenario in scenarios])
@@ -42,7 +43,6 @@ class DecisionSession(Session):
             worlds = self.inputs.assumptions
             runs = None
             if worlds and results.failures != results.records:
-                from sim.experiment.assumptions import run_worlds
 
                 runs = run_worlds(self.scenarios, results.labels, worlds=worlds,
                                   root_seed=self.args.seed, window=self.args.window,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import tempfile
 import traceback
 from pathlib import Path
@@ -29,3 +30,7 @@ def write_error_log(error: BaseException, folder: Path | None = None) -> Path | 
     except OSError:
         return None
     return path
+
+
+def print_error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)

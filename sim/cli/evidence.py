@@ -30,15 +30,49 @@ from sim.cli.checks import (
     MAX_REPLICATES,
     MAX_WORKERS,
     check_experiment_size,
+    check_overrides,
     decimal_number,
     note_stale_folders,
     seed_number,
     whole_number,
 )
-from sim.cli.experiment import add_workers_and_out
+from sim.cli.options import add_workers_and_out
 from sim.cli.results_folder import UnfinishedFolder, check_output_folder
 from sim.errors import UsageError
+from sim.evidence import decompose_report
+from sim.evidence import effect_sensitivity as screen
+from sim.evidence import validation as model_checks
+from sim.evidence.calibrate import fit
+from sim.evidence.calibration_file import read_calibration
+from sim.evidence.calibration_report import write_fit
+from sim.evidence.decompose import (
+    BASELINE,
+    SAFETY_OUTCOME,
+    SPLITS,
+    contributions,
+    decomposition_variants,
+    frozen_variants,
+    interception_shares,
+    split_parts,
+)
+from sim.evidence.decompose_report import write_interception, write_table
+from sim.evidence.effect_sensitivity import (
+    DEFAULT_LEVELS,
+    DEFAULT_REPLICATES,
+    DEFAULT_TRAJECTORIES,
+    LIBRARY,
+    kept_section,
+    section,
+    with_section,
+)
+from sim.evidence.figures import decomposition_figure
+from sim.experiment.evaluators import make_evaluator
+from sim.experiment.figures import PRIMARY_METRICS
+from sim.experiment.jobs import replicate_seeds
+from sim.experiment.runner import run_experiment
+from sim.experiment.tables import summary_table
 from sim.naming import safe_name
+from sim.scenario import load_scenario, parse_override
 from sim.sweep.spec import SPAN_RANGE
 
 if TYPE_CHECKING:
@@ -121,7 +155,6 @@ def write_atomically(path: Path, text: str) -> None:
 def keep_effect_sensitivity(path: Path, text: str) -> str:
     """The new report with the effect-sensitivity section of the old one, if it had one (it is
     written by `run.py effect-sensitivity`, not by check-model)."""
-    from sim.evidence.effect_sensitivity import kept_section
 
     if not path.is_file():
         return text
@@ -130,15 +163,13 @@ def keep_effect_sensitivity(path: Path, text: str) -> str:
 
 
 def check_model_command(arguments: argparse.Namespace) -> int:
-    from sim.evidence.validation import check_model, report, tables
-
     if arguments.write is not None:
         check_write_target(arguments.write)
-    validation = check_model(arguments.seed, arguments.replicates, arguments.quick,
-                             arguments.workers)
-    print("\n".join(tables(validation)))
+    validation = model_checks.check_model(arguments.seed, arguments.replicates,
+                                          arguments.quick, arguments.workers)
+    print("\n".join(model_checks.tables(validation)))
     if arguments.write is not None:
-        text = report(validation, command_line(arguments)) + "\n"
+        text = model_checks.report(validation, command_line(arguments)) + "\n"
         write_atomically(arguments.write, keep_effect_sensitivity(arguments.write, text))
         print(f"Report: {arguments.write}")
     if validation.passed:
@@ -151,8 +182,6 @@ def check_model_command(arguments: argparse.Namespace) -> int:
 # --- decompose ------------------------------------------------------------------------------
 
 def register_decompose(subparsers: argparse._SubParsersAction) -> None:
-    from sim.evidence.decompose import SPLITS
-
     parser = subparsers.add_parser(
         "decompose", help="which part of a bundle of interventions does the work",
         description="Split a scenario's bundle of changes into parts (parameter groups, or "
@@ -172,17 +201,6 @@ def register_decompose(subparsers: argparse._SubParsersAction) -> None:
 
 
 def decompose_command(arguments: argparse.Namespace) -> int:
-    from sim.evidence.decompose import (
-        BASELINE,
-        SAFETY_OUTCOME,
-        contributions,
-        decomposition_variants,
-        frozen_variants,
-        interception_shares,
-        split_parts,
-    )
-    from sim.scenario import load_scenario
-
     scenario = load_scenario(arguments.scenario)
     parts = split_parts(scenario, arguments.parts)
     variants = decomposition_variants(scenario, parts)
@@ -201,7 +219,6 @@ def decompose_command(arguments: argparse.Namespace) -> int:
             folder.discard()
             return 1
         labelled = {variant.label: runs[index] for index, variant in enumerate(variants)}
-        from sim.experiment.figures import PRIMARY_METRICS
 
         rows = contributions(PRIMARY_METRICS, parts, labelled)
         shares, frozen = [], []
@@ -238,9 +255,6 @@ def run_paired(scenarios: Sequence[Scenario],
                arguments: argparse.Namespace) -> list[list[dict[str, float]]] | None:
     """Every scenario over the same replicate seeds; per scenario, one window summary per
     replicate in seed order. None (after saying why) if any run failed."""
-    from sim.experiment.evaluators import make_evaluator
-    from sim.experiment.runner import run_experiment
-    from sim.experiment.tables import summary_table
 
     evaluator = make_evaluator(arguments.workers, jobs=len(scenarios) * arguments.replicates)
     results = run_experiment(scenarios, replicates=arguments.replicates,
@@ -260,10 +274,6 @@ def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
                         arguments: argparse.Namespace,
                         shares: Sequence[InterceptionShare] = (),
                         frozen: Sequence[Variant] = ()) -> None:
-    from sim.evidence.decompose_report import report, write_interception, write_table
-    from sim.evidence.figures import decomposition_figure
-    from sim.experiment.figures import PRIMARY_METRICS
-
     write_table(rows, folder / "decomposition.csv")
     decomposition_figure(rows, [part.name for part in parts], PRIMARY_METRICS, folder)
     (folder / "scenarios").mkdir()
@@ -279,8 +289,9 @@ def write_decomposition(folder: Path, scenario: Scenario, parts: Sequence[Part],
                 variant.scenario.to_yaml(), encoding="utf-8")
     source = str(scenario.source or arguments.scenario)
     (folder / "report.md").write_text(
-        report(scenario.name, source, parts, f"{arguments.parts}", rows, PRIMARY_METRICS,
-               arguments.seed, arguments.replicates, arguments.window, shares),
+        decompose_report.report(scenario.name, source, parts, f"{arguments.parts}", rows,
+                                PRIMARY_METRICS, arguments.seed, arguments.replicates,
+                                arguments.window, shares),
         encoding="utf-8")
 
 
@@ -304,11 +315,6 @@ def register_calibrate(subparsers: argparse._SubParsersAction) -> None:
 
 
 def calibrate_command(arguments: argparse.Namespace) -> int:
-    from sim.evidence.calibrate import fit
-    from sim.evidence.calibration_file import read_calibration
-    from sim.evidence.calibration_report import write_fit
-    from sim.experiment.jobs import replicate_seeds
-
     calibration = read_calibration(arguments.calibration)
     check_output_folder(arguments.out)
     seeds = replicate_seeds(arguments.seed, arguments.replicates)
@@ -346,13 +352,6 @@ MAX_SCREEN_REPLICATES = 100
 
 
 def register_effect_sensitivity(subparsers: argparse._SubParsersAction) -> None:
-    from sim.evidence.effect_sensitivity import (
-        DEFAULT_LEVELS,
-        DEFAULT_REPLICATES,
-        DEFAULT_TRAJECTORIES,
-        LIBRARY,
-    )
-
     parser = subparsers.add_parser(
         "effect-sensitivity", help="which behavioural coefficients a scenario's effect hangs on",
         description="Morris screen of behavioural coefficients whose outcome is each "
@@ -406,10 +405,6 @@ def effect_sensitivity_line(arguments: argparse.Namespace) -> str:
 
 
 def effect_sensitivity_command(arguments: argparse.Namespace) -> int:
-    from sim.cli.checks import check_overrides
-    from sim.evidence import effect_sensitivity as screen
-    from sim.scenario import parse_override
-
     if arguments.from_results is not None:
         if arguments.write is not None:
             check_write_target(arguments.write)
@@ -462,7 +457,6 @@ def effect_sensitivity_command(arguments: argparse.Namespace) -> int:
 def write_section(result: EffectSensitivity, arguments: argparse.Namespace,
                   destination: str) -> int:
     """Print the section, and write it into --write's file (replacing it if present)."""
-    from sim.evidence.effect_sensitivity import section, with_section
 
     text = section(result, result.command)
     if arguments.write is not None:

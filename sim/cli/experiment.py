@@ -14,24 +14,26 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import shlex
-import sys
 from pathlib import Path
 from typing import Any
 
 from sim.cli.checks import (
     MAX_REPLICATES,
-    MAX_WORKERS,
     check_experiment_size,
     check_overrides,
     seed_number,
     whole_number,
 )
+from sim.cli.decision_session import DecisionSession as Session
+from sim.cli.decision_session import decision_inputs
+from sim.cli.options import add_dask_option, add_session_options
 from sim.errors import UsageError
-from sim.scenario.arguments import SET_HELP
+from sim.experiment.assumptions import DEFAULT_REPLICATES
+from sim.experiment.run_store import experiment_plan
+from sim.experiment.runner import scenario_labels
+from sim.scenario import load_scenario
+from sim.scenario.layering import layer_on_reference
 
-OUTPUTS = Path("outputs")
 SCENARIO_FOLDER = Path(__file__).resolve().parents[2] / "scenarios"
 MAIN_JOB_SCENARIOS = ("baseline", "just_culture", "closing_the_loop", "regulation_relief",
                       "letter_recommendation")
@@ -55,33 +57,6 @@ def add_experiment_options(parser: argparse.ArgumentParser) -> None:
     add_session_options(parser, "every scenario")
 
 
-def add_dask_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dask", metavar="ADDRESS", default=None,
-                        help="run on an existing Dask distributed scheduler instead, e.g. "
-                             "tcp://host:8786 (workers need this package installed)")
-
-
-def add_session_options(parser: argparse.ArgumentParser, changed: str) -> None:
-    """Options of every command that runs replicates into a results folder."""
-    add_workers_and_out(parser)
-    parser.add_argument("--resume", type=Path, metavar="FOLDER", default=None,
-                        help="finish an interrupted command: the unfinished results folder it "
-                             "named (runs already done are not run again; --out is ignored)")
-    parser.add_argument("--set", dest="overrides", metavar="KEY=VALUE", action="append",
-                        default=[], help=SET_HELP + f"; applies to {changed}")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
-
-
-def add_workers_and_out(parser: argparse.ArgumentParser) -> None:
-    """--workers and --out, as every command writing a results folder takes them."""
-    parser.add_argument("--workers", type=whole_number("--workers", 1, MAX_WORKERS),
-                        default=os.cpu_count() or 1,
-                        help="local worker processes (default: number of cores; results do "
-                             "not depend on it)")
-    parser.add_argument("--out", type=Path, default=OUTPUTS,
-                        help="parent folder of the results folder (default outputs/)")
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("run", help="run one scenario over many replicates")
     run.add_argument("file", type=Path,
@@ -100,7 +75,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def add_decision_options(parser: argparse.ArgumentParser) -> None:
     """--costs and --assumptions: value for money and how sure, given uncertain assumptions."""
-    from sim.experiment.assumptions import DEFAULT_REPLICATES
 
     parser.add_argument("--costs", type=Path, metavar="FILE", default=None,
                         help="costs file (see costs/example.yaml): adds value for money to "
@@ -137,8 +111,6 @@ def load_scenarios(files: list[Path], args: argparse.Namespace, *,
                    compare: bool = False) -> list[Any]:
     """The scenarios, checked to pair; in a comparison on a hospital as it stands, every
     other scenario applied to it as a change (sim.scenario.layering)."""
-    from sim.scenario import load_scenario
-    from sim.scenario.layering import layer_on_reference
 
     overrides = list(args.overrides)
     if args.days is not None:
@@ -173,10 +145,6 @@ def canonical_command(files: list[Path], args: argparse.Namespace, compare: bool
     return command
 
 
-def resume_hint(command: list[str], folder: Path) -> str:
-    return shlex.join(["python", *command, "--resume", str(folder)])
-
-
 def results_label(labels: list[str], compare: bool) -> str:
     if not compare:
         return labels[0]
@@ -185,11 +153,6 @@ def results_label(labels: list[str], compare: bool) -> str:
 
 
 def run_experiment_command(files: list[Path], args: argparse.Namespace, *, compare: bool) -> int:
-    from sim.cli.decision_session import DecisionSession as Session
-    from sim.cli.decision_session import decision_inputs
-    from sim.experiment.run_store import experiment_plan
-    from sim.experiment.runner import scenario_labels
-
     check_overrides(args.overrides)
     scenarios = load_scenarios(files, args, compare=compare)
     labels = scenario_labels([scenario.name for scenario in scenarios])
@@ -201,7 +164,3 @@ def run_experiment_command(files: list[Path], args: argparse.Namespace, *, compa
     with Session(scenarios, plan, args, label=results_label(labels, compare),
                  inputs=inputs) as session:
         return session.run()
-
-
-def print_error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr)

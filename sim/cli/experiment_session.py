@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any, Self
 
 from sim.cli.checks import note_stale_folders
-from sim.cli.error_log import one_line, write_error_log
-from sim.cli.experiment import print_error, resume_hint
-from sim.cli.results_folder import UnfinishedFolder, check_output_folder, reason
+from sim.cli.error_log import one_line, print_error, write_error_log
+from sim.cli.results_folder import UnfinishedFolder, check_output_folder, reason, resume_hint
+from sim.cli.stopping import exit_code, stop_message
 from sim.errors import UsageError, WorkersLost
 from sim.experiment.evaluators import Evaluator, make_evaluator
 from sim.experiment.jobs import Job, RunOutput, make_jobs, replicate_seeds
+from sim.experiment.outputs import write_figures_and_report, write_tables
 from sim.experiment.run_store import DECISIVE, PLAN_FILE, RunStore, plan_difference
 from sim.experiment.runner import ExperimentResults, run_experiment
 
@@ -113,8 +114,6 @@ class Session:
         try:
             return self.execute()
         except KeyboardInterrupt as stop:
-            from sim.cli import exit_code, stop_message
-
             print(f"{stop_message(stop)}: {self.store.count()} of {len(self.jobs)} runs are kept "
                   f"in {self.folder.path}; to finish them: {self.resume_hint}", file=sys.stderr)
             return exit_code(stop)
@@ -153,8 +152,6 @@ class Session:
               file=sys.stderr)
 
     def finish(self, results: ExperimentResults) -> int:
-        from sim.experiment.outputs import write_figures_and_report, write_tables
-
         total, failed = len(results.records), len(results.failures)
         if failed == total:
             print_error(f"all {total} runs failed; no results written "

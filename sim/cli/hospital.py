@@ -16,6 +16,7 @@ from pathlib import Path
 from sim.cli.checks import note_stale_folders, whole_number
 from sim.cli.evidence import add_run_options
 from sim.cli.results_folder import UnfinishedFolder, check_output_folder
+from sim.hospital.fit import fit_hospital
 from sim.hospital.fit_report import (
     check_destination,
     install_scenario,
@@ -55,8 +56,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def fit_hospital_command(arguments: argparse.Namespace) -> int:
-    from sim.hospital.fit import fit_hospital
-
     hospital = read_hospital(arguments.hospital)
     check_output_folder(arguments.out)
     destination = scenario_destination(hospital.name, arguments.scenarios)

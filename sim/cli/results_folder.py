@@ -20,6 +20,7 @@ import errno
 import fcntl
 import itertools
 import os
+import shlex
 import shutil
 import time
 from pathlib import Path
@@ -257,3 +258,7 @@ def remove_unfinished(path: Path) -> bool:
     with lock:
         shutil.rmtree(path)
     return True
+
+
+def resume_hint(command: list[str], folder: Path) -> str:
+    return shlex.join(["python", *command, "--resume", str(folder)])

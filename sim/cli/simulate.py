@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 from sim.cli.checks import note_stale_folders, seed_number
+from sim.cli.error_log import one_line, write_error_log
+from sim.cli.options import OUTPUTS
+from sim.cli.plots import plot_key_series
 from sim.cli.results_folder import UnfinishedFolder, check_output_folder, reason
-
-OUTPUTS = Path("outputs")
+from sim.config import ModelConfig
+from sim.core.model import HospitalModel
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,9 +24,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def simulate_default(seed: int, parent: Path) -> int:
-    from sim.config import ModelConfig
-    from sim.core.model import HospitalModel
-
     check_output_folder(parent)
     config = ModelConfig()
     with UnfinishedFolder.claim(parent, "default-hospital") as folder:
@@ -56,8 +56,6 @@ def simulate_default(seed: int, parent: Path) -> int:
 def draw_figure(daily: object, folder: UnfinishedFolder) -> str | None:
     """Draw the key series; on failure (a full disk, a plotting bug) return what went wrong,
     with the traceback in error.log beside the table, which is kept."""
-    from sim.cli.error_log import one_line, write_error_log
-    from sim.cli.plots import plot_key_series
 
     try:
         plot_key_series(daily, folder.path / "key_series.png")

@@ -15,7 +15,11 @@ import sys
 from pathlib import Path
 
 from sim.cli.checks import MAX_REPLICATES, check_overrides, seed_number, whole_number
-from sim.cli.experiment import add_dask_option, add_session_options
+from sim.cli.options import add_dask_option, add_session_options
+from sim.cli.sweep_session import SweepSession
+from sim.sweep.design import design_warning, make_design
+from sim.sweep.runner import sweep_plan
+from sim.sweep.spec import SweepOptions, load_sweep
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -52,11 +56,6 @@ def canonical_command(args: argparse.Namespace) -> list[str]:
 
 
 def sweep_command(args: argparse.Namespace) -> int:
-    from sim.cli.sweep_session import SweepSession
-    from sim.sweep.design import design_warning, make_design
-    from sim.sweep.runner import sweep_plan
-    from sim.sweep.spec import SweepOptions, load_sweep
-
     check_overrides(args.overrides)
     options = SweepOptions(args.replicates, args.seed, args.days, args.window,
                            tuple(args.overrides))

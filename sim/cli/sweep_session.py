@@ -12,14 +12,14 @@ import sys
 import time
 from typing import Any
 
-from sim.cli.error_log import one_line, write_error_log
-from sim.cli.experiment import print_error
+from sim.cli.error_log import one_line, print_error, write_error_log
 from sim.cli.experiment_session import RunNotKept, Session
 from sim.cli.results_folder import reason
 from sim.experiment.run_store import DECISIVE
 from sim.experiment.runner import RunRecord, run_jobs
 from sim.sweep import runner as sweep_runner
 from sim.sweep.design import Design
+from sim.sweep.outputs import write_figures_and_readme, write_manifest, write_tables
 from sim.sweep.runner import SweepStore, point_documents
 from sim.sweep.spec import Sweep
 
@@ -74,8 +74,6 @@ class SweepSession(Session):
             raise RunNotKept(error) from error
 
     def finish_sweep(self, records: list[RunRecord], seconds: float) -> int:
-        from sim.sweep.outputs import write_figures_and_readme, write_manifest, write_tables
-
         failed = sum(1 for record in records if record.output is None)
         path = self.folder.path
         if failed == len(records):

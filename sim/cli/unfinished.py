@@ -8,13 +8,15 @@ each got, so that one can be finished (`--resume`) or all removed at once (`--re
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 from pathlib import Path
 
-from sim.cli.results_folder import remove_unfinished, stale_unfinished
+from sim.cli.options import OUTPUTS
+from sim.cli.results_folder import remove_unfinished, resume_hint, stale_unfinished
 from sim.errors import UsageError
-
-OUTPUTS = Path("outputs")
+from sim.experiment.run_store import PLAN_FILE, RunStore
+from sim.sweep.runner import SweepStore
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,11 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def describe(path: Path) -> str:
     """How far an unfinished folder got and the command that finishes it."""
-    import json
 
-    from sim.cli.experiment import resume_hint
-    from sim.experiment.run_store import PLAN_FILE, RunStore
-    from sim.sweep.runner import SweepStore
 
     if path.is_symlink():
         return "a link, nothing to resume (--remove deletes the link, not what it points to)"

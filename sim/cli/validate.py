@@ -17,9 +17,14 @@ import sys
 from pathlib import Path
 
 from sim.errors import UsageError
+from sim.evidence.calibration_file import read_calibration
+from sim.hospital.hospital_file import HospitalFileError, read_hospital
 from sim.scenario import list_scenarios, load_scenario
 from sim.scenario.arguments import SET_HELP
 from sim.scenario.problems import override_problems, scenario_problems
+from sim.scenario.yaml_io import read_yaml_file
+from sim.sweep.design import design_warning, point_count
+from sim.sweep.spec import load_sweep
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -70,7 +75,6 @@ SWEEP_ONLY_KEYS = {"design", "base", "parameters", "outcomes", "exclude", "span"
 
 def file_kind(file: str) -> str:
     """`sweep`, `calibration` or `scenario`, from the file's top-level keys."""
-    from sim.scenario.yaml_io import read_yaml_file
 
     try:
         data = read_yaml_file(Path(file), file)
@@ -91,9 +95,6 @@ def check_other_file(file: str, kind: str) -> bool:
         return check_hospital_file(file)
     try:
         if kind == "sweep":
-            from sim.sweep.design import design_warning, point_count
-            from sim.sweep.spec import load_sweep
-
             sweep = load_sweep(file)
             warning = design_warning(sweep)
             if warning:
@@ -101,8 +102,6 @@ def check_other_file(file: str, kind: str) -> bool:
             described = (f"sweep {sweep.name}: {point_count(sweep) * sweep.replicates:,} runs "
                          f"of a {sweep.design} design")
         else:
-            from sim.evidence.calibration_file import read_calibration
-
             calibration = read_calibration(file)
             described = (f"calibration {calibration.name}: {len(calibration.parameters)} "
                          "parameters")
@@ -115,7 +114,6 @@ def check_other_file(file: str, kind: str) -> bool:
 
 def check_hospital_file(file: str) -> bool:
     """Check a hospital file (hospitals/*.yaml); print `ok` or every problem, one line each."""
-    from sim.hospital.hospital_file import HospitalFileError, read_hospital
 
     try:
         hospital = read_hospital(file)

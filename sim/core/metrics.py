@@ -19,10 +19,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # numpy is loaded only by the rolling values: validating stays light
-    import numpy as np
+import numpy as np
 
 SHARE = "%"  # a share of 0-1 shown in percent; its changes in percentage points
 SCALE = "on a 0-100 scale"  # a 0-1 belief shown as points out of 100
@@ -294,7 +292,6 @@ def rolling_value(metric: Metric, columns: Mapping[str, np.ndarray], window: int
     """A metric over the trailing `window` days (fewer at the start), as `period_value` forms
     it over a period: ratios as ratios of rolling sums, counts and states as rolling means of
     the finite days. Columns are 1-D (one run) or 2-D (runs x days)."""
-    import numpy as np
 
     with np.errstate(invalid="ignore", divide="ignore"):
         if metric.kind == "ratio":
@@ -308,7 +305,6 @@ def rolling_value(metric: Metric, columns: Mapping[str, np.ndarray], window: int
 
 def trailing_sums(values: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Sums and numbers of finite values over the trailing `window` days, along the last axis."""
-    import numpy as np
 
     data = np.asarray(values, dtype=float)
     finite = np.isfinite(data)

@@ -87,7 +87,7 @@ class HospitalModel(Model):
         self.staff = StaffTable()  # every clinician's state; the Clinician agents are views
         self.second_order_log_odds = 0.0  # set each morning (prepare_wards)
         self.admissions_so_far = 0  # numbers each admission (a patient's agent may be reused)
-        # Set by `sim.scenario.build_model` when the hospital runs a scenario.
+        # Set by `sim.scenario.runtime.build_model` when the hospital runs a scenario.
         self.scenario_spec: Any = None
         self.interventions: list[Any] = []  # runners kept alive (Mesa holds weak references)
         self.intervention_markers: list[tuple[int, str]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -24,8 +25,6 @@ COLUMNS = ("outcome", "part", "quantity", "baseline_mean", "mean_difference", "c
 
 
 def write_table(rows: Sequence[Contribution], path: Path) -> None:
-    import csv
-
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
@@ -40,7 +39,6 @@ def write_table(rows: Sequence[Contribution], path: Path) -> None:
 def write_interception(shares: Sequence[InterceptionShare], path: Path) -> None:
     """interception.csv: per programme, its relative harm effect as modelled and with
     interception frozen, and the share through interception with its 95% interval."""
-    import csv
 
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -44,6 +44,7 @@ from sim.evidence.tables import replace_block
 from sim.experiment.jobs import replicate_seeds, simulate_job
 from sim.experiment.tables import window_summary
 from sim.scenario import Scenario, load_scenario
+from sim.scenario.schema import check_parameter_key
 from sim.sweep.analysis import indices_table
 from sim.sweep.design import Design, make_design, point_count
 from sim.sweep.runner import document_with
@@ -190,7 +191,6 @@ def effect_column(label: str, outcome: str) -> str:
 def make_sweep(setup: Setup) -> Sweep:
     """The screen as a Morris sweep of the baseline over the coefficients, one outcome per
     scenario and metric (its averaged paired effect)."""
-    from sim.scenario.schema import check_parameter_key
 
     for key in setup.coefficients:
         check_parameter_key(key, "--coefficients", "", mid_run=False)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from sim.config import ModelConfig
 from sim.core.model import HospitalModel
@@ -134,7 +135,6 @@ def ward_outcomes(changes: Changes, seed: int, days: int,
 
 def pooled(frames: Sequence[Any], metric: str, first: int, last: int) -> float:
     """A metric over days first..last of every run pooled (ratios as ratios of sums)."""
-    import pandas as pd
 
     window = pd.concat([f[(f.day >= first) & (f.day <= last)] for f in frames])
     return period_values(window, [metric])[metric]

@@ -42,6 +42,8 @@ from sim.evidence.effects import (
     with_common,
 )
 from sim.experiment.jobs import replicate_seeds
+from sim.scenario import load_scenario
+from sim.scenario.runtime import build_model
 
 Changes = tuple[tuple[str, float], ...]
 HELD_OUT_SEED = 7  # never used for tuning; the bands were fitted on seed sets 1 and 3
@@ -270,7 +272,6 @@ def withdrawal_run(seed: int, changes: Changes, common: Changes,
                    year: int = 365) -> list[dict[str, float]]:
     """A programme for a year, then stopped: reporting over the programme's last 180 days and
     months 1-3, 4-6 and 7-12 after it stopped."""
-    from sim.scenario import build_model, load_scenario
 
     spec = load_scenario("baseline", dict(common))
     spec.config.run.days = 2 * year

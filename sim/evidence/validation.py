@@ -43,6 +43,7 @@ from sim.evidence.heldout import (
     measure_held_out,
 )
 from sim.evidence.targets import LEVEL_TARGETS, LevelResult, judge_levels
+from sim.experiment.jobs import replicate_seeds
 
 Changes = tuple[tuple[str, float], ...]
 
@@ -142,7 +143,6 @@ def check_model(seed: int, replicates: int | None = None, quick: bool = False,
                 workers: int | None = None) -> Validation:
     """Run every check. Replicate i uses the same seed in every check (common random numbers);
     a section with fewer replicates uses the first of the same seeds."""
-    from sim.experiment.jobs import replicate_seeds
 
     counts = replicate_counts(replicates, quick)
     seeds = replicate_seeds(seed, max(counts.values()))

@@ -30,7 +30,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.config import BEHAVIOUR_GROUPS, parameter_fields
 from sim.core.metrics import METRIC_BY_NAME, plain_number
+from sim.experiment.board_page import short_label
+from sim.experiment.board_table import YEAR_DAYS
+from sim.experiment.jobs import Job, replicate_seeds
+from sim.experiment.runner import run_jobs
+from sim.sweep.runner import summarise_job
 
 DEFAULT_REPLICATES = 3  # paired replicates per world
 CALIBRATED_SHARE = 0.10
@@ -51,7 +57,6 @@ class Coefficient:
 
 def plausible_ranges() -> list[Coefficient]:
     """Every behavioural coefficient with its plausible range (see the module's rules)."""
-    from sim.config import BEHAVIOUR_GROUPS, parameter_fields
 
     coefficients = []
     for key, item in parameter_fields().items():
@@ -113,9 +118,6 @@ def run_worlds(scenarios: list[Any], labels: list[str], *, worlds: int, root_see
                window: int, evaluator: Any, quiet: bool = False,
                replicates: int = DEFAULT_REPLICATES) -> AssumptionRuns:
     """Every scenario in every world with the same paired seeds; failed runs are left out."""
-    from sim.experiment.jobs import Job, replicate_seeds
-    from sim.experiment.runner import run_jobs
-    from sim.sweep.runner import summarise_job
 
     coefficients = plausible_ranges()
     seed = world_seed(root_seed)
@@ -170,7 +172,6 @@ class AssumptionSummary:
 
 def world_changes(runs: AssumptionRuns, labels: list[str], window_days: int) -> pd.DataFrame:
     """Mean paired change of each option per world and outcome, in units (counts per year)."""
-    from sim.experiment.board_table import YEAR_DAYS
 
     table = runs.table
     reference = table[table["scenario"] == labels[0]].set_index(["world", "replicate"])
@@ -251,7 +252,6 @@ def spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 def assumptions_html(summary: AssumptionSummary) -> str:
     """The report's section: the second interval per option, first places, the drivers."""
-    from sim.experiment.board_page import short_label
 
     effects = summary.effects[summary.effects["metric"] != "leavers"]
     names = list(dict.fromkeys(effects["metric"]))

@@ -9,9 +9,11 @@ from typing import Any
 import pandas as pd
 
 from sim.core.metrics import METRIC_BY_NAME
+from sim.experiment.assumptions import assumptions_html as render
 from sim.experiment.board_page import short_label
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.time_to_effect import MONTH_DAYS, PLATEAU_SHARE, month_text
+from sim.experiment.value_report import value_section
 
 
 def time_to_effect_html(results: ExperimentResults, decisions: Any) -> str:
@@ -59,12 +61,8 @@ def order_sentence(results: ExperimentResults, table: pd.DataFrame) -> str:
 
 
 def assumptions_html(summary: Any) -> str:
-    from sim.experiment.assumptions import assumptions_html as render
-
     return render(summary)
 
 
 def value_html(decisions: Any) -> str:
-    from sim.experiment.value_report import value_section
-
     return value_section(decisions)

@@ -13,10 +13,12 @@ from typing import Any
 
 import pandas as pd
 
+from sim.experiment.assumptions import summarise_assumptions
 from sim.experiment.board_table import board_table, with_extra
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.tables import evaluation_window
 from sim.experiment.time_to_effect import monthly_table, time_to_effect_table
+from sim.experiment.value import value_tables
 
 
 @dataclass
@@ -77,7 +79,6 @@ def decision_tables(results: ExperimentResults, summary: pd.DataFrame,
     decisions = Decisions(board, timing, monthly_table(results), window_days,
                           hospital_beds(results), len(results.seeds))
     if inputs.assumptions is not None:
-        from sim.experiment.assumptions import summarise_assumptions
 
         decisions.assumptions = summarise_assumptions(inputs.assumptions, results.labels,
                                                       window_days)
@@ -85,7 +86,6 @@ def decision_tables(results: ExperimentResults, summary: pd.DataFrame,
                                      ("assumption_low", "assumption_high",
                                       "share_worlds_better"))
     if inputs.costs is not None:
-        from sim.experiment.value import value_tables
 
         decisions.costs = inputs.costs
         decisions.value, decisions.acceptability = value_tables(

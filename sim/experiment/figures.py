@@ -40,6 +40,7 @@ from sim.experiment.hospital_section import fitted_hospital
 from sim.experiment.runner import ExperimentResults
 from sim.experiment.statistics import in_units, t_critical
 from sim.experiment.tables import evaluation_window, scenario_matrix
+from sim.experiment.value_report import acceptability_plot
 from sim.hospital.standing import standing_chart
 
 # Series a policy team reads first (each becomes its own time-series figure).
@@ -351,8 +352,6 @@ def standing_figure(results: ExperimentResults, folder: Path) -> Figure | None:
 
 
 def acceptability_figure(curves: pd.DataFrame, decisions: object, folder: Path) -> Figure:
-    from sim.experiment.value_report import acceptability_plot
-
     costs = decisions.costs  # type: ignore[attr-defined]
     unit = "QALY" if costs.per_qaly else "event averted"
     save(acceptability_plot(curves, costs.currency, unit, costs.willingness_to_pay.value),

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from sim.core.metrics import METRICS
+from sim.scenario import Scenario
+from sim.scenario.runtime import build_model
 
 METRIC_NAMES: tuple[str, ...] = tuple(metric.name for metric in METRICS)
 
@@ -65,7 +67,6 @@ def simulate_job(scenario_document: dict[str, Any], seed: int) -> RunOutput:
     Top-level and free of live objects in its arguments and result, so that process pools and
     Dask workers can pickle it. Story lines are skipped: nobody reads them in a batch run.
     """
-    from sim.scenario import build_model
 
     started = time.perf_counter()
     model = build_model(scenario_from_document(scenario_document), seed, storytelling=False)
@@ -78,6 +79,5 @@ def simulate_job(scenario_document: dict[str, Any], seed: int) -> RunOutput:
 
 def scenario_from_document(document: dict[str, Any]):
     """Rebuild a Scenario from its resolved document (Scenario.to_dict()), checked as on load."""
-    from sim.scenario import Scenario
 
     return Scenario.from_dict(document)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import yaml
+from markdown_it import MarkdownIt
 
 from sim.core.metrics import METRIC_BY_NAME, Metric, format_change, format_relative, format_value
 from sim.experiment.board_page import board_section
@@ -25,6 +26,11 @@ from sim.experiment.board_summary import (
     hospitals_sentence,
     scenario_summary,
 )
+from sim.experiment.decision_report import (
+    assumptions_html,
+    time_to_effect_html,
+    value_html,
+)
 from sim.experiment.figures import EFFECT_METRICS, Figure
 from sim.experiment.hospital_section import STEM as STANDING_STEM
 from sim.experiment.hospital_section import fitted_hospital, hospital_banner
@@ -32,6 +38,7 @@ from sim.experiment.manifest import PROJECT_ROOT, git_commit, package_versions, 
 from sim.experiment.runner import ExperimentResults, describe
 from sim.experiment.statistics import paired_differences, replicates_needed
 from sim.experiment.tables import evaluation_window
+from sim.experiment.value_report import value_line
 
 if TYPE_CHECKING:
     from sim.experiment.decisions import Decisions
@@ -305,8 +312,6 @@ def assumptions_section() -> str:
 def model_description() -> str:
     """The ODD protocol itself, rendered from its Markdown, so the link works for whoever
     receives the report. Raw HTML in the Markdown is escaped, not passed through."""
-    from markdown_it import MarkdownIt
-
     odd = PROJECT_ROOT / "docs" / "ODD.md"
     text = odd.read_text(encoding="utf-8") if odd.exists() else "(docs/ODD.md not found)"
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
@@ -380,7 +385,6 @@ def first_page(results: ExperimentResults, decisions: Decisions) -> str:
     """The board's page: caveat, the ranked table and a line per option."""
     value_lines = {}
     if decisions.value is not None:
-        from sim.experiment.value_report import value_line
 
         value_lines = {label: value_line(decisions.value, label, decisions.costs)
                        for label in results.labels[1:]}
@@ -393,11 +397,6 @@ def first_page(results: ExperimentResults, decisions: Decisions) -> str:
 def decision_sections(folder: Path, results: ExperimentResults, decisions: Decisions,
                       placed: dict[str, Figure]) -> list[str]:
     """Time to effect, how sure (with sampled assumptions) and value for money."""
-    from sim.experiment.decision_report import (
-        assumptions_html,
-        time_to_effect_html,
-        value_html,
-    )
 
     def take(prefix: str) -> str:
         return "".join(embed(folder, placed.pop(stem)) for stem in list(placed)

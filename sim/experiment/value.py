@@ -36,6 +36,7 @@ import yaml
 from sim.errors import UsageError
 from sim.experiment.board_table import YEAR_DAYS
 from sim.experiment.runner import ExperimentResults
+from sim.experiment.statistics import mean_interval
 
 USER = "user"
 BOOTSTRAP_DRAWS = 2000
@@ -260,8 +261,6 @@ def option_arrays(costs: Costs, amounts: dict[str, Amount], averted: np.ndarray,
 
 
 def interval(values: np.ndarray) -> tuple[float, float, float]:
-    from sim.experiment.statistics import mean_interval
-
     result = mean_interval(values)
     return result.mean, result.low, result.high
 

@@ -20,6 +20,8 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.figure import Figure
 
+from sim.hospital.survey import COMPOSITE_BY_KEY
+
 SUMMARY_SUFFIX = ".fit.json"
 LABEL_WIDTH = 30  # characters per line of a composite's name on the chart
 
@@ -30,7 +32,6 @@ def summary_path(scenario_path: Path) -> Path:
 
 def fit_summary(fit: Any) -> dict[str, Any]:
     """The aggregate figures a report needs about a fitted hospital (`HospitalFit`)."""
-    from sim.hospital.survey import COMPOSITE_BY_KEY
 
     composites = []
     for key, share in fit.hospital.composites.items():

@@ -1,15 +1,15 @@
 """Scenarios and interventions defined in YAML: loading, validation and scheduling.
 
-    from sim.scenario import load_scenario, build_model
+    from sim.scenario import load_scenario
+    from sim.scenario.runtime import build_model
     scenario = load_scenario("scenarios/just_culture.yaml", ["run.days=180"])
     model = build_model(scenario, seed=1)
     model.run()
 
 Every bad input raises `sim.errors.UsageError` with one message naming the file, the key path
-and what was expected.
+and what was expected. This package reads and checks scenario files without loading the
+model (or Mesa); `sim.scenario.runtime` builds the model a scenario describes.
 """
-
-from typing import TYPE_CHECKING, Any
 
 from sim.scenario.arguments import add_scenario_arguments, scenario_from_arguments
 from sim.scenario.interventions import Condition, Intervention, Shock
@@ -22,9 +22,6 @@ from sim.scenario.scenario import (
 )
 from sim.scenario.schema import MAX_AGENT_DAYS, MAX_AGENTS
 
-if TYPE_CHECKING:
-    from sim.scenario.runtime import build_model
-
 __all__ = [
     "MAX_AGENTS",
     "MAX_AGENT_DAYS",
@@ -33,7 +30,6 @@ __all__ = [
     "Scenario",
     "Shock",
     "add_scenario_arguments",
-    "build_model",
     "list_scenarios",
     "load_scenario",
     "parse_override",
@@ -41,11 +37,3 @@ __all__ = [
     "validate_scenario",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    # Loaded on first use: validating a scenario must not import the model (and Mesa).
-    if name == "build_model":
-        from sim.scenario.runtime import build_model
-
-        return build_model
-    raise AttributeError(f"module 'sim.scenario' has no attribute {name!r}")

@@ -12,11 +12,12 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.sweep.spec import Sweep
+if TYPE_CHECKING:  # the spec checks a design's size with `point_count`
+    from sim.sweep.spec import Sweep
 
 # Independent streams from one root seed: the design, and the bootstrap of the indices'
 # confidence intervals. Replicate seeds come from the root seed itself (replicate_seeds).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import time
 import zipfile
 from collections.abc import Sequence
@@ -80,7 +81,6 @@ def points_digest(design: Design) -> str:
 def sweep_plan(sweep: Sweep, design: Design, *, daily: bool, command: list[str],
                started: str) -> dict[str, Any]:
     """What decides a sweep's results (checked on --resume), and what describes them."""
-    import json
 
     plan = {"format": PLAN_FORMAT, "kind": "sweep", "compare": False, "labels": [sweep.name],
             "root_seed": sweep.seed, "replicates": sweep.replicates, "window": sweep.window,

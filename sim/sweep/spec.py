@@ -33,6 +33,7 @@ from sim.scenario.schema import (
     unknown_key,
 )
 from sim.scenario.yaml_io import display_path, read_yaml_file
+from sim.sweep.design import point_count
 
 DESIGNS = ("grid", "latin", "sobol", "morris")
 KEYS = ("name", "description", "base", "design", "parameters", "exclude", "span", "outcomes",
@@ -384,8 +385,6 @@ def grid_levels(low: float, high: float, levels: int, whole_number: bool) -> tup
 
 
 def check_size(sweep: Sweep, where: str) -> None:
-    from sim.sweep.design import point_count
-
     runs = point_count(sweep) * sweep.replicates
     if runs > MAX_RUNS:
         raise fail(where, "design", f"{runs:,} runs ({point_count(sweep):,} points x "
