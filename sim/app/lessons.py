@@ -10,7 +10,6 @@ change to the model the command is run again and the plans stay true.
 from __future__ import annotations
 
 import argparse
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from sim.app.classroom import (
     ClassroomSettings,
 )
 from sim.app.side_by_side import Difference, difference
+from sim.cli.error_log import print_error
 from sim.core.metrics import METRIC_BY_NAME, format_change, format_value
 
 PAIRS = REPLICATE_PAIRS + 1  # the pair shown and the background pairs
@@ -188,7 +188,7 @@ def write_lessons(arguments: argparse.Namespace) -> int:
         partial.write_text(text, encoding="utf-8")
         partial.replace(arguments.out)  # never a half-written page
     except OSError as error:
-        print(f"error: cannot write {arguments.out} ({error.strerror})", file=sys.stderr)
+        print_error(f"cannot write {arguments.out} ({error.strerror})")
         return 1
     print(f"Lesson plans: {arguments.out}")
     return 0

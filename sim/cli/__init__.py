@@ -16,7 +16,7 @@ import argparse
 import importlib
 import sys
 
-from sim.cli.error_log import one_line, write_error_log
+from sim.cli.error_log import one_line, print_error, write_error_log
 from sim.cli.experiment import main_job
 from sim.cli.stopping import exit_code, stop_message, stop_signals_as_interrupts
 from sim.errors import UsageError, WorkersLost
@@ -77,13 +77,13 @@ def run_command(argv: list[str]) -> int:
             return main_job()
         return int(handler(arguments) or 0)
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(str(error))
         return EXIT_BAD_INPUT
     except KeyboardInterrupt as stop:
         print(stop_message(stop), file=sys.stderr)
         return exit_code(stop)
     except WorkersLost as error:  # a command without a results folder to resume
-        print(f"error: {error}; nothing was written: run the command again", file=sys.stderr)
+        print_error(f"{error}; nothing was written: run the command again")
         return EXIT_FAILED
     except Exception as error:  # a bug or the environment: one line, details in a log
         return internal_error(error)
@@ -92,5 +92,5 @@ def run_command(argv: list[str]) -> int:
 def internal_error(error: Exception) -> int:
     log = write_error_log(error)
     where = f"details in {log}" if log else "no log could be written"
-    print(f"error: internal error ({one_line(error)}); {where}", file=sys.stderr)
+    print_error(f"internal error ({one_line(error)}); {where}")
     return EXIT_FAILED

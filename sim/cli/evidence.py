@@ -36,6 +36,7 @@ from sim.cli.checks import (
     seed_number,
     whole_number,
 )
+from sim.cli.error_log import print_error
 from sim.cli.options import add_workers_and_out
 from sim.cli.results_folder import UnfinishedFolder, check_output_folder
 from sim.errors import UsageError
@@ -261,8 +262,7 @@ def run_paired(scenarios: Sequence[Scenario],
                              root_seed=arguments.seed, window=arguments.window,
                              evaluator=evaluator, quiet=getattr(arguments, "quiet", False))
     if results.failures:
-        print(f"error: {len(results.failures)} run(s) failed; no results written",
-              file=sys.stderr)
+        print_error(f"{len(results.failures)} run(s) failed; no results written")
         return None
     table = summary_table(results).sort_values(["scenario", "replicate"], kind="stable")
     return [table[table["scenario"] == label].drop(columns=["scenario", "replicate", "seed"])

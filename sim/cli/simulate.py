@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from sim.cli.checks import note_stale_folders, seed_number
-from sim.cli.error_log import one_line, write_error_log
+from sim.cli.error_log import one_line, print_error, write_error_log
 from sim.cli.options import OUTPUTS
 from sim.cli.plots import plot_key_series
 from sim.cli.results_folder import UnfinishedFolder, check_output_folder, reason
@@ -38,8 +37,7 @@ def simulate_default(seed: int, parent: Path) -> int:
             raise
         except OSError as error:
             folder.discard()
-            print(f"error: cannot write the results in {parent} ({reason(error)})",
-                  file=sys.stderr)
+            print_error(f"cannot write the results in {parent} ({reason(error)})")
             return 1
         problem = draw_figure(daily, folder)
         destination = folder.publish()
@@ -48,8 +46,8 @@ def simulate_default(seed: int, parent: Path) -> int:
     if problem is None:
         print(f"Figure:        {destination / 'key_series.png'}")
         return 0
-    print(f"error: the figure could not be drawn ({problem}); the daily metrics are kept in "
-          f"{destination}", file=sys.stderr)
+    print_error(f"the figure could not be drawn ({problem}); the daily metrics are kept in "
+                f"{destination}")
     return 1
 
 

@@ -16,6 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from sim.cli.error_log import print_error
 from sim.errors import UsageError
 from sim.evidence.calibration_file import read_calibration
 from sim.hospital.hospital_file import HospitalFileError, read_hospital
@@ -48,7 +49,7 @@ def validate_files(arguments: argparse.Namespace) -> int:
     # A bad --set is reported once, and the files are checked with the others.
     problems, overrides = override_problems(arguments.overrides)
     for problem in problems:
-        print(f"error: {problem}", file=sys.stderr)
+        print_error(str(problem))
     failed = len(problems)
     for file in files:
         kind = file_kind(file)
@@ -60,7 +61,7 @@ def validate_files(arguments: argparse.Namespace) -> int:
         except UsageError:
             failed += 1
             for problem in scenario_problems(file, overrides):
-                print(f"error: {problem}", file=sys.stderr)
+                print_error(str(problem))
             continue
         if arguments.resolved:
             print(("---\n" if len(files) > 1 else "") + scenario.to_yaml())
@@ -106,7 +107,7 @@ def check_other_file(file: str, kind: str) -> bool:
             described = (f"calibration {calibration.name}: {len(calibration.parameters)} "
                          "parameters")
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(str(error))
         return False
     print(f"ok: {file} ({described})")
     return True
@@ -119,10 +120,10 @@ def check_hospital_file(file: str) -> bool:
         hospital = read_hospital(file)
     except HospitalFileError as error:
         for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            print_error(str(problem))
         return False
     except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print_error(str(error))
         return False
     print(f"ok: {file} (hospital {hospital.name}: {hospital.beds} beds, "
           f"{len(hospital.composites)} survey composites)")
