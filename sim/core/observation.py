@@ -32,7 +32,7 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     demand = np.array([ward.care_demand for ward in model.wards])
     census = staff_census(rows, columns, model.config.clinicians.burnout_threshold, demand,
                           model.day - 365)
-    patients = float(sum(len(w.patients) for w in model.wards))
+    patients = float(len(model.inpatients.members))
     summary.update(survey.measure({belief: getattr(columns, belief)[rows]
                                    for belief in survey.BELIEFS_READ}, model.config.survey))
     summary.update(zip(CENSUS, census, strict=True))

@@ -79,13 +79,14 @@ def composite_score(latents: Sequence[float], difficulties: Sequence[float], noi
     """Share of positive answers over every respondent and item (NaN with no respondents)."""
     if len(latents) == 0 or len(difficulties) == 0:
         return math.nan
-    return mean_positive(np.asarray(latents, dtype=np.float64),
-                         np.asarray(difficulties, dtype=np.float64), noise, reverse)
+    return float(composite_scores(np.array([latents], dtype=np.float64),
+                                  np.array([difficulties], dtype=np.float64), noise,
+                                  np.array([reverse]))[0])
 
 
-@njit(cache=True)
+@jitable
 def mean_positive(latents, difficulties, noise, reverse):
-    """`positive_chance` averaged over respondents and items (compiled: this runs daily)."""
+    """`positive_chance` averaged over respondents and items."""
     total = 0.0
     for value in latents:
         latent = 1.0 - value if reverse else value
@@ -97,11 +98,28 @@ def mean_positive(latents, difficulties, noise, reverse):
 def measure(beliefs: Mapping[str, Sequence[float]], rules: SurveyBehaviour) -> dict[str, float]:
     """Every composite over the respondents whose latent beliefs are given (by belief name,
     one value per respondent), by metric name."""
-    scores = {}
-    for composite in COMPOSITES:
-        latents = beliefs[composite.belief]
-        items = item_difficulties(getattr(rules, composite.difficulty), rules.item_spread,
-                                  round(rules.items_per_composite))
-        scores[composite.name] = composite_score(latents, items, rules.response_noise,
-                                                 composite.reverse)
+    latents = np.array([beliefs[composite.belief] for composite in COMPOSITES],
+                       dtype=np.float64)
+    items = round(rules.items_per_composite)
+    difficulties = np.array([item_difficulties(getattr(rules, composite.difficulty),
+                                               rules.item_spread, items)
+                             for composite in COMPOSITES], dtype=np.float64)
+    if latents.shape[1] == 0 or items == 0:
+        return dict.fromkeys(NAMES, math.nan)
+    # All composites in one compiled call: the survey is read every simulated day.
+    return dict(zip(NAMES, composite_scores(latents, difficulties, rules.response_noise,
+                                            REVERSED).tolist(), strict=True))
+
+
+NAMES = tuple(composite.name for composite in COMPOSITES)
+REVERSED = np.array([composite.reverse for composite in COMPOSITES], dtype=np.bool_)
+
+
+@njit(cache=True)
+def composite_scores(latents, difficulties, noise, reverse):
+    """`mean_positive` of each composite: row k of `latents` and `difficulties`, reversed
+    where `reverse[k]`."""
+    scores = np.empty(len(latents))
+    for k in range(len(latents)):
+        scores[k] = mean_positive(latents[k], difficulties[k], noise, reverse[k])
     return scores

@@ -13,7 +13,10 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
 
 if TYPE_CHECKING:
     import random
@@ -30,6 +33,37 @@ LOCAL_FIX_KEYS = {"equipment": "equipment_local_fix", "supplies": "supplies_loca
                   "process": "process_local_fix"}
 # The roles of the clinicians on a ward.
 NURSE, DOCTOR = "nurse", "doctor"
+
+
+class InpatientCensus(NamedTuple):
+    """Today's inpatients, ward after ward, as the day's passes read them: ward `w`'s patients
+    are `members[start[w]:start[w + 1]]`. Taken once a day after admissions
+    (`take_inpatient_census`), because bedside, shift and care all read it and no bed changes
+    hands again until the next morning."""
+
+    members: list[Patient]
+    start: np.ndarray  # int64, one more than there are wards
+    ward: np.ndarray  # int64, each patient's ward index
+    count: np.ndarray  # int64, patients on each ward
+    vulnerability: np.ndarray
+    inborn_engagement: np.ndarray
+
+
+def take_inpatient_census(wards: list[Ward]) -> InpatientCensus:
+    """The census of `wards`' patients as they are now."""
+    members = [patient for ward in wards for patient in ward.patients]
+    count = np.array([len(ward.patients) for ward in wards], dtype=np.int64)
+    start = np.zeros(len(wards) + 1, dtype=np.int64)
+    np.cumsum(count, out=start[1:])
+    size = len(members)
+    return InpatientCensus(
+        members, start, np.repeat(np.arange(len(wards), dtype=np.int64), count), count,
+        np.fromiter(map(VULNERABILITY, members), dtype=np.float64, count=size),
+        np.fromiter(map(INBORN_ENGAGEMENT, members), dtype=np.float64, count=size))
+
+
+VULNERABILITY = attrgetter("vulnerability")
+INBORN_ENGAGEMENT = attrgetter("inborn_engagement")
 
 
 @dataclass(eq=False)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from mesa import Agent
 
 from sim.core import mechanisms as rules
-from sim.core.agents.clinician import logit_normal_about
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -39,9 +38,10 @@ class AdmissionProfile(NamedTuple):
 class Patient(Agent):
     """An inpatient with a length of stay, a frailty and a willingness to speak up.
 
-    When a bed turns over, the agent of a patient discharged that day may be taken for the next
-    admission (`admit`): a new patient in every respect but the Mesa agent, because creating and
-    registering an agent costs more than a patient's day in the model."""
+    When a bed turns over, the agent of a patient discharged that day, or one discharged earlier
+    and kept aside, may be taken for the next admission (`admit`): a new patient in every
+    respect but the Python object, because creating an agent costs more than a patient's day
+    in the model (`HospitalModel.admit`)."""
 
     model: HospitalModel
 
@@ -54,16 +54,17 @@ class Patient(Agent):
         """Become a newly admitted patient of `ward`, to go home on `discharge_day`, drawn
         from the day's `profile` of who is admitted."""
         model = self.model
-        draw = model.streams.patients
+        gauss = model.streams.patients.gauss
         self.admission = model.admissions_so_far = model.admissions_so_far + 1
         self.ward = ward
         self.discharge_day = discharge_day
-        self.vulnerability = logit_normal_about(draw, profile.vulnerability_log_odds,
-                                                profile.vulnerability_spread)
+        # Logit-normal draws (`logit_normal_about`, inlined: this runs for every admission).
+        self.vulnerability = rules.logistic(profile.vulnerability_log_odds
+                                            + profile.vulnerability_spread * gauss(0.0, 1.0))
         # Drawn before the invitation is applied so that patient flow is identical across
         # scenarios (common random numbers); the invitation then raises willingness to speak.
-        self.inborn_engagement = logit_normal_about(draw, profile.engagement_log_odds,
-                                                    profile.engagement_spread)
+        self.inborn_engagement = rules.logistic(profile.engagement_log_odds
+                                                + profile.engagement_spread * gauss(0.0, 1.0))
         self.harmed = False
 
     @property

@@ -26,13 +26,12 @@ def patients_day(model: HospitalModel) -> None:
     """Every patient's complication and concern draws for today, then their consequences."""
     config = model.config
     wards = model.wards
-    patients = [p for ward in wards for p in ward.patients]
+    census = model.inpatients
+    patients = census.members
     if not patients:
         return
     complication, concern = draw_patients_day(
-        np.array([ward.index for ward in wards for _ in ward.patients], dtype=np.int64),
-        np.array([p.vulnerability for p in patients]),
-        np.array([p.inborn_engagement for p in patients]),
+        census.ward, census.vulnerability, census.inborn_engagement,
         np.array([bool(ward.hazards) for ward in wards], dtype=np.bool_),
         as_record(ErrorRecord, config.errors), float(config.patients.complication_rate),
         float(config.patients.mean_vulnerability), float(config.patient_voice.concern_rate),

@@ -38,7 +38,7 @@ def give_care(model: HospitalModel, duty: OnDuty) -> None:
     counts = count_care_errors(
         duty.rows, model.staff.columns, unguarded, float(config.regulation.admin_share),
         float(config.burnout.doctor_admin_extra), float(config.clinicians.burnout_threshold),
-        np.array([len(ward.patients) for ward in model.wards], dtype=np.int64),
+        model.inpatients.count,
         np.array([len(ward.on_duty) for ward in model.wards], dtype=np.int64),
         errors, float(config.clinicians.base_error_rate),
         float(config.obstacles.safety_barrier_protection),

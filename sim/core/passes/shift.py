@@ -104,7 +104,7 @@ def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
     if not duty.members:
         return None
     hazards = [h for ward in wards for h in ward.hazards]
-    patients = [p for ward in wards for p in ward.patients]
+    census = model.inpatients
     morning = WardMorning(
         np.array([ward.care_demand for ward in wards]),
         np.array([ward.audited_today for ward in wards], dtype=np.bool_),
@@ -115,8 +115,7 @@ def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
     open_hazards = OpenHazards(np.cumsum([0] + [len(ward.hazards) for ward in wards]),
                                np.array([KIND_CODE[h.kind] for h in hazards], dtype=np.int64),
                                np.array([h.reported for h in hazards], dtype=np.bool_))
-    inpatients = Inpatients(np.cumsum([0] + [len(ward.patients) for ward in wards]),
-                            np.array([p.vulnerability for p in patients]))
+    inpatients = Inpatients(census.start, census.vulnerability)
     obstacles = config.obstacles
     protection = np.array([getattr(obstacles, f"{kind}_protection") for kind in HAZARD_KINDS])
     local_fix = np.array([getattr(obstacles, LOCAL_FIX_KEYS[kind]) for kind in HAZARD_KINDS])
@@ -129,7 +128,7 @@ def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
         local_fix, shift, improvement, workarounds, audits, errors, streams.compiled, counts)
     for name, amount in zip(COUNTS, counts.tolist(), strict=True):
         model.count(name, amount)
-    hand_over(model, events.tolist(), hazards, patients)
+    hand_over(model, events.tolist(), hazards, census.members)
     return duty
 
 
