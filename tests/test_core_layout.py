@@ -11,6 +11,8 @@ whether at module level or inside a function.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,3 +229,13 @@ def test_imports_are_at_module_level_but_for_libraries_one_command_needs():
 def test_no_import_circle_anywhere_in_the_package():
     runtime, _ = import_graph()
     assert not cycles(runtime), cycles(runtime)
+
+
+def test_the_command_line_starts_without_the_page_or_sensitivity_libraries():
+    """Every command loads `sim.cli`; the page's Solara, and SALib with the SciPy statistics it
+    brings, load only where a command uses them (a second and a half of start-up otherwise)."""
+    code = ("import sys, sim.cli; "
+            "print(sorted(m for m in ('solara', 'SALib', 'scipy.stats') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

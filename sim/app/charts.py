@@ -15,10 +15,8 @@ from html import escape
 from typing import TYPE_CHECKING
 
 import numpy as np
-import solara
 
 from sim.app.side_by_side import chance_half_width
-from sim.app.style import PAPER
 from sim.core.metrics import METRIC_BY_NAME, rolling_value, trailing_sums
 
 if TYPE_CHECKING:
@@ -399,7 +397,7 @@ def draw_chart(axes: Axes, chart: Chart, traces: Sequence[HospitalTrace],
                           color=line_colour(chart, metric_index, index))
 
 
-# --- the page component ------------------------------------------------------------------------
+# --- what the page's charts panel draws (sim.app.panels.LiveCharts) ----------------------------
 
 def page_traces(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS
                 ) -> tuple[list[HospitalTrace], list[tuple[int, str]]]:
@@ -416,23 +414,6 @@ def page_traces(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS
                         for day, label in model.comparison_markers()]
     markers.sort(key=lambda mark: mark[0])
     return traces, markers
-
-
-@solara.component
-def LiveCharts(model: ClassroomHospital, charts: Sequence[Chart] = CHARTS,
-               css_class: str = "live-charts", tick: int = 0) -> None:
-    """Charts for the page's hospital (and its comparison), redrawn as the model steps (a new
-    `tick`), with the key in words beneath."""
-    traces, markers = page_traces(model, charts)
-    coincide = len(traces) == 2 and traces_coincide(*traces)
-    with solara.Column(gap="0px", classes=["charts-panel"]):
-        solara.HTML(tag="div", unsafe_innerHTML=charts_svg(traces, markers, charts),
-                    classes=[css_class], style=PAPER)
-        key = key_html(traces, markers, charts)
-        if coincide:
-            key += ('<div class="lines-coincide">Same seed, same settings so far: the two '
-                    "lines coincide until they part.</div>")
-        solara.HTML(tag="div", unsafe_innerHTML=key, classes=["chart-key-box"])
 
 
 def traces_coincide(first: HospitalTrace, second: HospitalTrace) -> bool:

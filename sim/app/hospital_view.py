@@ -9,17 +9,14 @@ the same thing.
 from __future__ import annotations
 
 import math
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-import solara
 from matplotlib import colormaps
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
 
-from sim.app.style import PAPER
 from sim.core.world import DOCTOR
 
 if TYPE_CHECKING:
@@ -354,15 +351,3 @@ def draw_picture(axes: Axes, picture: HospitalPicture, text: float = 7.0) -> Non
                                   *LEGEND_LINES)):
         axes.text(PAD, picture.height - LEGEND + 14 + (line + 1) * (picture.text + 4) - 4,
                   words, fontsize=text, color=FAINT_INK)
-
-
-# --- the page component ------------------------------------------------------------------------
-
-@solara.component
-def HospitalView(hospital: HospitalModel, lock: AbstractContextManager, colour_by: str,
-                 caption: str = "", gradient_id: str = "state-scale", tick: int = 0,
-                 compact: bool = False) -> None:
-    """The hospital, redrawn whenever the page's model steps (a new `tick`)."""
-    with lock:
-        svg = picture_svg(hospital_picture(hospital, colour_by, caption, compact), gradient_id)
-    solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["hospital-view-box"], style=PAPER)

@@ -20,17 +20,12 @@ import solara
 from mesa.visualization.solara_viz import ModelController, ModelCreator
 from mesa.visualization.utils import update_counter
 
-from sim.app.charts import CHARTS, KEY_CHARTS, LiveCharts
+from sim.app.charts import CHARTS, KEY_CHARTS
 from sim.app.classroom import DEFAULT_SEED, ClassroomHospital, ClassroomSettings
 from sim.app.controls import ClassroomControls, lever_state
-from sim.app.hospital_view import (
-    COLOUR_STATES,
-    COMPACT_KEY,
-    DEFAULT_COLOUR_STATE,
-    HospitalView,
-)
+from sim.app.hospital_view import COLOUR_STATES, COMPACT_KEY, DEFAULT_COLOUR_STATE
+from sim.app.panels import DifferenceTable, HospitalView, LiveCharts
 from sim.app.run_buttons import PlayRedraws, follow_run_buttons
-from sim.app.side_by_side import DifferenceTable
 from sim.app.story import StoryFeed
 
 TITLE = "Safety culture in a hospital"

@@ -25,9 +25,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 import numpy as np
-import solara
 
-from sim.app.style import PAPER
 from sim.core.metrics import (
     METRIC_BY_NAME,
     format_change,
@@ -173,16 +171,3 @@ def difference_html(rows: list[Difference], left_label: str, right_label: str,
         f"Over {pairs + 1} pairs: this one and {pairs} more run with other seeds (the band on "
         "the charts). Better or worse only if the interval excludes 0 and the mean gap is past "
         "“matters from”: the board report's rule.</div>")
-
-
-@solara.component
-def DifferenceTable(model: ClassroomHospital, tick: int = 0) -> None:
-    """Both hospitals over the last month, with the verdict on each gap; redrawn as the model
-    steps (a new `tick`)."""
-    if model.comparison is None:
-        return
-    with model.lock:
-        rows = differences(model)
-    solara.HTML(tag="div", unsafe_innerHTML=difference_html(
-        rows, model.label, model.comparison_label, len(model.replicates)),
-        classes=["difference-panel"], style=PAPER)

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris, rbd_fast, sobol
 
 from sim.experiment.runner import RunRecord
 from sim.sweep.design import Design, derived_seed
@@ -78,6 +77,9 @@ def analyse(sweep: Sweep, design: Design, values: np.ndarray, seed: int) -> dict
         names = list(dict.fromkeys(design.problem.get("groups", design.keys)))
         return {"names": names,
                 **{name: np.full(len(names), np.nan) for name in INDEX_COLUMNS[sweep.design]}}
+    # SALib's analysers load SciPy's statistics, a second of start-up for every command.
+    from SALib.analyze import morris, rbd_fast, sobol
+
     if sweep.design == "morris":
         return morris.analyze(design.problem, design.points, values, num_levels=sweep.levels,
                               seed=seed)
