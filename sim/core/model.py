@@ -88,9 +88,6 @@ class HospitalModel(Model):
         self.staff = StaffTable()  # every clinician's state; the Clinician agents are views
         self.second_order_log_odds = 0.0  # set each morning (prepare_wards)
         self.admissions_so_far = 0  # numbers each admission (a patient's agent may be reused)
-        # Agents of discharged patients that no admission took on their day, out of the model
-        # (deregistered) and kept for later admissions (`admit`).
-        self.spare_patients: list[Patient] = []
         # Set by `sim.scenario.runtime.build_model` when the hospital runs a scenario.
         self.scenario_spec: Any = None
         self.interventions: list[Any] = []  # runners kept alive (Mesa holds weak references)
@@ -154,15 +151,10 @@ class HospitalModel(Model):
 
     def admit(self, ward: Ward, discharge_day: int, profile: AdmissionProfile,
               discharged: list[Patient] | None = None) -> None:
-        """A patient takes a bed until `discharge_day`: in the agent of one of today's
-        `discharged` if any is left, else in a spare one registered again (a new agent to Mesa,
-        with the next unique id, as if created: creating one costs more), else in a new one."""
+        """A patient takes a bed until `discharge_day` (in the agent of one of today's
+        `discharged` if any is left)."""
         if discharged:
             patient = discharged.pop()
-            patient.admit(ward, discharge_day, profile)
-        elif self.spare_patients:
-            patient = self.spare_patients.pop()
-            self.register_agent(patient)
             patient.admit(ward, discharge_day, profile)
         else:
             patient = Patient(self, ward, discharge_day, profile)
@@ -283,9 +275,8 @@ class HospitalModel(Model):
                     self.admit(ward, day + stay, profile, discharged)
                     admitted += 1
         self.count("admissions", admitted)
-        for patient in discharged:  # agents no admission took today leave the model
+        for patient in discharged:  # agents no admission took today
             patient.remove()
-        self.spare_patients.extend(discharged)
         self.inpatients = take_inpatient_census(self.wards)
 
     def emerge_hazards(self) -> None:

@@ -53,6 +53,8 @@ COMPOSITES: tuple[Composite, ...] = (
               "trust_in_management", False, "management_support_difficulty"),
 )
 BELIEFS_READ = tuple(composite.belief for composite in COMPOSITES)
+NAMES = tuple(composite.name for composite in COMPOSITES)
+REVERSED = np.array([composite.reverse for composite in COMPOSITES], dtype=np.bool_)
 
 
 @jitable
@@ -109,10 +111,6 @@ def measure(beliefs: Mapping[str, Sequence[float]], rules: SurveyBehaviour) -> d
     # All composites in one compiled call: the survey is read every simulated day.
     return dict(zip(NAMES, composite_scores(latents, difficulties, rules.response_noise,
                                             REVERSED).tolist(), strict=True))
-
-
-NAMES = tuple(composite.name for composite in COMPOSITES)
-REVERSED = np.array([composite.reverse for composite in COMPOSITES], dtype=np.bool_)
 
 
 @njit(cache=True)

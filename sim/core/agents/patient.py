@@ -38,10 +38,9 @@ class AdmissionProfile(NamedTuple):
 class Patient(Agent):
     """An inpatient with a length of stay, a frailty and a willingness to speak up.
 
-    When a bed turns over, the agent of a patient discharged that day, or one discharged earlier
-    and kept aside, may be taken for the next admission (`admit`): a new patient in every
-    respect but the Python object, because creating an agent costs more than a patient's day
-    in the model (`HospitalModel.admit`)."""
+    When a bed turns over, the agent of a patient discharged that day may be taken for the next
+    admission (`admit`): a new patient in every respect but the Mesa agent, because creating and
+    registering an agent costs more than a patient's day in the model."""
 
     model: HospitalModel
 
