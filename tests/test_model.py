@@ -26,6 +26,23 @@ def run(config, seed=3):
     return HospitalModel(config, seed=seed).run().daily_data()
 
 
+def test_the_days_inpatient_census_is_the_wards_patients_after_admissions():
+    model = HospitalModel(small_config(), seed=4)
+    for _ in range(3):
+        model.step()
+        census = model.inpatients
+        assert census.members == [p for ward in model.wards for p in ward.patients]
+        assert census.count.tolist() == [len(ward.patients) for ward in model.wards]
+        for w, ward in enumerate(model.wards):
+            on_ward = slice(census.start[w], census.start[w + 1])
+            assert census.members[on_ward] == ward.patients
+            assert (census.ward[on_ward] == w).all()
+            assert census.vulnerability[on_ward].tolist() == [p.vulnerability
+                                                               for p in ward.patients]
+            assert census.inborn_engagement[on_ward].tolist() == [p.inborn_engagement
+                                                                   for p in ward.patients]
+
+
 def test_same_seed_gives_identical_daily_data():
     pd.testing.assert_frame_equal(run(small_config()), run(small_config()))
 

@@ -89,6 +89,22 @@ def test_a_composite_is_the_share_of_positive_answers_over_items():
     assert items == pytest.approx([-0.1, 0.2, 0.5])
 
 
+def test_the_survey_scores_every_composite_as_one_composite_alone():
+    rules = CONFIG.survey
+    beliefs = {belief: [0.1 + 0.2 * k + 0.05 * i for k in range(4)]
+               for i, belief in enumerate(survey.BELIEFS_READ)}
+    scores = survey.measure(beliefs, rules)
+    assert list(scores) == [composite.name for composite in survey.COMPOSITES]
+    for composite in survey.COMPOSITES:
+        items = survey.item_difficulties(getattr(rules, composite.difficulty), rules.item_spread,
+                                         round(rules.items_per_composite))
+        assert scores[composite.name] == survey.composite_score(
+            beliefs[composite.belief], items, rules.response_noise, composite.reverse)
+    assert len({round(value, 9) for value in scores.values()}) == len(scores)
+    nobody = survey.measure({belief: [] for belief in survey.BELIEFS_READ}, rules)
+    assert all(math.isnan(value) for value in nobody.values())
+
+
 # --- short paired runs -------------------------------------------------------------------------
 
 SMALL = (("hospital.wards", 2), ("run.burn_in", 60), ("run.days", 200))
