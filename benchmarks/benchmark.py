@@ -2,7 +2,8 @@
 
 Run with `python benchmarks/benchmark.py` (or `make bench`). Times, in one process:
 - Mesa's Boltzmann wealth example (the reference cost of one agent-step in Mesa),
-- the default hospital for 365 days after its burn-in,
+- the default hospital for 365 days after its burn-in, in turns with the Boltzmann example
+  (the median of the turns' ratios is the figure; their range says how steady the machine was),
 - a hospital ten times larger,
 and reports microseconds per agent-day against the targets: the default hospital at most 0.5x
 the Boltzmann example's cost per agent-step, and the ten-times hospital at most 10.5x the
@@ -58,25 +59,33 @@ def time_year(scale: int, seed: int) -> tuple[float, float]:
 
 
 def main(repeats: int = 5) -> None:
-    boltzmann = statistics.median(time_boltzmann(seed) for seed in range(repeats))
-    print(f"Mesa Boltzmann example: {BOLTZMANN_AGENTS} agents, {boltzmann:5.2f} us per "
+    # The yardstick and the default hospital take turns, so that a machine whose speed drifts
+    # (a busy neighbour, a clock that steps down) slows both alike; each turn's ratio is kept.
+    boltzmann, year, turns = [], [], []
+    for seed in range(repeats):
+        boltzmann.append(time_boltzmann(seed))
+        seconds, agents = time_year(1, seed)
+        year.append((seconds, agents))
+        turns.append(1e6 * seconds / (agents * 365) / boltzmann[-1])
+    yardstick = statistics.median(boltzmann)
+    print(f"Mesa Boltzmann example: {BOLTZMANN_AGENTS} agents, {yardstick:5.2f} us per "
           "agent-step")
     results = {}
     for scale in (1, 10):
-        timings = [time_year(scale, seed) for seed in range(repeats if scale == 1 else 2)]
+        timings = year if scale == 1 else [time_year(scale, seed) for seed in range(2)]
         seconds = statistics.median(t for t, _ in timings)
         agents = statistics.mean(a for _, a in timings)
         per_agent_day = 1e6 * seconds / (agents * 365)
         results[scale] = (seconds, per_agent_day)
         print(f"{scale:>2}x hospital: {agents:7.0f} agents, {seconds:6.2f} s per 365 days, "
               f"{per_agent_day:5.2f} us per agent-day")
-    relative = results[1][1] / boltzmann
+    relative = statistics.median(turns)
     ratio = results[10][0] / results[1][0]
-    print(f"default hospital: {relative:.2f}x Boltzmann's cost per agent-step (target at most "
-          f"{PER_AGENT_TARGET}x): {'met' if relative <= PER_AGENT_TARGET else 'NOT met'}")
+    print(f"default hospital: {relative:.2f}x Boltzmann's cost per agent-step (turns "
+          f"{min(turns):.2f}x-{max(turns):.2f}x; target at most {PER_AGENT_TARGET}x): "
+          f"{'met' if relative <= PER_AGENT_TARGET else 'NOT met'}")
     print(f"10x hospital: {ratio:.2f}x the default's time (target at most {SCALING_TARGET}x): "
           f"{'met' if ratio <= SCALING_TARGET else 'NOT met'}")
-
 
 if __name__ == "__main__":
     main()
