@@ -77,7 +77,7 @@ def analyse(sweep: Sweep, design: Design, values: np.ndarray, seed: int) -> dict
         names = list(dict.fromkeys(design.problem.get("groups", design.keys)))
         return {"names": names,
                 **{name: np.full(len(names), np.nan) for name in INDEX_COLUMNS[sweep.design]}}
-    # SALib's analysers load SciPy's statistics, a second of start-up for every command.
+    # SALib's analysers load SciPy's statistics: over half a second of every command's start.
     from SALib.analyze import morris, rbd_fast, sobol
 
     if sweep.design == "morris":
