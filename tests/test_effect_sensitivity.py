@@ -96,6 +96,8 @@ def test_the_section_is_written_replaced_and_kept_by_check_model(screen, tmp_pat
     (["--set", "errors.colleague_catch=0.2"], "vary it or fix it"),
     (["no_such_scenario"], "no_such_scenario"),
     (["--levels", "3"], "even number"),
+    # 1,000 trajectories x 15 points x 8 variants: past the 100,000 runs of any screen.
+    (["--trajectories", "1000", "--replicates", "1"], "the limit is 100,000"),
 ])
 def test_bad_input_stops_with_one_line_and_writes_nothing(arguments, expected, tmp_path,
                                                           capsys):
@@ -104,6 +106,23 @@ def test_bad_input_stops_with_one_line_and_writes_nothing(arguments, expected, t
     error = capsys.readouterr().err.strip()
     assert expected in error and len(error.splitlines()) == 1
     assert not out.exists()
+
+
+def test_a_screen_keeps_no_daily_series_so_its_limit_is_in_runs_not_run_days(
+        tmp_path, monkeypatch, capsys):
+    # 7,200 default runs of 455 days: 3.3 million run-days, three times what `compare` may
+    # hold in memory, but a screen keeps a few numbers per run.
+    started = []
+
+    def stop(setup, workers):
+        started.append(setup.runs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("sim.evidence.effect_sensitivity.run_screen", stop)
+    status = main(["effect-sensitivity", "--trajectories", "10", "--replicates", "6",
+                   "--out", str(tmp_path / "out")])
+    assert started == [7_200], capsys.readouterr().err
+    assert status == 130
 
 
 def test_a_results_folder_reads_back_to_the_same_section(screen, tmp_path, capsys):

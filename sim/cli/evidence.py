@@ -74,7 +74,7 @@ from sim.experiment.runner import run_experiment
 from sim.experiment.tables import summary_table
 from sim.naming import safe_name
 from sim.scenario import load_scenario, parse_override
-from sim.sweep.spec import SPAN_RANGE
+from sim.sweep.spec import MAX_RUNS, SPAN_RANGE
 
 if TYPE_CHECKING:
     from sim.evidence.decompose import Contribution, InterceptionShare, Part, Variant
@@ -429,11 +429,16 @@ def effect_sensitivity_command(arguments: argparse.Namespace) -> int:
                          **options)  # type: ignore[arg-type]
     screen.check_setup(setup)
     sweep = screen.make_sweep(setup)  # checks every coefficient's name and range
-    days = sweep.base.config.run.days + sweep.base.config.run.burn_in
     if arguments.window > sweep.base.config.run.days:
         raise UsageError(f"--window: {arguments.window} days is longer than the "
                          f"{sweep.base.config.run.days} days after burn-in")
-    check_experiment_size(setup.runs, days)
+    # Each run keeps only its outcomes over the window, not its daily series, so the screen
+    # is limited like a sweep (in runs), not like `compare` (in run-days held in memory).
+    if setup.runs > MAX_RUNS:
+        raise UsageError(f"--replicates: {setup.runs:,} runs ({setup.points:,} points x "
+                         f"{setup.replicates} paired seeds x {len(setup.scenarios) + 1} "
+                         f"variants); the limit is {MAX_RUNS:,}: use fewer trajectories, "
+                         "replicates or scenarios")
     if arguments.write is not None:
         check_write_target(arguments.write)
     check_output_folder(arguments.out)
