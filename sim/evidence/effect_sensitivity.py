@@ -51,7 +51,7 @@ from sim.sweep.runner import document_with
 from sim.sweep.spec import DEFAULT_SPAN, Sweep, around_base
 
 # The behavioural coefficients screened by default, each on a path from a programme to harm
-# or to reporting (docs/ODD.md, section 7). 14 coefficients x 6 trajectories = 90 points.
+# or to reporting (docs/ODD.md, section 7). 14 coefficients x 10 trajectories = 150 points.
 COEFFICIENTS: tuple[str, ...] = (
     "errors.speaking_up_log_odds_per_sd",  # culture -> colleagues intercept errors (M1)
     "errors.colleague_catch",  # how many errors colleagues intercept at all
@@ -87,13 +87,17 @@ CHANNELS: dict[str, str] = {
 # How each outcome's effect is measured per replicate pair, as the effect bands measure it.
 OUTCOME_MEASURES: dict[str, str] = {"preventable_adverse_events": "relative",
                                     "reporting_rate": "ratio"}
-DEFAULT_TRAJECTORIES = 6  # Morris trajectories: 6 x (14 + 1) = 90 design points
+DEFAULT_TRAJECTORIES = 10  # Morris trajectories: 10 x (14 + 1) = 150 design points
 DEFAULT_LEVELS = 4  # Morris grid levels (SALib's default; even, so steps span half of them)
-DEFAULT_REPLICATES = 2  # paired seeds per design point, averaged before the analysis
+# Paired seeds per design point, averaged before the analysis. With 2, the noise floor of most
+# effects was as large as the leading coefficients' mu*, and only 3 of 14 answers hung clearly on
+# anything; 6 seeds cut the floor by sqrt(3) (the default design: 7,200 one-year runs, about
+# 53 CPU-minutes).
+DEFAULT_REPLICATES = 6
 TOP_SHOWN = 3  # coefficients shown per scenario and outcome in the report
 # A coefficient's mu* counts as above run noise when it exceeds this many times the mu* that
 # run noise alone would give (`noise_floor`): pure noise gives mu* of about the floor, give or
-# take a quarter of its elementary effects' SD over 6 trajectories (sqrt(1 - 2/pi) / sqrt(6)),
+# take a fifth of its elementary effects' SD over 10 trajectories (sqrt(1 - 2/pi) / sqrt(10)),
 # so twice the floor is about four such SDs above it.
 NOISE_MULTIPLE = 2.0
 BASELINE = "baseline"
