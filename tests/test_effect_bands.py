@@ -21,14 +21,14 @@ SEEDS = replicate_seeds(11, 20)
 # capture"); strict, so that a model that lands in the band fails here until it is taken off.
 KNOWN_MISSES = {
     ("closing_the_loop", "preventable_adverse_events"):
-        "closing the loop alone shows no harm effect (-0.5%, -1.3% to +0.3%): the interval "
+        "closing the loop alone shows no harm effect (+0.1%, -0.7% to +0.9%): the interval "
         "reaches past the band's 0 edge",
-    ("letter_recommendation", "preventable_adverse_events"):
-        "the letter bundle oversells harm slightly (-15.1%, -16.1% to -14.1%): the interval "
-        "passes the band's -15% edge",
     ("letter_recommendation", "reporting_rate"):
         "the letter bundle sits at the top of its reporting band at the test seeds (1.94x, "
-        "1.86x to 2.01x; 1.86x, 1.77x to 1.95x at root seed 1): the interval reaches past 2x",
+        "1.86x to 2.02x; 1.86x, 1.75x to 1.96x at root seed 1): the interval reaches past 2x",
+    ("baseline", "reporting_rate"):
+        "sensible rules (coherence 0.9) leave reporting where it was (0.99x, 0.95x to 1.04x): "
+        "the interval reaches below the band's 0.97x floor",
 }
 
 

@@ -17,9 +17,9 @@ from sim.scenario.runtime import build_model
 
 DAYS_AFTER_BURN_IN = 365
 RECORDED = {
-    1: "999ee07ef47f4b7045a055a01413a600f1030f10dce8422a13f4c8d2017dcae7",
-    2: "fd962a810892997a79a8aed13534cd584e95f871c2ced9f5d847e4147ea5eeb8",
-    3: "709afa484351913bb34e07bdf74d09e677ed0313d5efdecaf08682c73a6adcca",
+    1: "57d1f86f221417c2a5a91275403fdd682583f3f433510dd5ea7c387f12ba80f6",
+    2: "5b7d89cb3b78812f1b4d7a6e1f2e2a35b597339a457f59f55b08699f1719f1e6",
+    3: "fc5b81a07dec0f97f2f1dd7282eda545d58e6dd0bdfc49c6fb7787156b304c65",
 }
 
 
