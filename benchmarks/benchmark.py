@@ -87,5 +87,6 @@ def main(repeats: int = 5) -> None:
     print(f"10x hospital: {ratio:.2f}x the default's time (target at most {SCALING_TARGET}x): "
           f"{'met' if ratio <= SCALING_TARGET else 'NOT met'}")
 
+
 if __name__ == "__main__":
     main()

@@ -33,6 +33,8 @@ LOCAL_FIX_KEYS = {"equipment": "equipment_local_fix", "supplies": "supplies_loca
                   "process": "process_local_fix"}
 # The roles of the clinicians on a ward.
 NURSE, DOCTOR = "nurse", "doctor"
+VULNERABILITY = attrgetter("vulnerability")
+INBORN_ENGAGEMENT = attrgetter("inborn_engagement")
 
 
 class InpatientCensus(NamedTuple):
@@ -60,10 +62,6 @@ def take_inpatient_census(wards: list[Ward]) -> InpatientCensus:
         members, start, np.repeat(np.arange(len(wards), dtype=np.int64), count), count,
         np.fromiter(map(VULNERABILITY, members), dtype=np.float64, count=size),
         np.fromiter(map(INBORN_ENGAGEMENT, members), dtype=np.float64, count=size))
-
-
-VULNERABILITY = attrgetter("vulnerability")
-INBORN_ENGAGEMENT = attrgetter("inborn_engagement")
 
 
 @dataclass(eq=False)

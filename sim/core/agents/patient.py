@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from mesa import Agent
 
 from sim.core import mechanisms as rules
+from sim.core.agents.clinician import logit_normal_about
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -53,17 +54,16 @@ class Patient(Agent):
         """Become a newly admitted patient of `ward`, to go home on `discharge_day`, drawn
         from the day's `profile` of who is admitted."""
         model = self.model
-        gauss = model.streams.patients.gauss
+        draw = model.streams.patients
         self.admission = model.admissions_so_far = model.admissions_so_far + 1
         self.ward = ward
         self.discharge_day = discharge_day
-        # Logit-normal draws (`logit_normal_about`, inlined: this runs for every admission).
-        self.vulnerability = rules.logistic(profile.vulnerability_log_odds
-                                            + profile.vulnerability_spread * gauss(0.0, 1.0))
+        self.vulnerability = logit_normal_about(draw, profile.vulnerability_log_odds,
+                                                profile.vulnerability_spread)
         # Drawn before the invitation is applied so that patient flow is identical across
         # scenarios (common random numbers); the invitation then raises willingness to speak.
-        self.inborn_engagement = rules.logistic(profile.engagement_log_odds
-                                                + profile.engagement_spread * gauss(0.0, 1.0))
+        self.inborn_engagement = logit_normal_about(draw, profile.engagement_log_odds,
+                                                    profile.engagement_spread)
         self.harmed = False
 
     @property
