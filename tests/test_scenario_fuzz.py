@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sim.config import parameter_fields
@@ -111,12 +111,14 @@ def test_mutated_library_files(folder, text, edits):
 
 @SETTINGS
 @given(st.text(max_size=200))
+@example("hospital: {wards: ._}\n")  # YAML 1.1 reads `._` as a float that is not one
 def test_arbitrary_text(folder, text):
     load_text(folder, text)
 
 
 @SETTINGS
 @given(st.sampled_from(PARAMETERS), st.text(max_size=10))
+@example("hospital.wards", "._")
 def test_overrides(key, value):
     try:
         parsed_key, parsed = parse_override(f"{key}={value}")

@@ -32,11 +32,13 @@ PARSED: dict[str, Any] = {}
 PARSED_LIMIT = 32
 MERGE_TAG = "tag:yaml.org,2002:merge"
 BOOL_TAG, INT_TAG, FLOAT_TAG = (f"tag:yaml.org,2002:{kind}" for kind in ("bool", "int", "float"))
-# YAML 1.1's own patterns, less base 60, octal with a bare leading zero and yes/no/on/off.
+# YAML 1.1's own patterns, less base 60, octal with a bare leading zero and yes/no/on/off; a
+# float after a bare point needs a digit (YAML 1.1 also takes `._`, which is no number at all
+# once its underscores are dropped, and PyYAML then fails with a bare ValueError).
 BOOLEAN = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 INTEGER = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
 FLOAT = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
-                   r"|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+                   r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 
 class ScenarioLoader(yaml.SafeLoader):
