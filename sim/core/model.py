@@ -32,6 +32,7 @@ from sim.core.agents.manager import Manager
 from sim.core.agents.patient import AdmissionProfile, Patient
 from sim.core.metrics import METRICS, DailyTally
 from sim.core.observation import DailyRecords, summarise_day
+from sim.core.passes.admissions import admission_traits, draw_the_days_admissions
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.care import give_care
 from sim.core.passes.fatigue import end_shifts
@@ -108,7 +109,6 @@ class HospitalModel(Model):
             ward.manager = Manager(self, ward)
         self.executives = list(Manager.create_agents(self, hospital.executives, None))
         self.admit_initial_patients()
-        self.inpatients = take_inpatient_census(self.wards)
         hazards = self.config.hazards
         for ward in self.wards:
             # Start near the hazard load a ward carries in steady state.
@@ -133,32 +133,33 @@ class HospitalModel(Model):
         self.staff_posts = self.staff.columns.post[self.staff_rows]
 
     def admit_initial_patients(self) -> None:
+        """Fill the beds to the occupancy aimed for, each patient part-way through a stay."""
         patients = self.config.patients
         profile = AdmissionProfile.of(self)
+        arrivals = self.streams.arrivals
         for ward in self.wards:
             for _ in range(round(ward.beds * patients.target_occupancy)):
-                remaining = self.streams.arrivals.random() * self.length_of_stay()
-                self.admit(ward, self.day + max(1, round(remaining)), profile)
+                remaining = arrivals.random() * arrivals.lognormvariate(*self.length_of_stay_law())
+                self.admit(ward, self.day + max(1, round(remaining)),
+                           *admission_traits(self.streams.patients, profile))
+        self.inpatients = take_inpatient_census(self.wards)
+
+    def admit(self, ward: Ward, discharge_day: int, vulnerability: float,
+              inborn_engagement: float, spare: list[Patient] | None = None) -> None:
+        """A patient takes a bed on `ward` until `discharge_day`, in one of the `spare` agents
+        if any is left."""
+        if spare:
+            patient = spare.pop()
+            patient.admit(ward, discharge_day, vulnerability, inborn_engagement)
+        else:
+            patient = Patient(self, ward, discharge_day, vulnerability, inborn_engagement)
+        ward.patients.append(patient)
 
     def length_of_stay_law(self) -> tuple[float, float]:
         """The lognormal law of a stay: mu and sigma, with its mean the configured one."""
         mean = self.config.patients.mean_length_of_stay
         sigma = self.config.patient_voice.length_of_stay_spread
         return math.log(mean) - sigma ** 2 / 2, sigma
-
-    def length_of_stay(self) -> float:
-        return self.streams.arrivals.lognormvariate(*self.length_of_stay_law())
-
-    def admit(self, ward: Ward, discharge_day: int, profile: AdmissionProfile,
-              discharged: list[Patient] | None = None) -> None:
-        """A patient takes a bed until `discharge_day` (in the agent of one of today's
-        `discharged` if any is left)."""
-        if discharged:
-            patient = discharged.pop()
-            patient.admit(ward, discharge_day, profile)
-        else:
-            patient = Patient(self, ward, discharge_day, profile)
-        ward.patients.append(patient)
 
     # --- parameters that can change mid-run ------------------------------------------------------
 
@@ -255,29 +256,33 @@ class HospitalModel(Model):
         return self
 
     def discharge_and_admit(self) -> None:
+        """Send home the patients whose stay ends today, admit today's arrivals
+        (`sim.core.passes.admissions`), and take the census the day's passes read."""
         day = self.day
-        patients = self.config.patients
-        arrivals_per_bed = patients.target_occupancy / patients.mean_length_of_stay
-        profile = AdmissionProfile.of(self)
-        arrivals = self.streams.arrivals
-        mu, sigma = self.length_of_stay_law()
-        discharged: list[Patient] = []
-        admitted = 0
-        for ward in self.wards:
-            leaving = [patient for patient in ward.patients if patient.discharge_day <= day]
-            if leaving:
+        wards = self.wards
+        # A patient discharged today lends their agent to an admission (creating and
+        # registering an agent costs more than a patient's day); only wards hold patients.
+        spare: list[Patient] = []
+        for ward in wards:
+            going = [patient for patient in ward.patients if patient.discharge_day <= day]
+            if going:
                 ward.patients = [patient for patient in ward.patients
                                  if patient.discharge_day > day]
-                discharged.extend(leaving)
-            for _ in range(poisson(arrivals, ward.beds * arrivals_per_bed)):
-                stay = max(1, round(arrivals.lognormvariate(mu, sigma)))
-                if ward.beds > len(ward.patients):
-                    self.admit(ward, day + stay, profile, discharged)
-                    admitted += 1
-        self.count("admissions", admitted)
-        for patient in discharged:  # agents no admission took today
+                spare.extend(going)
+        patients = self.config.patients
+        admitted, discharge_days, vulnerability, engagement = draw_the_days_admissions(
+            wards, self.streams.arrivals, self.streams.patients,
+            patients.target_occupancy / patients.mean_length_of_stay, self.length_of_stay_law(),
+            AdmissionProfile.of(self), day)
+        admissions = iter(zip(discharge_days.tolist(), vulnerability.tolist(),
+                              engagement.tolist(), strict=True))
+        for ward, count in zip(wards, admitted.tolist(), strict=True):
+            for traits in itertools.islice(admissions, count):
+                self.admit(ward, *traits, spare)
+        self.count("admissions", len(discharge_days))
+        for patient in spare:  # agents no admission took today
             patient.remove()
-        self.inpatients = take_inpatient_census(self.wards)
+        self.inpatients = take_inpatient_census(wards)
 
     def emerge_hazards(self) -> None:
         """Latent hazards appear at random and some resolve without anyone fixing them."""

@@ -237,12 +237,7 @@ def logit_normal(draw: random.Random, centre: float, spread: float) -> float:
     its parameters, so that changing a mean in one scenario does not shift every later draw of
     the stream (common random numbers).
     """
-    return logit_normal_about(draw, rules.log_odds(centre), spread)
-
-
-def logit_normal_about(draw: random.Random, centre_log_odds: float, spread: float) -> float:
-    """`logit_normal` with the centre given as log-odds (taken once for many draws)."""
-    return rules.logistic(centre_log_odds + spread * draw.gauss(0.0, 1.0))
+    return rules.logistic(rules.log_odds(centre) + spread * draw.gauss(0.0, 1.0))
 
 
 def article(word: str) -> str:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from mesa import Agent
 
 from sim.core import mechanisms as rules
-from sim.core.agents.clinician import logit_normal_about
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -46,24 +45,23 @@ class Patient(Agent):
     model: HospitalModel
 
     def __init__(self, model: HospitalModel, ward: Ward, discharge_day: int,
-                 profile: AdmissionProfile) -> None:
+                 vulnerability: float, inborn_engagement: float) -> None:
         super().__init__(model)
-        self.admit(ward, discharge_day, profile)
+        self.admit(ward, discharge_day, vulnerability, inborn_engagement)
 
-    def admit(self, ward: Ward, discharge_day: int, profile: AdmissionProfile) -> None:
-        """Become a newly admitted patient of `ward`, to go home on `discharge_day`, drawn
-        from the day's `profile` of who is admitted."""
+    def admit(self, ward: Ward, discharge_day: int, vulnerability: float,
+              inborn_engagement: float) -> None:
+        """Become a newly admitted patient of `ward`, to go home on `discharge_day`, with the
+        frailty and inborn willingness to speak up drawn for the admission
+        (`sim.core.passes.admissions`: logit-normal about the day's `AdmissionProfile`)."""
         model = self.model
-        draw = model.streams.patients
         self.admission = model.admissions_so_far = model.admissions_so_far + 1
         self.ward = ward
         self.discharge_day = discharge_day
-        self.vulnerability = logit_normal_about(draw, profile.vulnerability_log_odds,
-                                                profile.vulnerability_spread)
-        # Drawn before the invitation is applied so that patient flow is identical across
-        # scenarios (common random numbers); the invitation then raises willingness to speak.
-        self.inborn_engagement = logit_normal_about(draw, profile.engagement_log_odds,
-                                                    profile.engagement_spread)
+        self.vulnerability = vulnerability
+        # Drawn whatever the invitation, so that patient flow is identical across scenarios
+        # (common random numbers); the invitation then raises willingness to speak.
+        self.inborn_engagement = inborn_engagement
         self.harmed = False
 
     @property

@@ -1,6 +1,7 @@
 """The day's passes over the whole staff at once, mostly compiled (Numba).
 
-`shift`: the obstacles of the working day; `care`: errors in routine care; `bedside`:
-complications and patients' concerns; `fatigue`: strain, burnout and rest at the end of the
-shifts; `timetables`: the periodic processes (audits, walkrounds) on Mesa's scheduler.
+`admissions`: the day's arrivals, stays and admitted patients' traits; `shift`: the obstacles
+of the working day; `care`: errors in routine care; `bedside`: complications and patients'
+concerns; `fatigue`: strain, burnout and rest at the end of the shifts; `timetables`: the
+periodic processes (audits, walkrounds) on Mesa's scheduler.
 """
