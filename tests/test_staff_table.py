@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from numba import njit
 
 from sim.config import ModelConfig
 from sim.core import mechanisms as rules
 from sim.core.model import HospitalModel
 from sim.core.passes.peers import follow_peers
-from sim.core.staff import FIRST_CAPACITY, NEVER, StaffTable
+from sim.core.staff import COLUMNS, FIRST_CAPACITY, NEVER, StaffTable
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +67,27 @@ def test_the_table_grows_without_losing_anyone_s_state():
         (np.arange(FIRST_CAPACITY) / 100).tolist()
     assert table.columns.burned_out_since[extra] == NEVER
     assert table.columns.last_report_day[extra] == NEVER
+    assert_the_compiled_record_holds_the_columns(table)
+
+
+# The record's fields by name, read in compiled code (the record has no Python attributes).
+# One getter spelled from the list of columns, so that a column added later is checked too.
+_getter: dict = {}
+exec(f"def fields_of(staff):\n    return ({', '.join(f'staff.{n}' for n in COLUMNS)},)\n",
+     _getter)
+fields_of = njit(_getter["fields_of"])
+
+
+def assert_the_compiled_record_holds_the_columns(table: StaffTable) -> None:
+    compiled = fields_of(table.compiled)
+    for name, field in zip(COLUMNS, compiled, strict=True):
+        column = getattr(table.columns, name)  # the very array: a write through one is in both
+        assert field.dtype == column.dtype and np.shares_memory(field, column), name
+
+
+def test_the_compiled_passes_record_is_the_table_s_own_columns(model):
+    assert_the_compiled_record_holds_the_columns(model.staff)
+    assert_the_compiled_record_holds_the_columns(StaffTable())
 
 
 def test_burnout_is_dated_from_its_first_day_and_cleared_on_recovery(model):
@@ -102,7 +124,7 @@ def test_the_day_s_census_of_the_staff_reads_what_the_agents_hold(model):
     from sim.core.observation import CENSUS, staff_census
 
     rows = model.staff_rows
-    census = dict(zip(CENSUS, staff_census(rows, model.staff.columns,
+    census = dict(zip(CENSUS, staff_census(rows, model.staff.compiled,
                                            model.config.clinicians.burnout_threshold,
                                            np.array([w.care_demand for w in model.wards]),
                                            model.day - 365), strict=True))
@@ -118,7 +140,7 @@ def test_the_day_s_census_of_the_staff_reads_what_the_agents_hold(model):
     assert census["working_time"] == pytest.approx(
         census["regulatory_time"] + sum(c.ward.care_demand for c in on_duty))
     # No one to count: every mean is undefined rather than zero.
-    empty = staff_census(rows[:0], model.staff.columns, 0.5, np.zeros(1), 0)
+    empty = staff_census(rows[:0], model.staff.compiled, 0.5, np.zeros(1), 0)
     assert all(np.isnan(value) for name, value in zip(CENSUS, empty, strict=True)
                if name not in ("regulatory_time", "working_time"))
 

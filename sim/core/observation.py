@@ -30,7 +30,7 @@ def summarise_day(model: HospitalModel) -> dict[str, float]:
     staff, rows = model.staff, model.staff_rows
     columns = staff.columns
     demand = np.array([ward.care_demand for ward in model.wards])
-    census = staff_census(rows, columns, model.config.clinicians.burnout_threshold, demand,
+    census = staff_census(rows, staff.compiled, model.config.clinicians.burnout_threshold, demand,
                           model.day - 365)
     patients = float(len(model.inpatients.members))
     summary.update(survey.measure({belief: getattr(columns, belief)[rows]

@@ -36,7 +36,7 @@ def give_care(model: HospitalModel, duty: OnDuty) -> None:
     unguarded = rules.unguarded_barrier_tasks(errors, float(config.regulation.rule_obstacles),
                                               float(config.regulation.coherence))
     counts = count_care_errors(
-        duty.rows, model.staff.columns, unguarded, float(config.regulation.admin_share),
+        duty.rows, model.staff.compiled, unguarded, float(config.regulation.admin_share),
         float(config.burnout.doctor_admin_extra), float(config.clinicians.burnout_threshold),
         model.inpatients.count,
         np.array([len(ward.on_duty) for ward in model.wards], dtype=np.int64),

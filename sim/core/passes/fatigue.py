@@ -28,7 +28,7 @@ BurnoutRecord = record_type("BurnoutRecord", BurnoutBehaviour, __name__)
 def end_shifts(model: HospitalModel, duty: OnDuty | None) -> None:
     """Tire those who worked today (`duty`, from the day's obstacles) and rest the others."""
     config = model.config
-    staff = model.staff.columns
+    staff = model.staff.compiled
     rest(model.staff_rows, staff,
          float(config.burnout.rest_recovery_share * config.clinicians.recovery_rate))
     if duty is None:

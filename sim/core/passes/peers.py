@@ -38,7 +38,7 @@ def follow_peers(model: HospitalModel) -> None:
                         float(clinicians.climate_influence), float(learning.disposition_rate),
                         float(learning.blame_climate_rate))
     wards = model.wards
-    settle(model.staff_rows, model.staff.columns,
+    settle(model.staff_rows, model.staff.compiled,
            np.array([ward.safety_climate for ward in wards]),
            np.array([ward.deviation_norm for ward in wards]),
            np.array([ward.usefulness_climate for ward in wards]), record)

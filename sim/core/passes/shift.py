@@ -124,7 +124,7 @@ def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
     shift, improvement, workarounds, audits, errors = records(
         config, model.second_order_log_odds)
     events = meet_obstacles(
-        duty.rows, model.staff.columns, morning, open_hazards, inpatients, protection,
+        duty.rows, model.staff.compiled, morning, open_hazards, inpatients, protection,
         local_fix, shift, improvement, workarounds, audits, errors, streams.compiled, counts)
     for name, amount in zip(COUNTS, counts.tolist(), strict=True):
         model.count(name, amount)
