@@ -310,10 +310,12 @@ class HospitalModel(Model):
         capacity = self.config.hospital.care_capacity
         duty = self.streams.duty
         # Keyed by post, so that turnover elsewhere does not reshuffle everyone's rota.
-        rota = iter(self.keyed.uniforms(self.day, self.staff_wards, self.staff_posts, DUTY))
+        rostered = self.keyed.uniforms(self.day, self.staff_wards, self.staff_posts,
+                                       DUTY) < attendance
         rows, staff = self.staff_rows, self.staff
         on_duty = staff.columns.on_duty
-        on_duty[rows] = False
+        on_duty[rows] = rostered
+        rota = rostered.tolist()
         # The staff's beliefs ward by ward (the staff list runs ward after ward).
         safety = staff.read("psychological_safety", rows)
         tolerance = staff.read("deviation_tolerance", rows)
@@ -321,19 +323,16 @@ class HospitalModel(Model):
         first = 0
         for ward in self.wards:
             size = len(ward.clinicians)
-            draws = itertools.islice(rota, size)
-            ward.on_duty = [c for c, draw in zip(ward.clinicians, draws, strict=True)
-                            if draw < attendance]
+            last = first + size
+            ward.on_duty = list(itertools.compress(ward.clinicians, rota[first:last]))
             if not ward.on_duty and ward.clinicians:
                 ward.on_duty = [duty.choice(ward.clinicians)]
-            for clinician in ward.on_duty:
-                on_duty[clinician.row] = True
+                on_duty[ward.on_duty[0].row] = True
             ward.audited_today = ward.audit_day == self.day
             if ward.audited_today:
                 self.count("audits")
                 ward.manager.feel_pressure(self.config.managers.pressure_per_audit)
             count = size or 1
-            last = first + size
             ward.safety_climate = sum(safety[first:last]) / count
             ward.deviation_norm = sum(tolerance[first:last]) / count
             ward.usefulness_climate = sum(usefulness[first:last]) / count

@@ -122,9 +122,9 @@ class KeyedDraws:
         return keyed_purposes(self.key, day, ward, post, kind, number, purposes).tolist()
 
     def uniforms(self, day: int, wards: np.ndarray, posts: np.ndarray,
-                 purpose: int) -> list[float]:
+                 purpose: int) -> np.ndarray:
         """`uniform(day, ward, post, purpose)` for many posts at once (compiled)."""
-        return keyed_uniforms(self.key, day, wards, posts, purpose).tolist()
+        return keyed_uniforms(self.key, day, wards, posts, purpose)
 
 
 # The mixing is CPython's hash of a tuple of integers (Objects/tupleobject.c, xxHash-based,
