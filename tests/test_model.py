@@ -12,6 +12,8 @@ from sim.core.agents.clinician import Clinician
 from sim.core.agents.patient import Patient
 from sim.core.metrics import CONTRACT_COLUMNS, METRICS
 from sim.core.model import HospitalModel
+from sim.core.passes.shift import records
+from sim.core.records import error_record
 from sim.core.world import Hazard, Report, SupportServices, Ward
 from tests.helpers import make_config
 
@@ -127,6 +129,18 @@ def test_set_parameter_changes_a_lever_mid_run_and_refuses_structure():
         model.set_parameter("hospital.wards", 4)
 
 
+def test_the_passes_records_of_the_configuration_follow_a_parameter_changed_mid_run():
+    model = HospitalModel(small_config(), seed=1)
+    model.run(3)
+    built = model.configured(error_record)
+    assert model.configured(error_record) is built  # kept from one day to the next
+    model.set_parameter("errors.barrier_tasks", 0.25)
+    assert model.configured(error_record) is not built
+    assert model.configured(error_record).barrier_tasks == 0.25
+    model.set_parameter("clinicians.second_order_propensity", 0.5)
+    assert model.configured(records)[0].second_order_log_odds == 0.0  # log-odds of 0.5
+
+
 def test_external_shock_lowers_safety_and_trust():
     model = HospitalModel(small_config(), seed=1)
     model.run(5)
@@ -225,7 +239,7 @@ def test_support_services_bank_at_most_one_job_of_idle_time():
 def test_problems_that_go_by_themselves_are_marked_closed():
     model = HospitalModel(make_config(hospital__wards=3), seed=2)
     model.run(30)
-    model.config.hazards.self_resolution_days = 1.0  # every problem goes the next morning
+    model.set_parameter("hazards.self_resolution_days", 1.0)  # every problem goes next morning
     before = [h for ward in model.wards for h in ward.hazards]
     model.emerge_hazards()
     assert before and not any(h.open for h in before)

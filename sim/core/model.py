@@ -19,8 +19,9 @@ import itertools
 import math
 import random
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from mesa import Model
@@ -58,6 +59,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DAYS_PER_YEAR = 365.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class HospitalModel(Model):
         self.periodic_processes: list[PeriodicProcess] = []
         self.support_services = SupportServices()
         self.staff = StaffTable()  # every clinician's state; the Clinician agents are views
-        self.second_order_log_odds = 0.0  # set each morning (prepare_wards)
+        # Records of the configuration that the compiled passes read, by builder (`configured`).
+        self.configured_records: dict[Callable[[ModelConfig], Any], Any] = {}
         self.admissions_so_far = 0  # numbers each admission (a patient's agent may be reused)
         # Set by `sim.scenario.runtime.build_model` when the hospital runs a scenario.
         self.scenario_spec: Any = None
@@ -168,10 +171,20 @@ class HospitalModel(Model):
         if key in STRUCTURAL_PARAMETERS:
             raise ValueError(f"{key} fixes the shape of the hospital and cannot change mid-run")
         self.config.set(key, value)
+        self.configured_records.clear()
         if key in ("regulation.audits_per_year", "management.walkrounds_per_month"):
             self.schedule_periodic_processes()
         elif key in ("hospital.nurses_per_ward", "hospital.doctors_per_ward"):
             self.adjust_staffing()
+
+    def configured(self, build: Callable[[ModelConfig], T]) -> T:
+        """`build(config)`, kept until a parameter changes. The compiled passes read the
+        configuration as records, which cost more to build every day than the day's draws;
+        a running model's parameters change only through `set_parameter`, which drops them."""
+        record = self.configured_records.get(build)
+        if record is None:
+            record = self.configured_records[build] = build(self.config)
+        return record
 
     def adjust_staffing(self) -> None:
         """Hire or let go so that each ward has the configured number of posts per role.
@@ -304,8 +317,6 @@ class HospitalModel(Model):
 
     def prepare_wards(self) -> None:
         """Roster, audits, and each ward's shared climate and norm this morning."""
-        # Fixed for the day; the rule itself is `mechanisms.second_order_probability`.
-        self.second_order_log_odds = rules.log_odds(self.config.clinicians.second_order_propensity)
         attendance = self.config.hospital.attendance
         capacity = self.config.hospital.care_capacity
         duty = self.streams.duty

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from functools import cache
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 from sim.config.behaviour import (
     AuditBehaviour,
@@ -20,6 +21,9 @@ from sim.config.behaviour import (
     ImprovementBehaviour,
     WorkaroundBehaviour,
 )
+
+if TYPE_CHECKING:
+    from sim.config import ModelConfig
 
 
 def record_type(name: str, section: type, module: str) -> type:
@@ -38,6 +42,11 @@ def field_reader(kind: type) -> Callable[[object], tuple]:
     """Reads the fields of `kind` from a section in one call (records are built every day)."""
     read = attrgetter(*kind._fields)
     return read if len(kind._fields) > 1 else lambda section: (read(section),)
+
+
+def error_record(config: ModelConfig) -> tuple:
+    """The error rules as the compiled passes read them (shift, care and bedside)."""
+    return as_record(ErrorRecord, config.errors)
 
 
 # The behaviour sections that more than one of the day's passes reads (`sim.core.passes`).

@@ -16,7 +16,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import mechanisms as rules
-from sim.core.records import ErrorRecord, as_record
+from sim.core.records import error_record
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -33,7 +33,7 @@ def patients_day(model: HospitalModel) -> None:
     complication, concern = draw_patients_day(
         census.ward, census.vulnerability, census.inborn_engagement,
         np.array([bool(ward.hazards) for ward in wards], dtype=np.bool_),
-        as_record(ErrorRecord, config.errors), float(config.patients.complication_rate),
+        model.configured(error_record), float(config.patients.complication_rate),
         float(config.patients.mean_vulnerability), float(config.patient_voice.concern_rate),
         float(config.patients.speak_up_invitation),
         float(config.patient_voice.invitation_engagement_gain),

@@ -21,7 +21,7 @@ from numba import njit
 
 from sim.core import mechanisms as rules
 from sim.core.random_streams import ERROR_COUNT, keyed_uniform, poisson_quantile
-from sim.core.records import ErrorRecord, as_record
+from sim.core.records import error_record
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -32,7 +32,7 @@ def give_care(model: HospitalModel, duty: OnDuty) -> None:
     """The day's routine care by everyone on duty, after the obstacles."""
     config = model.config
     day = model.day
-    errors = as_record(ErrorRecord, config.errors)
+    errors = model.configured(error_record)
     unguarded = rules.unguarded_barrier_tasks(errors, float(config.regulation.rule_obstacles),
                                               float(config.regulation.coherence))
     counts = count_care_errors(

@@ -19,10 +19,16 @@ from sim.core import mechanisms as rules
 from sim.core.records import as_record, record_type
 
 if TYPE_CHECKING:
+    from sim.config import ModelConfig
     from sim.core.model import HospitalModel
     from sim.core.passes.shift import OnDuty
 
 BurnoutRecord = record_type("BurnoutRecord", BurnoutBehaviour, __name__)
+
+
+def burnout_record(config: ModelConfig) -> tuple:
+    """The burnout rules as the compiled pass reads them."""
+    return as_record(BurnoutRecord, config.burnout)
 
 
 def end_shifts(model: HospitalModel, duty: OnDuty | None) -> None:
@@ -34,7 +40,7 @@ def end_shifts(model: HospitalModel, duty: OnDuty | None) -> None:
     if duty is None:
         return
     # Beliefs have not changed since the morning's obstacles: managers answer reports later.
-    tire(duty.rows, staff, as_record(BurnoutRecord, config.burnout),
+    tire(duty.rows, staff, model.configured(burnout_record),
          float(config.regulation.admin_share), float(config.clinicians.recovery_rate),
          float(config.clinicians.efficiency_drift), float(config.learning.drift_threshold),
          model.streams.compiled)

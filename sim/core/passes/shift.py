@@ -28,10 +28,10 @@ from sim.core import mechanisms as rules
 from sim.core.random_streams import poisson_quantile
 from sim.core.records import (
     AuditRecord,
-    ErrorRecord,
     ImprovementRecord,
     WorkaroundRecord,
     as_record,
+    error_record,
 )
 from sim.core.world import HAZARD_KINDS, LOCAL_FIX_KEYS
 
@@ -65,8 +65,9 @@ KIND_CODE = {kind: code for code, kind in enumerate(HAZARD_KINDS)}
 EVENT = types.UniTuple(types.int64, 4)  # kind, staff row, hazard, patient
 
 
-def records(config: ModelConfig, second_order_log_odds: float) -> tuple:
-    """The configuration as the named tuples the compiled loop reads."""
+def records(config: ModelConfig) -> tuple:
+    """The configuration as the named tuples the compiled loop reads (built once for as long
+    as no parameter changes: `HospitalModel.configured`)."""
     improvement = config.improvement
     shift = ShiftRecord(
         rule_obstacles=config.regulation.rule_obstacles,
@@ -84,7 +85,7 @@ def records(config: ModelConfig, second_order_log_odds: float) -> tuple:
         harm_correction=config.clinicians.harm_correction,
         caught_correction_share=config.learning.caught_correction_share,
         base_error_rate=config.clinicians.base_error_rate,
-        second_order_log_odds=second_order_log_odds,
+        second_order_log_odds=rules.log_odds(config.clinicians.second_order_propensity),
         admin_share=config.regulation.admin_share,
         doctor_admin_extra=config.burnout.doctor_admin_extra,
         burnout_threshold=config.clinicians.burnout_threshold)
@@ -92,7 +93,7 @@ def records(config: ModelConfig, second_order_log_odds: float) -> tuple:
             as_record(ImprovementRecord, improvement),
             as_record(WorkaroundRecord, config.workarounds),
             as_record(AuditRecord, config.audits),
-            as_record(ErrorRecord, config.errors))
+            error_record(config))
 
 
 def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
@@ -121,8 +122,7 @@ def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
     local_fix = np.array([getattr(obstacles, LOCAL_FIX_KEYS[kind]) for kind in HAZARD_KINDS])
     streams = model.streams
     counts = np.zeros(len(COUNTS), dtype=np.int64)
-    shift, improvement, workarounds, audits, errors = records(
-        config, model.second_order_log_odds)
+    shift, improvement, workarounds, audits, errors = model.configured(records)
     events = meet_obstacles(
         duty.rows, model.staff.compiled, morning, open_hazards, inpatients, protection,
         local_fix, shift, improvement, workarounds, audits, errors, streams.compiled, counts)
