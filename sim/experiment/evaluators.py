@@ -339,7 +339,10 @@ def check_scheduler_answers(address: str, timeout: float) -> None:
 async def scheduler_identity(address: str, timeout: float) -> Any:
     from distributed.comm import connect
 
-    comm = await connect(address, timeout=timeout)
+    # Distributed retries a refused connection until its own timeout and then raises an
+    # OSError; given twice the time, it never does first, so the one deadline is the caller's
+    # `asyncio.wait_for` and a scheduler that does not answer in time always reads the same.
+    comm = await connect(address, timeout=2 * timeout)
     try:
         await comm.write({"op": "identity", "reply": True})
         return await comm.read()
