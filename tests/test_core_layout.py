@@ -23,7 +23,7 @@ SIM = ROOT / "sim"
 # uses them all.
 RANKS = {
     "__init__": 0, "mechanisms": 0, "records": 0, "random_streams": 0, "survey": 0,
-    "metrics": 0, "world": 0, "staff": 0,
+    "metrics": 0, "world": 0, "staff": 0, "sums": 0,
     "passes": 1,
     "agents": 2,
     "observation": 3,

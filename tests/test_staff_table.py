@@ -9,7 +9,7 @@ from numba import njit
 from sim.config import ModelConfig
 from sim.core import mechanisms as rules
 from sim.core.model import HospitalModel
-from sim.core.passes.peers import follow_peers
+from sim.core.passes.peers import follow_peers, ward_climates
 from sim.core.staff import COLUMNS, FIRST_CAPACITY, NEVER, StaffTable
 
 
@@ -148,10 +148,23 @@ def test_the_day_s_census_of_the_staff_reads_what_the_agents_hold(model):
 def test_a_compensated_sum_is_as_exact_as_math_fsum():
     import math
 
-    from sim.core.observation import compensated_sum
+    from sim.core.sums import compensated_sum
 
     draw = np.random.default_rng(3)
     # Magnitudes over twelve orders, where a plain running sum loses the small ones.
     values = draw.normal(0.0, 1.0, 1000) * 10.0 ** draw.uniform(-6.0, 6.0, 1000)
     exact = math.fsum(values.tolist())
     assert abs(compensated_sum(values) - exact) <= 1e-15 * abs(exact)
+
+
+def test_ward_climates_are_python_s_own_means_ward_by_ward(model):
+    sizes = [len(ward.clinicians) for ward in model.wards] + [0]  # and a ward without staff
+    climates = ward_climates(model.staff_rows, model.staff.compiled,
+                             np.array(sizes, dtype=np.int64))
+    first = 0
+    for w, size in enumerate(sizes):
+        staff = model.clinician_list[first:first + size]
+        for k, belief in enumerate(("psychological_safety", "deviation_tolerance",
+                                    "perceived_usefulness")):
+            assert climates[k, w] == sum(getattr(c, belief) for c in staff) / (size or 1)
+        first += size

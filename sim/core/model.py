@@ -37,7 +37,7 @@ from sim.core.passes.admissions import admission_traits, draw_the_days_admission
 from sim.core.passes.bedside import patients_day
 from sim.core.passes.care import give_care
 from sim.core.passes.fatigue import end_shifts
-from sim.core.passes.peers import follow_peers
+from sim.core.passes.peers import follow_peers, ward_climates
 from sim.core.passes.shift import meet_the_days_obstacles
 from sim.core.passes.timetables import PeriodicProcess, update_timetables
 from sim.core.random_streams import DUTY, LEAVING, KeyedDraws, RandomStreams, poisson
@@ -328,12 +328,11 @@ class HospitalModel(Model):
         on_duty[rows] = rostered
         rota = rostered.tolist()
         # The staff's beliefs ward by ward (the staff list runs ward after ward).
-        safety = staff.read("psychological_safety", rows)
-        tolerance = staff.read("deviation_tolerance", rows)
-        usefulness = staff.read("perceived_usefulness", rows)
+        sizes = [len(ward.clinicians) for ward in self.wards]
+        climates = ward_climates(rows, staff.compiled, np.array(sizes, dtype=np.int64))
         first = 0
-        for ward in self.wards:
-            size = len(ward.clinicians)
+        for ward, size, safety, norm, usefulness in zip(self.wards, sizes, *climates.tolist(),
+                                                        strict=True):
             last = first + size
             ward.on_duty = list(itertools.compress(ward.clinicians, rota[first:last]))
             if not ward.on_duty and ward.clinicians:
@@ -343,10 +342,8 @@ class HospitalModel(Model):
             if ward.audited_today:
                 self.count("audits")
                 ward.manager.feel_pressure(self.config.managers.pressure_per_audit)
-            count = size or 1
-            ward.safety_climate = sum(safety[first:last]) / count
-            ward.deviation_norm = sum(tolerance[first:last]) / count
-            ward.usefulness_climate = sum(usefulness[first:last]) / count
+            ward.safety_climate, ward.deviation_norm, ward.usefulness_climate = \
+                safety, norm, usefulness
             first = last
             ward.care_demand = len(ward.patients) / (max(1, len(ward.on_duty)) * capacity)
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import DataCollector
 from numba import njit
-from numba.extending import register_jitable as jitable
 
 from sim.core import mechanisms as rules
 from sim.core import survey
 from sim.core.metrics import TALLIED, daily_ratios
+from sim.core.sums import compensated_mean, compensated_sum, population_sd
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -109,36 +109,6 @@ def staff_census(rows, staff, burnout_threshold, care_demand, year_ago):
             compensated_mean((staff.last_report_day[rows] <= year_ago).astype(np.float64)),
             regulatory_time, regulatory_time + compensated_sum(care), population_sd(safety),
             population_sd(trust))
-
-
-@jitable
-def compensated_sum(values):
-    """Neumaier's compensated sum: as `math.fsum` to within one rounding."""
-    total = 0.0
-    correction = 0.0
-    for value in values:
-        t = total + value
-        if abs(total) >= abs(value):
-            correction += (total - t) + value
-        else:
-            correction += (value - t) + total
-        total = t
-    return total + correction
-
-
-@jitable
-def compensated_mean(values):
-    """Mean by `compensated_sum` (NaN for no values)."""
-    return compensated_sum(values) / len(values) if len(values) else np.nan
-
-
-@jitable
-def population_sd(values):
-    """Population standard deviation in two passes (NaN for no values)."""
-    if len(values) == 0:
-        return np.nan
-    centre = compensated_mean(values)
-    return math.sqrt(compensated_sum((values - centre) ** 2) / len(values))
 
 
 def mean(values: list[float] | list[bool]) -> float:

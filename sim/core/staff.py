@@ -95,10 +95,6 @@ class StaffTable:
         self.columns.burned_out_since[row] = NEVER
         return row
 
-    def read(self, name: str, rows: np.ndarray) -> list[Any]:
-        """One column's values at `rows`, as Python numbers (floats sum as floats do)."""
-        return getattr(self.columns, name)[rows].tolist()
-
 
 class StaffColumn:
     """A clinician attribute that is a view onto their row of the staff table."""

@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from sim.core import mechanisms as rules
+from sim.core.sums import compensated_sum
 
 if TYPE_CHECKING:
     from sim.core.model import HospitalModel
@@ -42,6 +43,24 @@ def follow_peers(model: HospitalModel) -> None:
            np.array([ward.safety_climate for ward in wards]),
            np.array([ward.deviation_norm for ward in wards]),
            np.array([ward.usefulness_climate for ward in wards]), record)
+
+
+@njit(cache=True)
+def ward_climates(rows, staff, sizes):
+    """Each ward's mean psychological safety, deviation tolerance and perceived usefulness
+    (rows 0, 1, 2), over `rows` of the staff table, which run ward after ward, `sizes[w]` of
+    them on ward `w` (a ward without staff has 0). Sums are Python's own (`compensated_sum`)."""
+    climates = np.zeros((3, len(sizes)))
+    first = 0
+    for w in range(len(sizes)):
+        last = first + sizes[w]
+        ward_rows = rows[first:last]
+        count = max(sizes[w], 1)
+        climates[0, w] = compensated_sum(staff.psychological_safety[ward_rows]) / count
+        climates[1, w] = compensated_sum(staff.deviation_tolerance[ward_rows]) / count
+        climates[2, w] = compensated_sum(staff.perceived_usefulness[ward_rows]) / count
+        first = last
+    return climates
 
 
 @njit(cache=True)
