@@ -96,10 +96,17 @@ def records(config: ModelConfig) -> tuple:
             error_record(config))
 
 
+def hazard_kind_rules(config: ModelConfig) -> tuple[np.ndarray, np.ndarray]:
+    """By kind of hazard (`HAZARD_KINDS`): the protection its barrier gives, and the chance it
+    is fixed on the ward."""
+    obstacles = config.obstacles
+    return (np.array([getattr(obstacles, f"{kind}_protection") for kind in HAZARD_KINDS]),
+            np.array([getattr(obstacles, LOCAL_FIX_KEYS[kind]) for kind in HAZARD_KINDS]))
+
+
 def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
     """Run the day's obstacles for the staff on duty, in the staff table, and hand the events
     to the agents; returns the staff on duty (None if no one is)."""
-    config = model.config
     wards = model.wards
     duty = OnDuty([c for ward in wards for c in ward.on_duty])
     if not duty.members:
@@ -117,9 +124,7 @@ def meet_the_days_obstacles(model: HospitalModel) -> OnDuty | None:
                                np.array([KIND_CODE[h.kind] for h in hazards], dtype=np.int64),
                                np.array([h.reported for h in hazards], dtype=np.bool_))
     inpatients = Inpatients(census.start, census.vulnerability)
-    obstacles = config.obstacles
-    protection = np.array([getattr(obstacles, f"{kind}_protection") for kind in HAZARD_KINDS])
-    local_fix = np.array([getattr(obstacles, LOCAL_FIX_KEYS[kind]) for kind in HAZARD_KINDS])
+    protection, local_fix = model.configured(hazard_kind_rules)
     streams = model.streams
     counts = np.zeros(len(COUNTS), dtype=np.int64)
     shift, improvement, workarounds, audits, errors = model.configured(records)
@@ -144,7 +149,8 @@ def hand_over(model: HospitalModel, events: list[list[int]], hazards: list,
         elif kind == FIX_HAZARD:
             clinician.fix_hazard(hazard)
         elif kind == ESCALATE_HAZARD:
-            model.escalate(hazard)
+            if not hazard.escalated:  # most are waiting for support services already
+                model.escalate(hazard)
         else:
             clinician.learn_from_workaround(
                 *clinician.commit_error(patients[patient_index], hazard))
