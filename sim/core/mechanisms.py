@@ -405,21 +405,25 @@ def concern_probability(concern_rate: float, engagement: float, invitation: floa
 # --- M2, M3, M11, M14: learning from how reports and concerns are handled -----------------
 
 
+@jitable
 def after_blame(rules: LearningBehaviour, value: float, own: bool) -> float:
     """Psychological safety or trust after a blame response (M2)."""
     return value - (rules.blame_own if own else rules.blame_seen) * value
 
 
+@jitable
 def after_learning(rules: LearningBehaviour, value: float, own: bool) -> float:
     """Psychological safety or trust after a learning response (M1, M14)."""
     return value + (rules.learning_own if own else rules.learning_seen) * (1.0 - value)
 
 
+@jitable
 def after_feedback(rules: LearningBehaviour, usefulness: float, own: bool) -> float:
     """Belief that reporting is useful after feedback arrived (M3, Benn 2009)."""
     return usefulness + (rules.feedback_own if own else rules.feedback_seen) * (1.0 - usefulness)
 
 
+@jitable
 def after_silence(rules: LearningBehaviour, usefulness: float, own: bool) -> float:
     """Belief that reporting is useful after a report that led to nothing (M3, Harrison 2014)."""
     return usefulness - (rules.silence_own if own else rules.silence_seen) * usefulness
@@ -436,6 +440,7 @@ def settle_belief(belief: float, disposition: float, memory: float,
     return relax(belief, disposition, memory), relax(disposition, belief, learning_rate)
 
 
+@jitable
 def blame_expectation(rules: LearningBehaviour, perceived_blame: float, blamed: bool,
                       own: bool) -> float:
     """Expected chance of blame, learned from responses seen (M2; AHRQ 'nonpunitive')."""

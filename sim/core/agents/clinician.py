@@ -203,29 +203,6 @@ class Clinician(Agent):
 
     # --- learning from responses (from peers: `sim.core.passes.peers`) -----------------------
 
-    def see_response(self, blamed: bool, own: bool) -> None:
-        """M2, M14: a manager's response to a report, one's own or a colleague's."""
-        learning = self.model.config.learning
-        if blamed:
-            self.psychological_safety = rules.after_blame(learning, self.psychological_safety, own)
-            self.trust_in_management = rules.after_blame(learning, self.trust_in_management, own)
-        else:
-            self.psychological_safety = rules.after_learning(learning, self.psychological_safety,
-                                                             own)
-            self.trust_in_management = rules.after_learning(learning, self.trust_in_management,
-                                                            own)
-        self.perceived_blame = rules.blame_expectation(learning, self.perceived_blame, blamed, own)
-
-    def see_outcome(self, feedback: bool, own: bool) -> None:
-        """M3: feedback on a report, or silence after it."""
-        learning = self.model.config.learning
-        if feedback:
-            self.perceived_usefulness = rules.after_feedback(learning, self.perceived_usefulness,
-                                                             own)
-        else:
-            self.perceived_usefulness = rules.after_silence(learning, self.perceived_usefulness,
-                                                            own)
-
     def describe(self, capital: bool = False) -> str:
         return f"{'A' if capital else 'a'} {self.role} on {self.ward.name}"
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from mesa import Agent
 
 from sim.core import mechanisms as rules
+from sim.core.passes.responses import hear_outcome, hear_response
 
 if TYPE_CHECKING:
     from sim.core.agents.clinician import Clinician
@@ -121,8 +122,7 @@ class Manager(Agent):
         draw = model.streams.management
         blamed = draw.random() < self.punitiveness
         model.count("blame_responses" if blamed else "learning_responses")
-        for witness, own in self.audience(report):
-            witness.see_response(blamed, own)
+        hear_response(model, self.audience(report), blamed)
         if blamed:
             model.tell(f"{report.reporter.describe(capital=True)} reported "
                        f"{'harm' if report.harm else 'a problem'} and was blamed.",
@@ -173,8 +173,7 @@ class Manager(Agent):
         """M3: the reporter, and those who hear of it, learn whether anything came of it."""
         if feedback:
             self.model.count("feedback_given")
-        for witness, own in self.audience(report):
-            witness.see_outcome(feedback, own)
+        hear_outcome(self.model, self.audience(report), feedback)
 
     def audience(self, report: Report) -> list[tuple[Clinician, bool]]:
         """The reporter and the colleagues who hear of the response (M14 transparency)."""
