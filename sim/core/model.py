@@ -301,27 +301,36 @@ class HospitalModel(Model):
         """Latent hazards appear at random and some resolve without anyone fixing them."""
         hazards = self.config.hazards
         draw = self.streams.hazards
+        day = self.day
+        # One uniform per open hazard, ward after ward (a block stream: the same numbers as
+        # drawing them one at a time).
         resolve = self.streams.hazard_resolution
-        disappear = 1.0 / hazards.self_resolution_days
+        open_now = sum(len(ward.hazards) for ward in self.wards)
+        uniforms, first = resolve.block(open_now)
+        staying = (uniforms[first:first + open_now] >= 1.0 / hazards.self_resolution_days).tolist()
+        resolve.use(open_now)
         for ward in self.wards:
-            staying = []
-            for hazard in ward.hazards:
-                if resolve.random() >= disappear:
-                    staying.append(hazard)
-                else:
-                    hazard.open = False  # gone by itself
-            ward.hazards = staying
+            count = len(ward.hazards)
+            stays = staying[:count]
+            del staying[:count]
+            kept = list(itertools.compress(ward.hazards, stays))
+            if len(kept) < count:
+                for hazard, stay in zip(ward.hazards, stays, strict=True):
+                    if not stay:
+                        hazard.open = False  # gone by itself
+            ward.hazards = kept
             for _ in range(poisson(draw, hazards.emergence_rate)):
-                ward.hazards.append(Hazard(draw.choice(HAZARD_KINDS), ward, self.day))
+                ward.hazards.append(Hazard(draw.choice(HAZARD_KINDS), ward, day))
                 self.count("new_hazards")
 
     def prepare_wards(self) -> None:
         """Roster, audits, and each ward's shared climate and norm this morning."""
+        day = self.day
         attendance = self.config.hospital.attendance
         capacity = self.config.hospital.care_capacity
         duty = self.streams.duty
         # Keyed by post, so that turnover elsewhere does not reshuffle everyone's rota.
-        rostered = self.keyed.uniforms(self.day, self.staff_wards, self.staff_posts,
+        rostered = self.keyed.uniforms(day, self.staff_wards, self.staff_posts,
                                        DUTY) < attendance
         rows, staff = self.staff_rows, self.staff
         on_duty = staff.columns.on_duty
@@ -338,7 +347,7 @@ class HospitalModel(Model):
             if not ward.on_duty and ward.clinicians:
                 ward.on_duty = [duty.choice(ward.clinicians)]
                 on_duty[ward.on_duty[0].row] = True
-            ward.audited_today = ward.audit_day == self.day
+            ward.audited_today = ward.audit_day == day
             if ward.audited_today:
                 self.count("audits")
                 ward.manager.feel_pressure(self.config.managers.pressure_per_audit)
@@ -351,8 +360,9 @@ class HospitalModel(Model):
         """Today's walkrounds: a share led by an executive who still has time this month (the
         one with most), the rest by the ward's manager if they have time left (M11)."""
         share = self.config.walkrounds.executive_share
+        day = self.day
         for ward in self.wards:
-            if ward.walkround_day == self.day:
+            if ward.walkround_day == day:
                 walker = None
                 if self.executives and self.streams.walkrounds.random() < share:
                     free = max(self.executives, key=lambda executive: executive.walkround_credit)

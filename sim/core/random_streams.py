@@ -24,11 +24,11 @@ from numba.extending import register_jitable as jitable
 STREAM_NAMES = (
     "hazards", "duty", "reporting", "management", "visibility",
     "walkrounds", "complications", "speaking_up", "staff", "managers", "patient_voice",
-    "hazard_resolution", "support", "turnover", "correction",
+    "support", "turnover", "correction",
 )
-# Streams of patient flow, which a compiled pass reads many numbers of at a time
-# (`sim.core.passes.admissions`): the numbers of `random.Random`, drawn ahead in blocks.
-BLOCK_STREAM_NAMES = ("arrivals", "patients")
+# Streams read many numbers at a time (a day's patient flow, `sim.core.passes.admissions`; one
+# uniform per open hazard): the numbers of `random.Random`, drawn ahead in blocks.
+BLOCK_STREAM_NAMES = ("arrivals", "patients", "hazard_resolution")
 # Streams of the compiled loops (`sim.core.passes`: shift, fatigue, bedside): NumPy generators,
 # which Numba can draw from. Meeting obstacles, deciding, being observed by an auditor, the error
 # a workaround may cause, resilience, complications and concerns each have their own, so that a
