@@ -38,6 +38,7 @@ from sim.core.passes.bedside import patients_day
 from sim.core.passes.care import give_care
 from sim.core.passes.fatigue import end_shifts
 from sim.core.passes.peers import follow_peers, ward_climates
+from sim.core.passes.responses import ready_the_loops
 from sim.core.passes.shift import meet_the_days_obstacles
 from sim.core.passes.timetables import PeriodicProcess, update_timetables
 from sim.core.random_streams import DUTY, LEAVING, KeyedDraws, RandomStreams, poisson
@@ -548,4 +549,6 @@ def prepare_compiled_loops() -> None:
     this on the teacher's first Step would look frozen, so `run.py app` calls this before it
     serves the page (and the page's server then loads the loops from the cache).
     """
-    HospitalModel(ModelConfig(), seed=1, storytelling=False).step()
+    model = HospitalModel(ModelConfig(), seed=1, storytelling=False)
+    model.step()
+    ready_the_loops(model)  # those the first day may not reach

@@ -52,6 +52,15 @@ def hear_outcome(model: HospitalModel, audience: list[tuple[Clinician, bool]],
                      model.configured(learning_record))
 
 
+def ready_the_loops(model: HospitalModel) -> None:
+    """Compile (or load) the updates for an audience of no one: a day can pass without any
+    manager answering a report, and the page readies every loop before its first day."""
+    rows, own = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.bool_)
+    learning = model.configured(learning_record)
+    see_responses(model.staff.compiled, rows, own, True, learning)
+    see_outcomes(model.staff.compiled, rows, own, True, learning)
+
+
 def rows_and_own(audience: list[tuple[Clinician, bool]]) -> tuple[np.ndarray, np.ndarray]:
     """The audience's rows of the staff table, and whether each heard of their own report."""
     return (np.array([clinician.row for clinician, _ in audience], dtype=np.int64),
