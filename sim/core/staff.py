@@ -43,7 +43,6 @@ DTYPES = {**dict.fromkeys(FLOAT_COLUMNS, np.float64), **dict.fromkeys(INT_COLUMN
 StaffColumns = namedtuple("StaffColumns", COLUMNS, module=__name__)
 
 
-
 @structref.register
 class CompiledStaffType(types.StructRef):
     def preprocess_fields(self, fields: tuple) -> tuple:

@@ -201,7 +201,8 @@ class Clinician(Agent):
         self.ward.manager.receive(model.new_report("incident", self, harm=harm, hazard=hazard))
         return True
 
-    # --- learning from responses (from peers: `sim.core.passes.peers`) -----------------------
+    # Learning from managers' responses is `sim.core.passes.responses`, from peers
+    # `sim.core.passes.peers`: both update the staff table for many clinicians at once.
 
     def describe(self, capital: bool = False) -> str:
         return f"{'A' if capital else 'a'} {self.role} on {self.ward.name}"
