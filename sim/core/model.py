@@ -141,9 +141,10 @@ class HospitalModel(Model):
         patients = self.config.patients
         profile = AdmissionProfile.of(self)
         arrivals = self.streams.arrivals
+        stay_law = self.length_of_stay_law()
         for ward in self.wards:
             for _ in range(round(ward.beds * patients.target_occupancy)):
-                remaining = arrivals.random() * arrivals.lognormvariate(*self.length_of_stay_law())
+                remaining = arrivals.random() * arrivals.lognormvariate(*stay_law)
                 self.admit(ward, self.day + max(1, round(remaining)),
                            *admission_traits(self.streams.patients, profile))
         self.inpatients = take_inpatient_census(self.wards)
@@ -307,13 +308,15 @@ class HospitalModel(Model):
         # drawing them one at a time).
         resolve = self.streams.hazard_resolution
         open_now = sum(len(ward.hazards) for ward in self.wards)
-        uniforms, first = resolve.block(open_now)
-        staying = (uniforms[first:first + open_now] >= 1.0 / hazards.self_resolution_days).tolist()
+        uniforms, position = resolve.block(open_now)
+        staying = (uniforms[position:position + open_now]
+                   >= 1.0 / hazards.self_resolution_days).tolist()
         resolve.use(open_now)
+        first = 0
         for ward in self.wards:
             count = len(ward.hazards)
-            stays = staying[:count]
-            del staying[:count]
+            stays = staying[first:first + count]
+            first += count
             kept = list(itertools.compress(ward.hazards, stays))
             if len(kept) < count:
                 for hazard, stay in zip(ward.hazards, stays, strict=True):

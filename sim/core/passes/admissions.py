@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
+from numba.extending import register_jitable as jitable
 
 from sim.core import mechanisms as rules
 from sim.core.random_streams import (
@@ -86,12 +87,11 @@ def admissions_of_the_day(arrival_uniforms, arrival_position, patient_uniforms,
                 return admitted, discharge, vulnerability, engagement, OUT_OF_UNIFORMS, 0
             if admitted[w] < free[w]:
                 discharge[n] = day + max(1, round_half_even(stay))
-                frailty, voice = gauss_pair(patient_uniforms[patient_position],
-                                            patient_uniforms[patient_position + 1])
+                vulnerability[n], engagement[n] = traits_of(
+                    patient_uniforms[patient_position], patient_uniforms[patient_position + 1],
+                    vulnerability_log_odds, vulnerability_spread, engagement_log_odds,
+                    engagement_spread)
                 patient_position += 2
-                vulnerability[n] = rules.logistic(vulnerability_log_odds
-                                                  + vulnerability_spread * frailty)
-                engagement[n] = rules.logistic(engagement_log_odds + engagement_spread * voice)
                 admitted[w] += 1
                 n += 1
     return (admitted, discharge[:n], vulnerability[:n], engagement[:n], arrival_position,
@@ -103,6 +103,15 @@ def admission_traits(traits: BlockStream, profile: AdmissionProfile) -> tuple[fl
     `admissions_of_the_day` draws them for a day)."""
     uniforms, position = traits.block(2)
     traits.use(2)
-    frailty, voice = gauss_pair(float(uniforms[position]), float(uniforms[position + 1]))
-    return (rules.logistic(profile.vulnerability_log_odds + profile.vulnerability_spread * frailty),
-            rules.logistic(profile.engagement_log_odds + profile.engagement_spread * voice))
+    return traits_of(float(uniforms[position]), float(uniforms[position + 1]), *profile)
+
+
+@jitable
+def traits_of(first: float, second: float, vulnerability_log_odds: float,
+              vulnerability_spread: float, engagement_log_odds: float,
+              engagement_spread: float) -> tuple[float, float]:
+    """A patient's frailty and inborn willingness to speak up from two uniforms: logit-normal
+    about the profile's centres, from the two normal draws of `gauss_pair`."""
+    frailty, voice = gauss_pair(first, second)
+    return (rules.logistic(vulnerability_log_odds + vulnerability_spread * frailty),
+            rules.logistic(engagement_log_odds + engagement_spread * voice))

@@ -149,8 +149,7 @@ def hand_over(model: HospitalModel, events: list[list[int]], hazards: list,
         elif kind == FIX_HAZARD:
             clinician.fix_hazard(hazard)
         elif kind == ESCALATE_HAZARD:
-            if not hazard.escalated:  # most are waiting for support services already
-                model.escalate(hazard)
+            model.escalate(hazard)
         else:
             clinician.learn_from_workaround(
                 *clinician.commit_error(patients[patient_index], hazard))
